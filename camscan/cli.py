@@ -1,0 +1,304 @@
+"""The camscan command line (typer): parse options, call one function, render the result.
+
+Exit codes (CONTRACT): 0 ok, 1 a problem `check` was asked to report, 2 bad usage or input, 3 partial failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from camscan import __version__
+from camscan.console import err, out, safe
+from camscan.errors import CamscanError, UsageError
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="camscan",
+    help="Inventory and fingerprint your own CCTV estate: who really made each camera, on what firmware, "
+    "and which carry a recorded concern.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+signatures_app = typer.Typer(help="Work with the signature data in vendor_signatures/.", no_args_is_help=True)
+app.add_typer(signatures_app, name="signatures")
+
+DbOption = Annotated[Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else there.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or informational messages.")]
+ConcernsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--concerns", help="An extra concerns register (YAML, same format); merged by id. Repeatable."
+    ),
+]
+DEFAULT_DB = Path("inventory.db")
+
+
+def _engine(extra_concerns: list[Path] | None = None) -> Any:
+    from camscan.identify.engine import get_engine
+
+    return get_engine(extra_concerns=tuple(extra_concerns or ()))
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=None) + "\n")
+
+
+def _version_callback(value: bool) -> None:
+    if not value:
+        return
+    from camscan.identify.knowledge import load_knowledge
+
+    try:
+        data = load_knowledge().version
+    except CamscanError as exc:
+        data = f"data not loadable: {exc}"
+    out.print(f"camscan {__version__} (data: {safe(data)})")
+    raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show versions and exit."),
+    ] = False,
+) -> None:
+    """camscan: inventory and fingerprint your own CCTV estate."""
+
+
+# -- identify --------------------------------------------------------------------------------------
+
+
+@app.command()
+def identify(concerns: ConcernsOption = None) -> None:
+    """Read observations as JSON lines on stdin; print one identity per line.
+
+    Each input line is one observation {"kind": K, "value": V} or one host {"observations": [...]}.
+    A line that cannot be read gives {"error": ..., "line": N} in its place and exit code 3.
+
+    Example: printf '{"kind":"http_server","value":"App-webs/"}\\n' | camscan identify
+    """
+    from camscan.identify.stream import identify_lines
+
+    engine = _engine(concerns)
+    failed = 0
+    for result in identify_lines(sys.stdin, engine):
+        if result.error is not None:
+            failed += 1
+            err.print(f"line {result.line}: {safe(result.error)}")
+            _emit_json({"error": result.error, "line": result.line})
+        else:
+            _emit_json(result.output)
+        sys.stdout.flush()
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+# -- concerns --------------------------------------------------------------------------------------
+
+
+@app.command("concerns")
+def concerns_cmd(
+    vendor: Annotated[
+        str | None, typer.Argument(help="Show only what applies to this vendor (any alias).")
+    ] = None,
+    json_out: JsonOption = False,
+    concerns: ConcernsOption = None,
+) -> None:
+    """The concerns register, with the public source behind every entry.
+
+    With VENDOR, the concerns that apply to a device made or sold by that vendor, including those that
+    reach it through a parent company, and the vendor's recorded responses.
+    """
+    from camscan.concerns_view import concerns_report
+
+    engine = _engine(concerns)
+    report = concerns_report(engine.knowledge, vendor)
+    if json_out:
+        _emit_json(report)
+        return
+    from camscan.concerns_view import render_concerns
+
+    render_concerns(report, out)
+
+
+# -- signatures ------------------------------------------------------------------------------------
+
+
+@signatures_app.command("test")
+def signatures_test(json_out: JsonOption = False) -> None:
+    """Run every signature's examples and not_examples, and the shadowing check."""
+    from camscan.identify.selftest import run
+
+    count, examples, failures = run(_engine().knowledge)
+    if json_out:
+        _emit_json({"signatures": count, "examples": examples, "failures": [str(f) for f in failures]})
+    else:
+        for f in failures:
+            out.print(f"FAIL {safe(f)}")
+        out.print(f"{count} signatures, {examples} examples: {len(failures)} failures")
+    if failures:
+        raise typer.Exit(EXIT_FOUND)
+
+
+@signatures_app.command("list")
+def signatures_list(
+    kind: Annotated[str | None, typer.Option(help="Only this observation kind.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the loaded signatures (id, kind, what they assert, source)."""
+    sigs = [s for s in _engine().knowledge.signatures if kind is None or s.kind == kind]
+    rows = [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "asserts": s.asserts,
+            "weight": s.weight,
+            "file": s.file,
+            "source": s.source,
+        }
+        for s in sigs
+    ]
+    if json_out:
+        _emit_json(rows)
+        return
+    table = Table("id", "kind", "asserts", "weight", "file")
+    for r in rows:
+        table.add_row(r["id"], r["kind"], safe(json.dumps(r["asserts"])), f"{r['weight']:.2f}", r["file"])
+    out.print(table)
+
+
+# -- devices ---------------------------------------------------------------------------------------
+
+DEVICE_COLUMNS = (
+    "ip",
+    "mac",
+    "brand",
+    "manufacturer",
+    "model",
+    "firmware",
+    "serial",
+    "device_type",
+    "is_camera",
+    "confidence",
+    "concerns",
+    "discovered_by",
+    "site",
+    "first_seen",
+    "last_seen",
+)
+
+
+@app.command()
+def devices(
+    db: DbOption = DEFAULT_DB,
+    json_out: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+    concern: Annotated[bool, typer.Option("--concern", help="Only devices with a recorded concern.")] = False,
+    vendor: Annotated[str | None, typer.Option("--vendor", help="Only this manufacturer or brand.")] = None,
+) -> None:
+    """The current inventory: one row per device."""
+    from camscan.store import Store
+
+    if not db.exists():
+        raise UsageError(f"{db}: no such inventory; run a scan first, or pass --db")
+    with Store.open(db) as store:
+        if vendor:
+            vendor = _engine().vendors.resolve(vendor) or vendor
+        rows = store.devices(concern_only=concern, vendor=vendor)
+    if json_out:
+        _emit_json(rows)
+    elif csv_out:
+        from camscan.report.safe import spreadsheet_safe
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(DEVICE_COLUMNS)
+        for r in rows:
+            writer.writerow([spreadsheet_safe(_cell(r[c])) for c in DEVICE_COLUMNS])
+    else:
+        render_devices(rows)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def render_devices(rows: list[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(rows)} devices", title_justify="left")
+    for col in ("ip", "brand", "manufacturer", "model", "firmware", "type", "conf.", "concerns"):
+        table.add_column(col)
+    for r in rows:
+        brand = r["brand"] or ""
+        maker = r["manufacturer"] or "(unknown)"
+        table.add_row(
+            safe(r["ip"]),
+            safe(brand),
+            safe(maker) + (" *" if brand and r["manufacturer"] and brand != r["manufacturer"] else ""),
+            safe(r["model"]),
+            safe(r["firmware"]),
+            safe(r["device_type"]),
+            f"{r['confidence']:.2f}" if r["confidence"] is not None else "",
+            safe(", ".join(r["concerns"])),
+        )
+    out.print(table)
+    if any(r["brand"] and r["manufacturer"] and r["brand"] != r["manufacturer"] for r in rows):
+        out.print("* sold under another brand: the manufacturer is who really made it.")
+
+
+@app.command()
+def demo(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
+    """Identify a set of recorded example devices into the inventory and show the result.
+
+    Needs no cameras: the examples are banners and discovery replies of real devices (Hikvision, Dahua,
+    Axis, XiongMai, D-Link, rebadged Hikvision and Dahua, and non-cameras).
+    """
+    from camscan.demo import run_examples, vendor_summary
+
+    engine = _engine()
+    result = run_examples(db, engine)
+    if json_out:
+        _emit_json({"scan_id": result.scan_id, "hosts": result.hosts, "devices": result.devices})
+        return
+    err.print(f"demo: identified {result.hosts} recorded example hosts into {db} (scan {result.scan_id})")
+    render_devices(result.devices)
+    table = Table(
+        "manufacturer", "devices", "cameras", "concerns", title="Vendor summary", title_justify="left"
+    )
+    for maker, count, cams, concern_ids in vendor_summary(result.devices):
+        table.add_row(safe(maker), str(count), str(cams), safe(concern_ids))
+    out.print(table)
+
+
+def main() -> None:
+    """Console entry point: every CamscanError becomes one line on stderr and its exit code."""
+    try:
+        app()
+    except CamscanError as exc:
+        err.print(f"error: {safe(exc)}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

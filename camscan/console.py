@@ -1,0 +1,25 @@
+"""One shared stderr Console for progress, logs and messages; stdout is kept for machine output."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: object) -> str:
+    """Anything a device said, made safe for a terminal: control characters removed, rich markup escaped."""
+    if text is None:
+        return ""
+    return escape(_CONTROL.sub("", str(text)))
+
+
+def progress_enabled(json_mode: bool, quiet: bool) -> bool:
+    return not (json_mode or quiet) and err.is_terminal and sys.stderr.isatty()

@@ -1,0 +1,111 @@
+"""Signatures test themselves (Recog's self-test, adapted): examples, not_examples and shadowing.
+
+Run with `camscan signatures test` or `python -m camscan.identify.selftest`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from camscan.identify.engine import split_firmware
+from camscan.identify.knowledge import Knowledge, load_knowledge
+from camscan.identify.signatures import Signature
+
+CHECKED_FOR_SHADOWING = ("brand", "manufacturer", "device_type")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    file: str
+    signature: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: signature {self.signature!r}: {self.message}"
+
+
+def _expected_value(key: str, value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _actual(values: dict[str, str], key: str) -> str | None:
+    if key in ("firmware", "firmware_build") and "firmware" in values:
+        version, build = split_firmware(values["firmware"])
+        if key == "firmware":
+            return version
+        return values.get("firmware_build") or build
+    return values.get(key)
+
+
+def check_signature(sig: Signature, knowledge: Knowledge) -> list[Failure]:
+    failures: list[Failure] = []
+    registry = knowledge.vendors
+    for n, example in enumerate(sig.examples, 1):
+        value = example["value"]
+        m = sig.match(value, registry)
+        if m is None:
+            failures.append(Failure(sig.file, sig.id, f"example {n} does not match: {value!r}"))
+            continue
+        for key, want in (example.get("expect") or {}).items():
+            got = _actual(m.values, key)
+            if _expected_value(key, want) != got:
+                failures.append(
+                    Failure(sig.file, sig.id, f"example {n} expected {key} {want!r}, got {got!r}")
+                )
+        for key, raw in m.unresolved.items():
+            failures.append(
+                Failure(sig.file, sig.id, f"example {n}: {key} {raw!r} is not a known vendor name or alias")
+            )
+        expect = example.get("expect") or {}
+        for other in knowledge.signatures.by_kind.get(sig.kind, ()):
+            if other is sig:
+                continue
+            om = other.match(value, registry)
+            if om is None:
+                continue
+            for key in CHECKED_FOR_SHADOWING:
+                theirs = om.values.get(key)
+                want = expect.get(key)
+                if theirs is not None and want is not None and str(want) != theirs:
+                    failures.append(
+                        Failure(
+                            sig.file,
+                            sig.id,
+                            f"example {n} is also matched by {other.id!r} ({other.file}), which asserts "
+                            f"{key} {theirs!r} instead of {want!r}",
+                        )
+                    )
+    for n, value in enumerate(sig.not_examples, 1):
+        if sig.match(value, registry) is not None:
+            failures.append(Failure(sig.file, sig.id, f"not_example {n} matches but must not: {value!r}"))
+    return failures
+
+
+def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
+    """(signatures checked, examples checked, failures)."""
+    kb = knowledge or load_knowledge()
+    failures: list[Failure] = []
+    examples = 0
+    for sig in kb.signatures:
+        examples += len(sig.examples) + len(sig.not_examples)
+        failures.extend(check_signature(sig, kb))
+    return len(kb.signatures), examples, failures
+
+
+def main() -> int:
+    from camscan.errors import DataError
+
+    try:
+        count, examples, failures = run()
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for f in failures:
+        print(f"FAIL {f}")
+    print(f"{count} signatures, {examples} examples: {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""Signatures: load, validate and compile `vendor_signatures/signatures/*.yaml`, and match observations.
+
+Format and rules: docs/data-format.md. A signature is compiled once; matching an observation returns the
+identity values it supports (fixed `asserts` plus named groups), with vendor names already resolved through
+the vendor registry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import DataError
+from camscan.identify.vendors import VendorRegistry
+from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
+
+VENDOR_FIELDS = ("brand", "manufacturer")
+_TEMPLATE = re.compile(r"^\{(\w+)\}$")
+_DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+MAX_FIELD_LEN = 200
+
+
+def clean_value(value: str) -> str:
+    """Strip control characters and surrounding space from a value a device reported; bound its length."""
+    return _CONTROL.sub(" ", value).strip()[:MAX_FIELD_LEN]
+
+
+def value_text(value: Any) -> str:
+    """A field of an observation object as text for matching."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return " ".join(value_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def get_field(obj: dict[str, Any], path: str) -> Any:
+    """`headers.Server` style look-up; keys are tried exactly, then case-insensitively."""
+    current: Any = obj
+    for part in path.split("."):
+        if not isinstance(current, dict):
+            return None
+        if part in current:
+            current = current[part]
+            continue
+        folded = part.casefold()
+        for key, val in current.items():
+            if isinstance(key, str) and key.casefold() == folded:
+                current = val
+                break
+        else:
+            return None
+    return current
+
+
+@dataclass(slots=True)
+class Match:
+    """What one signature says about one observation."""
+
+    signature: Signature
+    values: dict[str, str]
+    unresolved: dict[str, str] = field(
+        default_factory=dict
+    )  # vendor fields whose name is not in vendors.yaml
+
+
+@dataclass(slots=True, eq=False)
+class Signature:
+    id: str
+    kind: str
+    description: str
+    weight: float
+    source: str
+    asserts: dict[str, str]
+    file: str
+    pattern: re.Pattern[str] | None = None
+    fields: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    oui: bool = False
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    not_examples: list[Any] = field(default_factory=list)
+
+    def groups(self, value: Any, registry: VendorRegistry) -> dict[str, str] | None:
+        """Named groups (and the OUI vendor) when the signature matches `value`, else None."""
+        if self.oui:
+            vendor = registry.lookup_mac(value) if isinstance(value, str) else None
+            return {"vendor": vendor} if vendor else None
+        if self.pattern is not None:
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if not isinstance(item, str):
+                    continue
+                m = self.pattern.search(item)
+                if m:
+                    found = {k: v for k, v in m.groupdict().items() if v}
+                    if isinstance(value, list):  # scope URIs are percent-encoded
+                        found = {k: urllib.parse.unquote(v) for k, v in found.items()}
+                    return found
+            return None
+        if not isinstance(value, dict):
+            return None
+        found: dict[str, str] = {}
+        for path, regex in self.fields:
+            raw = get_field(value, path)
+            if raw is None:
+                return None
+            m = regex.search(value_text(raw))
+            if not m:
+                return None
+            found.update({k: v for k, v in m.groupdict().items() if v})
+        return found
+
+    def match(self, value: Any, registry: VendorRegistry) -> Match | None:
+        groups = self.groups(value, registry)
+        if groups is None:
+            return None
+        values: dict[str, str] = {k: v for k, v in groups.items() if k in IDENTITY_FIELDS}
+        for key, template in self.asserts.items():
+            t = _TEMPLATE.match(template)
+            if t:
+                if t.group(1) in groups:
+                    values[key] = groups[t.group(1)]
+            else:
+                values[key] = template
+        result = Match(self, {})
+        for key, raw in values.items():
+            text = clean_value(raw)
+            if not text:
+                continue
+            if key in VENDOR_FIELDS:
+                canonical = registry.resolve(text)
+                if canonical is None:
+                    result.unresolved[key] = text
+                else:
+                    text = canonical
+            elif key == "device_type":
+                text = text.lower()
+            result.values[key] = text
+        return result
+
+
+class SignatureSet:
+    """All signatures, grouped by observation kind, with a memo of recent matches."""
+
+    def __init__(self, signatures: list[Signature], registry: VendorRegistry) -> None:
+        self.signatures = signatures
+        self.registry = registry
+        self.by_kind: dict[str, list[Signature]] = {}
+        for sig in signatures:
+            self.by_kind.setdefault(sig.kind, []).append(sig)
+        self._cached = lru_cache(maxsize=65536)(self._match_key)
+
+    def __len__(self) -> int:
+        return len(self.signatures)
+
+    def __iter__(self) -> Iterator[Signature]:
+        return iter(self.signatures)
+
+    def match_all(self, kind: str, value: Any) -> list[Match]:
+        """Every signature of `kind` that matches `value` (memoised: banners repeat across an estate)."""
+        if isinstance(value, str):
+            return self._cached(kind, value, None)
+        try:
+            key = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return self._match(kind, value)
+        return self._cached(kind, None, key)
+
+    def _match_key(self, kind: str, text: str | None, encoded: str | None) -> list[Match]:
+        return self._match(kind, text if encoded is None else json.loads(encoded))
+
+    def _match(self, kind: str, value: Any) -> list[Match]:
+        out = []
+        for sig in self.by_kind.get(kind, ()):
+            m = sig.match(value, self.registry)
+            if m is not None:
+                out.append(m)
+        return out
+
+    @classmethod
+    def load(cls, directory: Path, registry: VendorRegistry) -> SignatureSet:
+        from camscan.identify.yamlio import load_yaml
+
+        files = sorted(Path(directory).glob("*.yaml"))
+        if not files:
+            raise DataError(directory, None, "no signature files (*.yaml) found")
+        signatures: list[Signature] = []
+        ids: dict[str, str] = {}
+        for path in files:
+            doc = load_yaml(path)
+            if doc is None:
+                continue
+            if not isinstance(doc, dict) or not isinstance(doc.get("signatures"), list):
+                raise DataError(path, None, "expected a mapping with a 'signatures' list")
+            for i, raw in enumerate(doc["signatures"], 1):
+                sig = compile_signature(path, i, raw, registry)
+                if sig.id in ids:
+                    raise DataError(path, f"signature {sig.id!r}", f"id already used in {ids[sig.id]}")
+                ids[sig.id] = path.name
+                signatures.append(sig)
+        return cls(signatures, registry)
+
+
+def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry) -> Signature:
+    """Validate one signature entry and compile its regexes; errors name the file and the entry."""
+    if not isinstance(raw, dict):
+        raise DataError(path, f"signature #{index}", "each signature must be a mapping")
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not sid:
+        raise DataError(path, f"signature #{index}", "missing 'id'")
+    entry = f"signature {sid!r}"
+
+    def fail(msg: str) -> DataError:
+        return DataError(path, entry, msg)
+
+    kind = raw.get("kind")
+    if kind not in OBSERVATION_KINDS:
+        raise fail(f"kind {kind!r} is not an observation kind (see CONTRACT.md)")
+    value_type = OBSERVATION_KINDS[kind]
+    weight = raw.get("weight")
+    if not isinstance(weight, (int, float)) or not 0 < float(weight) <= 1:
+        raise fail("'weight' must be a number in (0, 1]")
+    if not raw.get("source"):
+        raise fail("needs a 'source' naming where the fact comes from")
+    examples = raw.get("examples")
+    if not isinstance(examples, list) or not examples:
+        raise fail("needs at least one example (a signature without an example does not load)")
+    for n, ex in enumerate(examples, 1):
+        if not isinstance(ex, dict) or "value" not in ex or not isinstance(ex.get("expect", {}), dict):
+            raise fail(f"example {n} needs 'value' and an 'expect' mapping")
+    asserts = raw.get("asserts") or {}
+    if not isinstance(asserts, dict):
+        raise fail("'asserts' must be a mapping")
+    asserts = {str(k): str(v) for k, v in asserts.items()}
+    flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
+
+    def compile_re(text: Any, what: str) -> re.Pattern[str]:
+        if not isinstance(text, (str, int)):
+            raise fail(f"{what} must be a regular expression string")
+        try:
+            return re.compile(str(text), flags)
+        except re.error as exc:
+            raise fail(f"{what} is not a valid regular expression: {exc}") from None
+
+    sig = Signature(
+        id=sid,
+        kind=kind,
+        description=str(raw.get("description", "")),
+        weight=float(weight),
+        source=str(raw["source"]),
+        asserts=asserts,
+        file=path.name,
+        examples=examples,
+        not_examples=list(raw.get("not_examples") or []),
+    )
+    groups: set[str] = set()
+    modes = [m for m in ("pattern", "fields", "oui") if raw.get(m)]
+    if len(modes) != 1:
+        raise fail("needs exactly one of 'pattern', 'fields' or 'oui: true'")
+    if "oui" in modes:
+        if kind != "mac":
+            raise fail("'oui: true' is only for kind 'mac'")
+        sig.oui = True
+        groups = {"vendor"}
+    elif "pattern" in modes:
+        if value_type == "object":
+            raise fail(f"kind {kind!r} has object values: use 'fields', not 'pattern'")
+        sig.pattern = compile_re(raw["pattern"], "'pattern'")
+        groups = set(sig.pattern.groupindex)
+    else:
+        if value_type != "object" or not isinstance(raw["fields"], dict):
+            raise fail(f"'fields' is for object kinds, as a mapping of field to regex (kind {kind!r})")
+        for fpath, regex in raw["fields"].items():
+            compiled = compile_re(regex, f"field {fpath!r}")
+            sig.fields.append((str(fpath), compiled))
+            groups |= set(compiled.groupindex)
+    bad_groups = groups - set(IDENTITY_FIELDS) - {"vendor"}
+    if bad_groups:
+        raise fail(f"named groups {sorted(bad_groups)} are not identity fields {IDENTITY_FIELDS}")
+    for key, value in asserts.items():
+        if key not in IDENTITY_FIELDS:
+            raise fail(f"asserts {key!r}, which is not an identity field {IDENTITY_FIELDS}")
+        t = _TEMPLATE.match(value)
+        if t:
+            if t.group(1) not in groups:
+                raise fail(f"asserts {key}: {value!r} but there is no such named group")
+        elif key in VENDOR_FIELDS and value not in registry:
+            raise fail(f"asserts {key} {value!r}, which is not a canonical vendor name in vendors.yaml")
+        elif key == "device_type" and not _DEVICE_TYPE.match(value):
+            raise fail(f"device_type {value!r} must be one lowercase word")
+    if not asserts and not groups - {"vendor"}:
+        raise fail("asserts nothing and extracts nothing")
+    return sig

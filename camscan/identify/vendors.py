@@ -1,0 +1,218 @@
+"""The vendor registry: canonical names, aliases, ownership, OEM relationships and OUI prefixes.
+
+Loaded from `vendor_signatures/vendors.yaml` (format: docs/data-format.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import DataError
+
+CONFIDENCES = ("documented", "secondary", "uncertain")
+ROLES = ("manufacturer", "brand", "software", "chipset", "distributor", "lookalike", "owner", "other")
+_SUFFIXES = frozenset(
+    [
+        "co",
+        "ltd",
+        "inc",
+        "corp",
+        "corporation",
+        "company",
+        "gmbh",
+        "ag",
+        "ab",
+        "llc",
+        "limited",
+        "bv",
+        "sa",
+        "plc",
+        "srl",
+        "kk",
+        "pte",
+        "pvt",
+        "private",
+    ]
+)
+_PUNCT = re.compile(r"[^\w]+", re.UNICODE)
+_HEX = re.compile(r"^[0-9A-F]+$")
+
+
+def normalise_name(name: str) -> str:
+    """Fold a vendor name for lookup: case, punctuation and trailing company suffixes removed."""
+    words = _PUNCT.sub(" ", name.casefold()).split()
+    while words and words[-1] in _SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    vendor: str
+    relation: str
+    confidence: str
+    source: str
+    since: str | None = None
+    until: str | None = None
+
+    @property
+    def current(self) -> bool:
+        if not self.until:
+            return True
+        try:
+            return date.fromisoformat(str(self.until)[:10]) > date.today()
+        except ValueError:
+            return False
+
+
+@dataclass(slots=True)
+class Vendor:
+    name: str
+    role: str
+    camera_vendor: bool
+    country: str | None = None
+    legal_names: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    parent: Relation | None = None
+    made_by: list[Relation] = field(default_factory=list)
+    not_to_be_confused_with: list[str] = field(default_factory=list)
+    notes: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+class VendorRegistry:
+    """Look-ups over vendors.yaml: name resolution, OUI, parent chain, OEM makers."""
+
+    def __init__(self, vendors: dict[str, Vendor], ouis: dict[str, str], version: str) -> None:
+        self.vendors = vendors
+        self.ouis = ouis
+        self.version = version
+        self._index: dict[str, str] = {}
+        for v in vendors.values():
+            for n in (v.name, *v.legal_names, *v.aliases):
+                self._index[normalise_name(n)] = v.name
+        self.subsidiaries: dict[str, list[str]] = {}
+        for v in vendors.values():
+            if v.parent:
+                self.subsidiaries.setdefault(v.parent.vendor, []).append(v.name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.vendors
+
+    def resolve(self, name: str | None) -> str | None:
+        """The canonical name for a reported vendor name, or None when unknown."""
+        if not name:
+            return None
+        return self._index.get(normalise_name(name))
+
+    def lookup_mac(self, mac: str) -> str | None:
+        """The vendor that registered the MAC's prefix (longest prefix wins), or None."""
+        digits = re.sub(r"[^0-9A-Fa-f]", "", mac).upper()
+        if len(digits) != 12:
+            return None
+        for n in (9, 7, 6):
+            hit = self.ouis.get(digits[:n])
+            if hit:
+                return hit
+        return None
+
+    def ancestors(self, name: str) -> list[tuple[str, Relation]]:
+        """Owners above `name` through current relationships, nearest first."""
+        out: list[tuple[str, Relation]] = []
+        seen = {name}
+        vendor = self.vendors.get(name)
+        while vendor and vendor.parent and vendor.parent.current and vendor.parent.vendor not in seen:
+            out.append((vendor.parent.vendor, vendor.parent))
+            seen.add(vendor.parent.vendor)
+            vendor = self.vendors.get(vendor.parent.vendor)
+        return out
+
+    def is_camera_vendor(self, name: str | None) -> bool:
+        v = self.vendors.get(name or "")
+        return bool(v and v.camera_vendor)
+
+    @classmethod
+    def load(cls, path: Path) -> VendorRegistry:
+        from camscan.identify.yamlio import load_yaml
+
+        doc = load_yaml(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("vendors"), list):
+            raise DataError(path, None, "expected a mapping with a 'vendors' list")
+        vendors: dict[str, Vendor] = {}
+        ouis: dict[str, str] = {}
+        names_seen: dict[str, str] = {}
+        for i, raw in enumerate(doc["vendors"], 1):
+            entry = f"vendor #{i}"
+            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+                raise DataError(path, entry, "each vendor needs a 'name'")
+            name = raw["name"]
+            entry = f"vendor {name!r}"
+            role = raw.get("role", "manufacturer")
+            if role not in ROLES:
+                raise DataError(path, entry, f"role {role!r} is not one of {', '.join(ROLES)}")
+            if not raw.get("sources"):
+                raise DataError(path, entry, "needs at least one source in 'sources'")
+            v = Vendor(
+                name=name,
+                role=role,
+                camera_vendor=bool(raw.get("camera_vendor", False)),
+                country=raw.get("country"),
+                legal_names=[str(x) for x in raw.get("legal_names") or []],
+                aliases=[str(x) for x in raw.get("aliases") or []],
+                parent=_relation(path, entry, raw["parent"]) if raw.get("parent") else None,
+                made_by=[_relation(path, entry, r) for r in raw.get("made_by") or []],
+                not_to_be_confused_with=[str(x) for x in raw.get("not_to_be_confused_with") or []],
+                notes=raw.get("notes"),
+                sources=[str(s) for s in raw["sources"]],
+            )
+            for n in {name, *v.legal_names, *v.aliases}:
+                key = normalise_name(n)
+                if not key:
+                    raise DataError(path, entry, f"name or alias {n!r} is empty once normalised")
+                other = names_seen.get(key)
+                if other and other != name:
+                    raise DataError(path, entry, f"name or alias {n!r} is also used by vendor {other!r}")
+                names_seen[key] = name
+            if name in vendors:
+                raise DataError(path, entry, "duplicate vendor name")
+            vendors[name] = v
+            for group in raw.get("ouis") or []:
+                if not isinstance(group, dict) or not group.get("prefixes"):
+                    raise DataError(path, entry, "each 'ouis' entry needs 'registrant' and 'prefixes'")
+                for prefix in group["prefixes"]:
+                    p = str(prefix).upper()
+                    if len(p) not in (6, 7, 9) or not _HEX.match(p):
+                        raise DataError(path, entry, f"OUI prefix {prefix!r} must be 6, 7 or 9 hex digits")
+                    if p in ouis:
+                        raise DataError(path, entry, f"OUI prefix {p} is also listed for {ouis[p]!r}")
+                    ouis[p] = name
+        for v in vendors.values():
+            refs = [r.vendor for r in v.made_by] + v.not_to_be_confused_with
+            if v.parent:
+                refs.append(v.parent.vendor)
+            for ref in refs:
+                if ref not in vendors:
+                    raise DataError(path, f"vendor {v.name!r}", f"refers to unknown vendor {ref!r}")
+        return cls(vendors, ouis, str(doc.get("version", "unknown")))
+
+
+def _relation(path: Path, entry: str, raw: Any) -> Relation:
+    if not isinstance(raw, dict) or not raw.get("vendor"):
+        raise DataError(path, entry, "a relationship needs 'vendor'")
+    conf = raw.get("confidence")
+    if conf not in CONFIDENCES:
+        raise DataError(path, entry, f"relationship to {raw['vendor']!r} needs confidence in {CONFIDENCES}")
+    if not raw.get("source"):
+        raise DataError(path, entry, f"relationship to {raw['vendor']!r} needs a source")
+    return Relation(
+        vendor=str(raw["vendor"]),
+        relation=str(raw.get("relation", "oem")),
+        confidence=conf,
+        source=str(raw["source"]),
+        since=str(raw["since"]) if raw.get("since") is not None else None,
+        until=str(raw["until"]) if raw.get("until") is not None else None,
+    )

@@ -1,0 +1,45 @@
+"""The single path from a host's observations to a stored device, shared by every source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from camscan.identify.engine import Engine
+from camscan.model import Identity, Observation
+from camscan.store import DeviceRecord, Store
+
+
+def host_mac(observations: Sequence[Observation]) -> str | None:
+    for obs in observations:
+        if obs.kind == "mac" and obs.error is None and isinstance(obs.value, str):
+            return obs.value.lower()
+    return None
+
+
+def ingest_host(
+    store: Store,
+    engine: Engine,
+    scan_id: int,
+    ip: str | None,
+    observations: Sequence[Observation],
+    *,
+    site: str | None = None,
+    discovered_by: Sequence[str] = (),
+    clock_skew_s: float | None = None,
+) -> tuple[str | None, Identity]:
+    """Store a host's observations, identify it, and upsert the device. Returns (device key, identity).
+
+    A host with no usable observation is stored as a host but not as a device.
+    """
+    identity = engine.identify(observations)
+    mac = host_mac(observations)
+    methods = sorted(set(discovered_by) or {o.source for o in observations})
+    with store.batch():
+        store.add_observations(scan_id, observations)
+        if ip:
+            store.add_host(scan_id, ip, mac=mac, site=site, discovered_by=methods)
+        key = None
+        if identity.evidence or mac:
+            record = DeviceRecord(ip, mac, site, identity, methods, clock_skew_s)
+            key = store.upsert_device(scan_id, record)
+    return key, identity

@@ -1,0 +1,534 @@
+"""The SQLite store (sqlite-utils): append-only facts plus derived current state.
+
+Tables: `scans`, `hosts`, `services`, `observations` (raw evidence), `devices` (current identity per device),
+`device_history` (field changes per scan), `device_scans` (which devices each scan saw), and reference tables
+`vendors`, `concerns`, `vendor_concerns` loaded from the data files with their version. Views for people:
+`vendor_counts`, `devices_of_concern`, `cameras`. Schema changes are migrations (sqlite-utils `Migrations`),
+applied when a database is opened, so a file made by an older camscan is upgraded in place.
+
+One writer owns a Store: callers batch their writes; each batch is one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from camscan import __version__
+from camscan.errors import StoreError
+from camscan.model import IDENTITY_FIELDS, Identity, Observation
+
+BUSY_TIMEOUT_MS = 5000
+#: Identity and location fields whose changes are written to device_history.
+TRACKED_FIELDS: tuple[str, ...] = (*IDENTITY_FIELDS, "ip", "mac", "is_camera")
+
+migrations = Migrations("camscan")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["scans"].create(
+        {
+            "id": int,
+            "kind": str,
+            "status": str,
+            "started": str,
+            "finished": str,
+            "site": str,
+            "targets": str,
+            "methods": str,
+            "files": str,
+            "errors": int,
+            "camscan_version": str,
+            "data_version": str,
+        },
+        pk="id",
+    )
+    db["hosts"].create(
+        {"id": int, "scan_id": int, "ip": str, "mac": str, "site": str, "discovered_by": str, "seen": str},
+        pk="id",
+        foreign_keys=[("scan_id", "scans", "id")],
+    )
+    db["hosts"].create_index(["scan_id", "ip"], unique=True)
+    db["services"].create(
+        {"id": int, "scan_id": int, "ip": str, "port": int, "proto": str, "name": str, "product": str},
+        pk="id",
+        foreign_keys=[("scan_id", "scans", "id")],
+    )
+    db["services"].create_index(["scan_id", "ip", "port", "proto"], unique=True)
+    db["observations"].create(
+        {
+            "id": int,
+            "scan_id": int,
+            "ip": str,
+            "port": int,
+            "kind": str,
+            "value": str,
+            "source": str,
+            "time": float,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("scan_id", "scans", "id")],
+    )
+    db["observations"].create_index(["scan_id", "ip"])
+    db["devices"].create(
+        {
+            "key": str,
+            "ip": str,
+            "mac": str,
+            "site": str,
+            "brand": str,
+            "manufacturer": str,
+            "model": str,
+            "firmware": str,
+            "firmware_build": str,
+            "serial": str,
+            "hardware": str,
+            "device_type": str,
+            "hostname": str,
+            "is_camera": int,
+            "confidence": float,
+            "concerns": str,
+            "evidence": str,
+            "discovered_by": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_scan_id": int,
+        },
+        pk="key",
+    )
+    db["device_history"].create(
+        {"id": int, "device_key": str, "scan_id": int, "time": str, "field": str, "old": str, "new": str},
+        pk="id",
+        foreign_keys=[("device_key", "devices", "key"), ("scan_id", "scans", "id")],
+    )
+    db["device_history"].create_index(["device_key"])
+    db["vendors"].create(
+        {
+            "name": str,
+            "role": str,
+            "country": str,
+            "camera_vendor": int,
+            "parent": str,
+            "parent_relation": str,
+            "parent_confidence": str,
+            "legal_names": str,
+            "aliases": str,
+            "data_version": str,
+        },
+        pk="name",
+    )
+    db["concerns"].create(
+        {
+            "id": str,
+            "title": str,
+            "date": str,
+            "authority": str,
+            "jurisdiction": str,
+            "category": str,
+            "summary": str,
+            "confidence": str,
+            "includes_subsidiaries": int,
+            "applies_to": str,
+            "sources": str,
+            "origin": str,
+            "data_version": str,
+        },
+        pk="id",
+    )
+    db["vendor_concerns"].create(
+        {"vendor": str, "concern_id": str, "named_vendor": str, "relation": str, "confidence": str},
+        pk=("vendor", "concern_id", "named_vendor"),
+    )
+
+
+@migrations()
+def m002_sightings_skew_views(db: sqlite_utils.Database) -> None:
+    """Per-scan sightings (for diffs), clock skew and the views people open in Datasette."""
+    db["devices"].add_column("clock_skew_s", float)
+    db["devices"].add_column("concern_details", str)
+    db["device_scans"].create(
+        {"device_key": str, "scan_id": int, "ip": str, "identity": str},
+        pk=("device_key", "scan_id"),
+        foreign_keys=[("device_key", "devices", "key"), ("scan_id", "scans", "id")],
+    )
+    db["device_scans"].create_index(["scan_id"])
+    db["_camscan_meta"].create({"key": str, "value": str}, pk="key")
+    db.create_view(
+        "vendor_counts",
+        """
+        SELECT coalesce(manufacturer, '(unknown)') AS manufacturer,
+               count(*) AS devices,
+               sum(is_camera) AS cameras,
+               group_concat(DISTINCT brand) AS brands,
+               max(CASE WHEN concerns != '[]' THEN 1 ELSE 0 END) AS has_concerns
+        FROM devices GROUP BY coalesce(manufacturer, '(unknown)') ORDER BY devices DESC
+        """,
+    )
+    db.create_view(
+        "devices_of_concern",
+        """
+        SELECT key, ip, mac, site, brand, manufacturer, model, firmware, device_type, concerns, last_seen
+        FROM devices WHERE concerns IS NOT NULL AND concerns != '[]' ORDER BY manufacturer, ip
+        """,
+    )
+    db.create_view(
+        "cameras",
+        """
+        SELECT key, ip, mac, site, brand, manufacturer, model, firmware, firmware_build, serial, device_type,
+               confidence, concerns, first_seen, last_seen
+        FROM devices WHERE is_camera = 1 ORDER BY manufacturer, model, ip
+        """,
+    )
+
+
+def device_key(
+    ip: str | None, mac: str | None, serial: str | None, manufacturer: str | None, site: str | None
+) -> str:
+    """Stable identity of a physical device: MAC, else maker+serial, else site+IP."""
+    if mac:
+        return f"mac:{mac.lower()}"
+    if serial:
+        return f"serial:{(manufacturer or '?').lower()}:{serial}"
+    return f"ip:{site or ''}:{ip}"
+
+
+@dataclass(slots=True)
+class DeviceRecord:
+    """What a scan learned about one host, ready to be stored."""
+
+    ip: str | None
+    mac: str | None
+    site: str | None
+    identity: Identity
+    discovered_by: list[str]
+    clock_skew_s: float | None = None
+
+
+class Store:
+    """A camscan database. Open with `Store.open(path)`; use as a context manager to close it."""
+
+    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
+        path = str(path)
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            db = sqlite_utils.Database(conn)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA foreign_keys = ON")
+            tables = set(db.table_names())
+            if tables and "_sqlite_migrations" not in tables and "scans" not in tables:
+                raise StoreError(
+                    f"{path} is a SQLite database but not a camscan inventory (tables: "
+                    f"{', '.join(sorted(tables)[:5])})"
+                )
+            if migrate:
+                if db.journal_mode != "wal":
+                    db.enable_wal()
+                migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(path, exc)) from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction; SQLite errors become StoreError with a clear message."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(self.path, exc)) from None
+
+    # -- reference data -------------------------------------------------------------------------
+
+    def load_reference(self, knowledge: Any) -> None:
+        """(Re)load vendors and concerns when the data version differs from what the file holds."""
+        version = knowledge.version
+        row = self.db.execute("SELECT value FROM _camscan_meta WHERE key = 'data_version'").fetchone()
+        if row and row[0] == version:
+            return
+        registry, register = knowledge.vendors, knowledge.concerns
+        vendor_rows = [
+            {
+                "name": v.name,
+                "role": v.role,
+                "country": v.country,
+                "camera_vendor": int(v.camera_vendor),
+                "parent": v.parent.vendor if v.parent else None,
+                "parent_relation": v.parent.relation if v.parent else None,
+                "parent_confidence": v.parent.confidence if v.parent else None,
+                "legal_names": _json(v.legal_names),
+                "aliases": _json(v.aliases),
+                "data_version": version,
+            }
+            for v in registry.vendors.values()
+        ]
+        concern_rows = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "date": c.date,
+                "authority": c.authority,
+                "jurisdiction": c.jurisdiction,
+                "category": c.category,
+                "summary": c.summary,
+                "confidence": c.confidence,
+                "includes_subsidiaries": int(c.includes_subsidiaries),
+                "applies_to": _json(c.applies_to),
+                "sources": _json(c.sources),
+                "origin": c.origin,
+                "data_version": version,
+            }
+            for c in register.concerns.values()
+        ]
+        link_rows = {}
+        for name in registry.vendors:
+            for link in register.links(name, registry):
+                link_rows[(name, link.id, link.vendor)] = {
+                    "vendor": name,
+                    "concern_id": link.id,
+                    "named_vendor": link.vendor,
+                    "relation": link.relation,
+                    "confidence": link.confidence,
+                }
+        with self.batch():
+            for table in ("vendor_concerns", "concerns", "vendors"):
+                self.db.execute(f"DELETE FROM [{table}]")
+            self.db["vendors"].insert_all(vendor_rows)
+            self.db["concerns"].insert_all(concern_rows)
+            self.db["vendor_concerns"].insert_all(link_rows.values())
+            self.db["_camscan_meta"].upsert({"key": "data_version", "value": version}, pk="key")
+
+    # -- scans ----------------------------------------------------------------------------------
+
+    def start_scan(
+        self,
+        kind: str,
+        *,
+        site: str | None = None,
+        targets: Iterable[str] = (),
+        methods: Iterable[str] = (),
+        files: Iterable[str] = (),
+        data_version: str | None = None,
+    ) -> int:
+        with self.batch():
+            table = self.db["scans"]
+            table.insert(
+                {
+                    "kind": kind,
+                    "status": "running",
+                    "started": now_iso(),
+                    "site": site,
+                    "targets": _json(list(targets)),
+                    "methods": _json(list(methods)),
+                    "files": _json(list(files)),
+                    "errors": 0,
+                    "camscan_version": __version__,
+                    "data_version": data_version,
+                }
+            )
+            return int(table.last_pk)
+
+    def finish_scan(self, scan_id: int, status: str, *, errors: int = 0, **extra: Any) -> None:
+        update = {"status": status, "finished": now_iso(), "errors": errors}
+        for key, value in extra.items():
+            update[key] = value if isinstance(value, (str, int, float)) or value is None else _json(value)
+        with self.batch():
+            self.db["scans"].update(scan_id, update)
+
+    def mark_abandoned_scans(self) -> int:
+        """Scans left `running` by a process that died are marked `interrupted`."""
+        with self.batch():
+            cur = self.db.execute(
+                "UPDATE scans SET status = 'interrupted', finished = coalesce(finished, ?) WHERE status = 'running'",
+                [now_iso()],
+            )
+        return cur.rowcount
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    def add_observations(self, scan_id: int, observations: Iterable[Observation]) -> int:
+        rows = [
+            {
+                "scan_id": scan_id,
+                "ip": o.host,
+                "port": o.port,
+                "kind": o.kind,
+                "value": o.value if isinstance(o.value, str) else _json(o.value),
+                "source": o.source,
+                "time": o.time,
+                "error": o.error,
+            }
+            for o in observations
+        ]
+        if rows:
+            with self.batch():
+                self.db["observations"].insert_all(rows, batch_size=500)
+        return len(rows)
+
+    def add_host(
+        self, scan_id: int, ip: str, *, mac: str | None, site: str | None, discovered_by: list[str]
+    ) -> None:
+        with self.batch():
+            self.db.execute(
+                "INSERT INTO hosts (scan_id, ip, mac, site, discovered_by, seen) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(scan_id, ip) DO UPDATE SET mac = coalesce(excluded.mac, hosts.mac), "
+                "discovered_by = excluded.discovered_by, seen = excluded.seen",
+                [scan_id, ip, mac, site, _json(sorted(set(discovered_by))), now_iso()],
+            )
+
+    def add_services(
+        self, scan_id: int, ip: str, services: Iterable[tuple[int, str, str | None, str | None]]
+    ) -> None:
+        with self.batch():
+            for port, proto, name, product in services:
+                self.db.execute(
+                    "INSERT INTO services (scan_id, ip, port, proto, name, product) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(scan_id, ip, port, proto) DO UPDATE SET "
+                    "name = coalesce(excluded.name, services.name), "
+                    "product = coalesce(excluded.product, services.product)",
+                    [scan_id, ip, port, proto, name, product],
+                )
+
+    def upsert_device(self, scan_id: int, record: DeviceRecord) -> str:
+        """Store the current identity of a device and record what changed since it was last seen."""
+        ident = record.identity
+        key = device_key(record.ip, record.mac, ident.serial, ident.manufacturer, record.site)
+        now = now_iso()
+        row: dict[str, Any] = {
+            "key": key,
+            "ip": record.ip,
+            "mac": record.mac.lower() if record.mac else None,
+            "site": record.site,
+            **{f: getattr(ident, f) for f in IDENTITY_FIELDS},
+            "is_camera": int(ident.is_camera),
+            "confidence": round(ident.confidence, 3),
+            "concerns": _json(ident.concerns),
+            "concern_details": _json([c.to_dict() for c in ident.concern_links]),
+            "evidence": _json([e.to_dict() for e in ident.evidence]),
+            "last_seen": now,
+            "last_scan_id": scan_id,
+            "clock_skew_s": record.clock_skew_s,
+        }
+        with self.batch():
+            old = next(self.db["devices"].rows_where("key = ?", [key]), None)
+            if old is None:
+                row["first_seen"] = now
+                row["discovered_by"] = _json(sorted(set(record.discovered_by)))
+                self.db["devices"].insert(row)
+            else:
+                merged = sorted(set(json.loads(old["discovered_by"] or "[]")) | set(record.discovered_by))
+                row["discovered_by"] = _json(merged)
+                for name in TRACKED_FIELDS:
+                    if name in ("ip", "mac", "is_camera") or getattr(ident, name, None) is not None:
+                        continue
+                    row[name] = old[name]  # a weaker later scan does not erase what an earlier one learned
+                changes = [
+                    {
+                        "device_key": key,
+                        "scan_id": scan_id,
+                        "time": now,
+                        "field": f,
+                        "old": None if old[f] is None else str(old[f]),
+                        "new": None if row[f] is None else str(row[f]),
+                    }
+                    for f in TRACKED_FIELDS
+                    if row.get(f) is not None and str(old[f]) != str(row[f])
+                ]
+                if old.get("last_scan_id") != scan_id:
+                    self.db["device_history"].insert_all(changes)
+                self.db["devices"].update(key, row)
+            self.db.execute(
+                "INSERT OR REPLACE INTO device_scans (device_key, scan_id, ip, identity) VALUES (?, ?, ?, ?)",
+                [key, scan_id, record.ip, _json({f: row.get(f) for f in TRACKED_FIELDS})],
+            )
+        return key
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def devices(self, *, concern_only: bool = False, vendor: str | None = None) -> list[dict[str, Any]]:
+        where, params = [], []
+        if concern_only:
+            where.append("concerns IS NOT NULL AND concerns != '[]'")
+        if vendor:
+            where.append("(lower(manufacturer) = lower(?) OR lower(brand) = lower(?))")
+            params += [vendor, vendor]
+        sql = "SELECT * FROM devices" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY is_camera DESC, manufacturer, ip"
+        return [device_json(r) for r in self.db.query(sql, params)]
+
+    def scans(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM scans ORDER BY id"))
+
+
+def device_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A devices row as the CONTRACT's `devices --json` element."""
+    out = {
+        "ip": row["ip"],
+        "mac": row["mac"],
+        "brand": row["brand"],
+        "manufacturer": row["manufacturer"],
+        "model": row["model"],
+        "firmware": row["firmware"],
+        "firmware_build": row["firmware_build"],
+        "serial": row["serial"],
+        "hardware": row["hardware"],
+        "device_type": row["device_type"],
+        "hostname": row["hostname"],
+        "is_camera": bool(row["is_camera"]),
+        "confidence": row["confidence"],
+        "concerns": json.loads(row["concerns"] or "[]"),
+        "discovered_by": json.loads(row["discovered_by"] or "[]"),
+        "site": row["site"],
+        "first_seen": row["first_seen"],
+        "last_seen": row["last_seen"],
+        "clock_skew_s": row.get("clock_skew_s"),
+        "key": row["key"],
+    }
+    return out
+
+
+def _describe(path: str, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"{path}: the database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s); try again"
+    if "not a database" in text or "file is encrypted" in text:
+        return f"{path}: not a SQLite database"
+    if "readonly" in text:
+        return f"{path}: the database is read-only"
+    if "disk" in text and "full" in text:
+        return f"{path}: the disk is full; everything committed before this point is kept"
+    if "unable to open" in text:
+        return f"{path}: cannot open the database file (does the folder exist and is it writable?)"
+    return f"{path}: {text}"

@@ -1,0 +1,177 @@
+"""The engine's decisions, over the small hand-made data set (independent of the shipped data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from camscan.identify.engine import split_firmware
+from camscan.model import Observation
+
+
+def obs(kind: str, value: object, **kw: object) -> Observation:
+    return Observation(kind=kind, value=value, **kw)
+
+
+def test_single_banner_gives_maker_type_and_concerns(fixture_engine):
+    ident = fixture_engine.identify([obs("http_server", "App-webs/")])
+    assert ident.manufacturer == "Hikvision"
+    assert ident.brand is None
+    assert ident.device_type == "camera" and ident.is_camera
+    assert ident.concerns == ["fac-xinjiang-primary-camera-tech", "ndaa-s889"]
+    assert ident.confidence == pytest.approx(0.85)
+
+
+def test_rebadged_label_keeps_brand_and_resolves_real_maker(fixture_engine):
+    """A label of one brand with Hikvision-only evidence: manufacturer Hikvision, brand kept."""
+    ident = fixture_engine.identify(
+        [
+            obs("html_title", "Acme Security Network Camera"),
+            obs("http_server", "App-webs/"),
+            obs(
+                "vendor_discovery",
+                {
+                    "protocol": "sadp",
+                    "DeviceDescription": "DS-2CD2032-I",
+                    "SoftwareVersion": "V5.6.2build 190701",
+                },
+            ),
+        ]
+    )
+    assert ident.brand == "Acme Security"
+    assert ident.manufacturer == "Hikvision"
+    assert ident.model == "DS-2CD2032-I"
+    assert (ident.firmware, ident.firmware_build) == ("V5.6.2", "190701")
+    assert "ndaa-s889" in ident.concerns
+    assert ident.conflicts == {}
+
+
+def test_unknown_label_alone_does_not_invent_a_maker(fixture_engine):
+    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "Foo Bar Cams"})])
+    assert ident.brand == "Foo Bar Cams"
+    assert ident.manufacturer is None
+    assert ident.concerns == []
+
+
+def test_brand_with_documented_oem_derives_manufacturer(fixture_engine):
+    ident = fixture_engine.identify([obs("html_title", "Acme Security Network Camera")])
+    assert ident.brand == "Acme Security"
+    assert ident.manufacturer == "Hikvision"
+    assert ident.field_confidence["manufacturer"] < ident.field_confidence["brand"]
+
+
+def test_uncertain_oem_is_only_a_possibility(fixture_engine):
+    """Lorex: Dahua owned it 2018–2022 and an uncertain OEM link; neither sets the manufacturer or concerns."""
+    ident = fixture_engine.identify([obs("mac", "00:1f:54:aa:bb:cc")])
+    assert ident.brand == "Lorex"
+    assert ident.manufacturer is None
+    assert ident.possible_manufacturers[0]["vendor"] == "Dahua"
+    assert ident.concerns == []
+
+
+def test_conflicting_makers_lower_confidence_and_are_reported(fixture_engine):
+    ident = fixture_engine.identify([obs("http_server", "App-webs/"), obs("http_server", "DahuaHTTP")])
+    assert ident.manufacturer == "Hikvision"
+    assert ident.conflicts["manufacturer"] == ["Dahua"]
+    assert ident.confidence < 0.85
+
+
+def test_agreeing_evidence_raises_confidence(fixture_engine):
+    one = fixture_engine.identify([obs("http_server", "App-webs/")])
+    two = fixture_engine.identify([obs("http_server", "App-webs/"), obs("mac", "c4:2f:90:01:02:03")])
+    assert two.confidence > one.confidence
+
+
+def test_subsidiary_inherits_parent_concern_that_covers_subsidiaries(fixture_engine):
+    ident = fixture_engine.identify([obs("mac", "0c:a6:4c:01:02:03")])
+    assert ident.manufacturer == "EZVIZ"
+    assert ident.concerns == ["ndaa-s889"]  # the FAC report names Hikvision only, not its subsidiaries
+    link = ident.concern_links[0]
+    assert (link.vendor, link.via, link.relation) == ("Hikvision", "EZVIZ", "subsidiary")
+
+
+def test_uncertain_parent_gives_uncertain_link_not_a_listed_concern(fixture_engine):
+    vendors = fixture_engine.vendors
+    links = fixture_engine.concerns.links("Hikmicro", vendors)
+    assert [(c.id, c.confidence) for c in links] == [("ndaa-s889", "uncertain")]
+
+
+def test_related_makers_are_not_a_conflict(fixture_engine):
+    ident = fixture_engine.identify([obs("http_server", "App-webs/"), obs("mac", "0c:a6:4c:01:02:03")])
+    assert "manufacturer" not in ident.conflicts
+
+
+def test_lookalikes_are_not_cameras(fixture_engine):
+    scale = fixture_engine.identify([obs("mac", "40:2c:76:10:00:01")])
+    assert scale.manufacturer == "Shanghai Dahua Scale Factory"
+    assert not scale.is_camera and scale.concerns == []
+    axis2 = fixture_engine.identify(
+        [obs("http_path", {"path": "/axis2/services", "status": 200, "headers": {}, "body": "Apache Axis2"})]
+    )
+    assert axis2.manufacturer == "Apache Axis" and not axis2.is_camera
+
+
+def test_camera_maker_without_type_evidence_is_a_probable_camera(fixture_engine):
+    ident = fixture_engine.identify([obs("mac", "c4:2f:90:01:02:03")])
+    assert ident.device_type == "camera"
+    assert ident.field_confidence["device_type"] < 0.5
+    assert ident.evidence[-1].signature == "engine.camera_vendor_default"
+
+
+def test_failed_observations_are_ignored(fixture_engine):
+    ident = fixture_engine.identify([Observation("http_server", "", error="connection reset")])
+    assert not ident.identified and ident.evidence == []
+
+
+def test_nothing_known_gives_empty_identity(fixture_engine):
+    ident = fixture_engine.identify([obs("http_server", "nginx")])
+    assert ident.to_dict()["is_camera"] is False
+    assert ident.confidence == 0
+
+
+def test_header_lookup_is_case_insensitive_and_scope_values_unquoted(fixture_engine):
+    ident = fixture_engine.identify(
+        [
+            obs(
+                "http_path",
+                {
+                    "path": "/ISAPI/System/deviceInfo",
+                    "status": 200,
+                    "headers": {"CONTENT-TYPE": "application/xml"},
+                    "body": "<model>DS-2CD</model>",
+                },
+            ),
+            obs("onvif_scopes", ["onvif://www.onvif.org/hardware/DS%2D2CD"]),
+        ]
+    )
+    assert ident.model == "DS-2CD"
+    assert ident.manufacturer == "Hikvision"
+
+
+def test_hostile_values_are_cleaned_and_bounded(fixture_engine):
+    ident = fixture_engine.identify([obs("onvif_device_info", {"model": "X\x1b[31m" + "A" * 5000})])
+    assert "\x1b" not in ident.model and len(ident.model) <= 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("V5.1.8 build 140616", ("V5.1.8", "140616")),
+        ("V5.6.2build 190701", ("V5.6.2", "190701")),
+        ("V4.0.1 Build 20190925", ("V4.0.1", "20190925")),
+        ("2.800.0000000.13.R", ("2.800.0000000.13.R", None)),
+        ("build", ("build", None)),
+    ],
+)
+def test_split_firmware(raw, expected):
+    assert split_firmware(raw) == expected
+
+
+def test_bad_observations_are_rejected():
+    from camscan.model import ObservationError
+
+    with pytest.raises(ObservationError, match="unknown observation kind"):
+        Observation("http_banner", "x")
+    with pytest.raises(ObservationError, match="needs a string"):
+        Observation("http_server", {"a": 1})
+    with pytest.raises(ObservationError, match="needs a list"):
+        Observation("onvif_scopes", "onvif://x")
