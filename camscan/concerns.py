@@ -64,6 +64,7 @@ class ConcernRegister:
         self.version = version
         self._by_vendor: dict[str, list[Concern]] = {}
         self._by_candidate: dict[str, list[Concern]] = {}
+        self._links: dict[tuple[str, int], list[ConcernLink]] = {}
         for c in concerns.values():
             for v in c.applies_to:
                 self._by_vendor.setdefault(v, []).append(c)
@@ -75,9 +76,16 @@ class ConcernRegister:
         return list(self._by_vendor.get(vendor, ()))
 
     def links(self, vendor: str | None, registry: VendorRegistry) -> list[ConcernLink]:
-        """Concerns that apply to a device whose brand or manufacturer is `vendor`, and how."""
+        """Concerns that apply to a device whose brand or manufacturer is `vendor`, and how (memoised)."""
         if not vendor:
             return []
+        key = (vendor, id(registry))
+        cached = self._links.get(key)
+        if cached is None:
+            cached = self._links[key] = self._compute_links(vendor, registry)
+        return list(cached)
+
+    def _compute_links(self, vendor: str, registry: VendorRegistry) -> list[ConcernLink]:
         out: list[ConcernLink] = [
             ConcernLink(c.id, vendor, vendor, "self", _link_confidence(c, "documented"))
             for c in self._by_vendor.get(vendor, ())

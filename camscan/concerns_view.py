@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from camscan.console import safe
 from camscan.errors import UsageError
@@ -39,6 +38,9 @@ def concerns_report(kb: Knowledge, vendor: str | None) -> dict[str, Any]:
         ],
         "subsidiaries": sorted(registry.subsidiaries.get(name, [])),
         "concerns": items,
+        "context": [
+            c.to_dict() for c in register.concerns.values() if name in (c.raw.get("context_vendors") or [])
+        ],
         "responses": [r for r in register.responses if r.get("vendor") in family],
         "facts": [f for f in register.facts if set(f.get("vendors") or []) & family],
         "version": register.version,
@@ -57,39 +59,53 @@ def _source_lines(sources: list[dict[str, Any]]) -> str:
 
 
 def render_concerns(report: dict[str, Any], console: Console) -> None:
-    title = f"Concerns register {report['version']}"
+    """One block per concern: what, who, when, and every source with its quote."""
     if report.get("vendor"):
-        title = f"Concerns that apply to {report['vendor']} ({len(report['concerns'])})"
+        console.print(
+            f"[bold]Concerns that apply to {safe(report['vendor'])}[/bold] ({len(report['concerns'])})"
+        )
         parents = ", ".join(f"{p['vendor']} ({p['relation']}, {p['confidence']})" for p in report["parents"])
         if parents:
             console.print(f"Owned by: {safe(parents)}")
         if report["subsidiaries"]:
             console.print(f"Subsidiaries and brands: {safe(', '.join(report['subsidiaries']))}")
-    table = Table(title=title, title_justify="left", show_lines=True)
-    for col in ("id", "date", "authority", "summary", "sources"):
-        table.add_column(col, overflow="fold")
+    else:
+        console.print(
+            f"[bold]Concerns register {safe(report['version'])}[/bold] ({len(report['concerns'])} entries)"
+        )
     for c in report["concerns"]:
-        cid = c["id"]
+        console.print()
+        head = f"[bold]{safe(c['id'])}[/bold] — {safe(c.get('title'))}"
+        console.print(head)
+        meta = f"{safe(c.get('date'))} · {safe(c.get('authority'))} · {safe(c.get('jurisdiction'))} · {safe(c.get('category'))}"
+        if c.get("confidence") and c["confidence"] != "confirmed":
+            meta += f" · {safe(c['confidence'])}"
+        console.print("  " + meta)
         via = c.get("via")
         if via and via["relation"] != "self":
-            cid += f"\n(via {via['vendor']}, {via['relation']}, {via['confidence']})"
-        table.add_row(
-            safe(cid),
-            safe(c.get("date")),
-            safe(c.get("authority")),
-            safe(c.get("summary")),
-            safe(_source_lines(c.get("sources") or [])),
-        )
-    console.print(table)
-    if report.get("responses"):
-        resp = Table(title="Responses recorded from the companies", title_justify="left", show_lines=True)
-        for col in ("id", "vendor", "quote", "source"):
-            resp.add_column(col, overflow="fold")
-        for r in report["responses"]:
-            resp.add_row(
-                safe(r.get("id")),
-                safe(r.get("vendor")),
-                safe(r.get("quote")),
-                safe(_source_lines(r.get("sources") or [])),
+            console.print(
+                f"  applies through {safe(via['vendor'])} ({safe(via['relation'])}, {safe(via['confidence'])})"
             )
-        console.print(resp)
+        if not c.get("applies_to") and c.get("applies_by_description"):
+            console.print(f"  names no company; applies by description: {safe(c['applies_by_description'])}")
+        console.print(f"  {safe(c.get('summary'))}")
+        for line in _source_lines(c.get("sources") or []).splitlines():
+            console.print(f"  source: {safe(line)}")
+    if report.get("context"):
+        console.print()
+        console.print(
+            f"[bold]Statements made about {safe(report['vendor'])} that name no company[/bold] "
+            f"({len(report['context'])}; recorded, not attached to devices)"
+        )
+        for c in report["context"]:
+            console.print(f"  [bold]{safe(c['id'])}[/bold] — {safe(c.get('title'))} ({safe(c.get('date'))})")
+            for line in _source_lines(c.get("sources") or []).splitlines():
+                console.print(f"    source: {safe(line)}")
+    if report.get("responses"):
+        console.print()
+        console.print("[bold]Responses recorded from the companies[/bold]")
+        for r in report["responses"]:
+            where = _source_lines(r.get("sources") or [])
+            console.print(
+                f'  {safe(r.get("id"))} ({safe(r.get("vendor"))}): "{safe(r.get("quote"))}" — {safe(where)}'
+            )

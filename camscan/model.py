@@ -159,6 +159,7 @@ class Identity:
     hardware: str | None = None
     device_type: str | None = None
     hostname: str | None = None
+    platform: str | None = None  # chip maker's reference firmware the device runs (not its maker)
     confidence: float = 0.0
     field_confidence: dict[str, float] = field(default_factory=dict)
     concerns: list[str] = field(default_factory=list)
@@ -187,6 +188,7 @@ class Identity:
             "hardware": self.hardware,
             "device_type": self.device_type,
             "hostname": self.hostname,
+            "platform": self.platform,
             "is_camera": self.is_camera,
             "confidence": round(self.confidence, 3),
             "field_confidence": {k: round(v, 3) for k, v in self.field_confidence.items()},

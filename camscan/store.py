@@ -165,6 +165,7 @@ def m002_sightings_skew_views(db: sqlite_utils.Database) -> None:
     """Per-scan sightings (for diffs), clock skew and the views people open in Datasette."""
     db["devices"].add_column("clock_skew_s", float)
     db["devices"].add_column("concern_details", str)
+    db["devices"].add_column("platform", str)
     db["device_scans"].create(
         {"device_key": str, "scan_id": int, "ip": str, "identity": str},
         pk=("device_key", "scan_id"),
@@ -433,6 +434,7 @@ class Store:
             "site": record.site,
             **{f: getattr(ident, f) for f in IDENTITY_FIELDS},
             "is_camera": int(ident.is_camera),
+            "platform": ident.platform,
             "confidence": round(ident.confidence, 3),
             "concerns": _json(ident.concerns),
             "concern_details": _json([c.to_dict() for c in ident.concern_links]),

@@ -77,9 +77,7 @@ def test_older_schema_is_migrated_on_open_and_keeps_data(tmp_path):
 def test_history_records_firmware_change_between_scans(tmp_path, fixture_engine):
     with Store.open(tmp_path / "inv.db") as st:
         s1 = st.start_scan("active")
-        key1, _ = ingest_host(
-            st, fixture_engine, s1, "127.0.0.5", hik_observations("V5.4.5 build 170124")
-        )
+        key1, _ = ingest_host(st, fixture_engine, s1, "127.0.0.5", hik_observations("V5.4.5 build 170124"))
         st.finish_scan(s1, "complete")
         s2 = st.start_scan("active")
         key2, _ = ingest_host(st, fixture_engine, s2, "127.0.0.5", hik_observations("V5.6.2build 190701"))

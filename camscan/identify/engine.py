@@ -41,6 +41,12 @@ class _Ballot:
         self.weights.setdefault(key, []).append(weight)
 
     def ranked(self) -> list[tuple[str, float]]:
+        if len(self.weights) == 1:
+            ((key, ws),) = self.weights.items()
+            miss = 1.0
+            for w in ws:
+                miss *= 1.0 - w
+            return [(self.display[key], 1.0 - miss)]
         scores = []
         for key, ws in self.weights.items():
             miss = 1.0
@@ -80,15 +86,19 @@ class Engine:
         return self.decide(self.evidence(observations))
 
     def decide(self, evidence: list[Evidence]) -> Identity:
-        ballots: dict[str, _Ballot] = {f: _Ballot() for f in IDENTITY_FIELDS}
+        ballots: dict[str, _Ballot] = {}
         for ev in evidence:
             for key, value in ev.asserts.items():
-                ballots[key].add(value, ev.weight)
+                if key == "firmware":
+                    value, build = split_firmware(value)
+                    if build and "firmware_build" not in ev.asserts:
+                        ballots.setdefault("firmware_build", _Ballot()).add(build, ev.weight)
+                ballots.setdefault(key, _Ballot()).add(value, ev.weight)
         ident = Identity(evidence=evidence)
         for name in IDENTITY_FIELDS:
-            ranked = ballots[name].ranked()
-            if not ranked:
+            if name not in ballots:
                 continue
+            ranked = ballots[name].ranked()
             value, score = ranked[0]
             rivals = [(v, s) for v, s in ranked[1:] if not self._related(name, value, v)]
             if rivals:
@@ -98,10 +108,6 @@ class Engine:
             ident.field_confidence[name] = score
         self._derive_manufacturer(ident)
         self._infer_device_type(ident)
-        if ident.firmware and not ident.firmware_build:
-            ident.firmware, build = split_firmware(ident.firmware)
-            if build:
-                ident.firmware_build = build
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
                 ident.confidence = ident.field_confidence[key]
@@ -120,6 +126,15 @@ class Engine:
     def _derive_manufacturer(self, ident: Identity) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""
         maker = self.vendors.vendors.get(ident.manufacturer or "")
+        if maker is not None and maker.role == "chipset":
+            # Reference firmware of a chip maker (HiSilicon) runs on many OEMs' devices: a platform, not the maker.
+            ident.platform = maker.name
+            ident.field_confidence["platform"] = ident.field_confidence.pop("manufacturer")
+            rivals = ident.conflicts.pop("manufacturer", [])
+            ident.manufacturer = rivals[0] if rivals else None
+            if ident.manufacturer:
+                ident.field_confidence["manufacturer"] = 0.5
+            maker = self.vendors.vendors.get(ident.manufacturer or "")
         if maker is not None and maker.role == "brand":
             # Evidence pointed at a company that sells others' products (e.g. its OUI): it is the label.
             if not ident.brand:

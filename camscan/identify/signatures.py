@@ -25,6 +25,8 @@ _TEMPLATE = re.compile(r"^\{(\w+)\}$")
 _DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_FIELD_LEN = 200
+#: Per-signature memo of field texts → groups, for object values that differ only in a serial number.
+MEMO_SIZE = 4096
 
 
 def clean_value(value: str) -> str:
@@ -47,6 +49,8 @@ def value_text(value: Any) -> str:
 
 def get_field(obj: dict[str, Any], path: str) -> Any:
     """`headers.Server` style look-up; keys are tried exactly, then case-insensitively."""
+    if path in obj:
+        return obj[path]
     current: Any = obj
     for part in path.split("."):
         if not isinstance(current, dict):
@@ -89,6 +93,7 @@ class Signature:
     oui: bool = False
     examples: list[dict[str, Any]] = field(default_factory=list)
     not_examples: list[Any] = field(default_factory=list)
+    _memo: dict[tuple[str, ...], Match | None] = field(default_factory=dict, repr=False)
 
     def groups(self, value: Any, registry: VendorRegistry) -> dict[str, str] | None:
         """Named groups (and the OUI vendor) when the signature matches `value`, else None."""
@@ -121,6 +126,27 @@ class Signature:
         return found
 
     def match(self, value: Any, registry: VendorRegistry) -> Match | None:
+        """The values this signature supports for `value`, or None. Treat the result as read-only."""
+        if not self.fields or not isinstance(value, dict):
+            return self._match(value, registry)
+        texts = []
+        for path, _regex in self.fields:
+            raw = get_field(value, path)
+            if raw is None:
+                return None
+            texts.append(value_text(raw))
+        key = tuple(texts)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        result = self._match(value, registry)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = result
+        return result
+
+    def _match(self, value: Any, registry: VendorRegistry) -> Match | None:
         groups = self.groups(value, registry)
         if groups is None:
             return None

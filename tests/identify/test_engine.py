@@ -175,3 +175,15 @@ def test_bad_observations_are_rejected():
         Observation("http_server", {"a": 1})
     with pytest.raises(ObservationError, match="needs a list"):
         Observation("onvif_scopes", "onvif://x")
+
+
+def test_chip_makers_reference_firmware_is_a_platform_not_the_maker(fixture_engine):
+    ident = fixture_engine.identify([obs("http_server", "Cross Web Server")])
+    assert ident.platform == "HiSilicon"
+    assert ident.manufacturer is None
+    assert ident.device_type == "dvr"
+    assert ident.concerns == []
+    with_label = fixture_engine.identify(
+        [obs("http_server", "Cross Web Server"), obs("http_server", "DahuaHTTP")]
+    )
+    assert (with_label.platform, with_label.manufacturer) == ("HiSilicon", "Dahua")
