@@ -243,6 +243,9 @@ def _cell(value: Any) -> str:
 
 
 def render_devices(rows: list[dict[str, Any]]) -> None:
+    from camscan.concerns_view import headline
+
+    kb = _engine().knowledge
     table = Table(title=f"{len(rows)} devices", title_justify="left")
     for col in ("ip", "brand", "manufacturer", "model", "firmware", "type", "conf.", "concerns"):
         table.add_column(col)
@@ -257,11 +260,15 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
             safe(r["firmware"]),
             safe(r["device_type"]),
             f"{r['confidence']:.2f}" if r["confidence"] is not None else "",
-            safe(", ".join(r["concerns"])),
+            safe(headline(r["concerns"], kb)),
         )
     out.print(table)
     if any(r["brand"] and r["manufacturer"] and r["brand"] != r["manufacturer"] for r in rows):
         out.print("* sold under another brand: the manufacturer is who really made it.")
+    if any(r["concerns"] for r in rows):
+        out.print(
+            "concerns: count and formal listings first; `camscan concerns VENDOR` shows every one with sources."
+        )
 
 
 @app.command()
@@ -283,8 +290,12 @@ def demo(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
     table = Table(
         "manufacturer", "devices", "cameras", "concerns", title="Vendor summary", title_justify="left"
     )
+    from camscan.concerns_view import headline
+
     for maker, count, cams, concern_ids in vendor_summary(result.devices):
-        table.add_row(safe(maker), str(count), str(cams), safe(concern_ids))
+        table.add_row(
+            safe(maker), str(count), str(cams), safe(headline(concern_ids, engine.knowledge, most=3))
+        )
     out.print(table)
 
 

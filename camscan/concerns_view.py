@@ -47,6 +47,36 @@ def concerns_report(kb: Knowledge, vendor: str | None) -> dict[str, Any]:
     }
 
 
+#: Categories shown first when a list of concerns must be summarised in one cell.
+LISTING_CATEGORIES = (
+    "procurement_restriction",
+    "sanctions",
+    "export_controls",
+    "national_security",
+    "investment_restriction",
+)
+
+
+def headline(concern_ids: list[str], kb: Knowledge, most: int = 2) -> str:
+    """`33: ndaa-s889, fcc-covered-list, …` — the count and the formal listings first."""
+    if not concern_ids:
+        return ""
+    concerns = kb.concerns.concerns
+
+    def rank(cid: str) -> tuple[int, int, str, str]:
+        c = concerns.get(cid)
+        category = c.category if c else ""
+        order = (
+            LISTING_CATEGORIES.index(category) if category in LISTING_CATEGORIES else len(LISTING_CATEGORIES)
+        )
+        confidence = ("confirmed", "secondary", "uncertain").index(c.confidence) if c else 3
+        return order, confidence, c.date if c else "", cid
+
+    ordered = sorted(concern_ids, key=rank)
+    shown = ", ".join(ordered[:most])
+    return f"{len(ordered)}: {shown}" + (", …" if len(ordered) > most else "")
+
+
 def _source_lines(sources: list[dict[str, Any]]) -> str:
     lines = []
     for s in sources:

@@ -53,7 +53,7 @@ def run_examples(db_path: Path, engine: Engine, site: str = "demo") -> DemoResul
     return DemoResult(scan_id, hosts, devices)
 
 
-def vendor_summary(devices: list[dict[str, object]]) -> list[tuple[str, int, int, str]]:
+def vendor_summary(devices: list[dict[str, object]]) -> list[tuple[str, int, int, list[str]]]:
     """(manufacturer, devices, cameras, concern ids) sorted by count."""
     counts: Counter[str] = Counter()
     cameras: Counter[str] = Counter()
@@ -63,4 +63,4 @@ def vendor_summary(devices: list[dict[str, object]]) -> list[tuple[str, int, int
         counts[maker] += 1
         cameras[maker] += int(bool(d["is_camera"]))
         concerns.setdefault(maker, set()).update(d["concerns"])  # type: ignore[arg-type]
-    return [(m, n, cameras[m], ", ".join(sorted(concerns[m]))) for m, n in counts.most_common()]
+    return [(m, n, cameras[m], sorted(concerns[m])) for m, n in counts.most_common()]

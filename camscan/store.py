@@ -487,7 +487,7 @@ class Store:
             where.append("(lower(manufacturer) = lower(?) OR lower(brand) = lower(?))")
             params += [vendor, vendor]
         sql = "SELECT * FROM devices" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY is_camera DESC, manufacturer, ip"
+        sql += " ORDER BY is_camera DESC, manufacturer IS NULL, manufacturer, ip"
         return [device_json(r) for r in self.db.query(sql, params)]
 
     def scans(self) -> list[dict[str, Any]]:
