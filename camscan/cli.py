@@ -32,6 +32,15 @@ app = typer.Typer(
 signatures_app = typer.Typer(help="Work with the signature data in vendor_signatures/.", no_args_is_help=True)
 app.add_typer(signatures_app, name="signatures")
 
+
+def _lab_app() -> typer.Typer:
+    from camscan.lab.cli import app as lab_app
+
+    return lab_app
+
+
+app.add_typer(_lab_app(), name="lab", help="The emulated camera estate: serve it (up) or clean up after it (down).")
+
 DbOption = Annotated[Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else there.")
