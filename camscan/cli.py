@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from camscan import __version__
+from camscan.cli_reports import register as _register_reports
 from camscan.console import err, out, safe
 from camscan.errors import CamscanError, UsageError
 
@@ -40,6 +41,7 @@ def _lab_app() -> typer.Typer:
 
 
 app.add_typer(_lab_app(), name="lab", help="The emulated camera estate: serve it (up) or clean up after it (down).")
+_register_reports(app)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")]
 JsonOption = Annotated[

@@ -36,7 +36,7 @@ OBSERVATION_KINDS: dict[str, str] = {
     "tls_subject": "str",
     "vendor_discovery": "object",  # {"protocol": "sadp"|"dahua"|"xm", ...fields}
     # Additive (not in CONTRACT.md's first list): what nmap -sV concluded about a port, from imported XML.
-    "nmap_service": "object",  # {"port", "name", "product", "version", "extrainfo", "devicetype", "cpe"}
+    "nmap_service": "object",  # {"port", "proto", "name", "product", "version", "extrainfo", "devicetype", "cpe", ...}
 }
 
 #: Device types that count as video surveillance (CONTRACT: `is_camera`).

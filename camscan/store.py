@@ -534,3 +534,113 @@ def _describe(path: str, exc: sqlite3.DatabaseError) -> str:
     if "unable to open" in text:
         return f"{path}: cannot open the database file (does the folder exist and is it writable?)"
     return f"{path}: {text}"
+
+
+# -- migrations added with the reports (issue 6) --------------------------------------------------------
+
+#: Ports that only cameras, recorders and their discovery protocols normally expose (used by the
+#: `camera_signals` view; documented in docs/reports.md, "Unidentified cameras").
+CAMERA_PORTS: tuple[int, ...] = (554, 8554, 10554, 3702, 37020, 37777, 37778, 37810, 34567, 34569)
+#: Observation kinds that only a camera-like device produces: it speaks RTSP or ONVIF or a vendor discovery protocol.
+CAMERA_PROTOCOL_KINDS: tuple[str, ...] = (
+    "rtsp_server",
+    "rtsp_www_authenticate",
+    "sdp",
+    "onvif_scopes",
+    "onvif_device_info",
+    "vendor_discovery",
+)
+
+
+@migrations()
+def m003_report_views(db: sqlite_utils.Database) -> None:
+    """Views for the reports and for people browsing the inventory in Datasette; scan details."""
+    db["scans"].add_column("details", str)  # JSON: what the source recorded about itself (e.g. nmap's args)
+    ports = ", ".join(str(p) for p in CAMERA_PORTS)
+    kinds = ", ".join(f"'{k}'" for k in CAMERA_PROTOCOL_KINDS)
+    db.create_view(
+        "camera_signals",
+        f"""
+        SELECT ds.device_key, ds.scan_id, ds.ip, 'port ' || s.port || '/' || coalesce(s.proto, 'tcp')
+               || coalesce(' (' || s.name || ')', '') AS signal
+        FROM device_scans ds JOIN services s ON s.scan_id = ds.scan_id AND s.ip = ds.ip
+        WHERE s.port IN ({ports}) OR s.name = 'rtsp'
+        UNION
+        SELECT ds.device_key, ds.scan_id, ds.ip,
+               CASE WHEN o.kind IN ({kinds}) THEN 'answered ' || o.kind ELSE 'port ' || o.port END AS signal
+        FROM device_scans ds JOIN observations o ON o.scan_id = ds.scan_id AND o.ip = ds.ip
+        WHERE o.error IS NULL
+          AND (o.kind IN ({kinds})
+               OR (o.port IN ({ports}) AND NOT EXISTS (SELECT 1 FROM services s WHERE s.scan_id = o.scan_id
+                                                       AND s.ip = o.ip AND s.port = o.port)))
+        """,
+    )
+    db.create_view(
+        "unidentified_cameras",
+        """
+        SELECT d.key, d.ip, d.mac, d.site, d.brand, d.model, d.device_type, d.confidence, d.last_seen,
+               CASE WHEN d.is_camera = 1 THEN d.device_type || ' with no known manufacturer'
+                    ELSE 'no identity, but ' || (SELECT replace(group_concat(DISTINCT cs.signal), ',', ', ')
+                                                 FROM camera_signals cs WHERE cs.device_key = d.key)
+               END AS reason
+        FROM devices d
+        WHERE d.manufacturer IS NULL
+          AND (d.is_camera = 1
+               OR (d.device_type IS NULL
+                   AND EXISTS (SELECT 1 FROM camera_signals cs WHERE cs.device_key = d.key)))
+        ORDER BY d.site, d.ip
+        """,
+    )
+    db.create_view(
+        "firmware_spread",
+        """
+        SELECT coalesce(manufacturer, '(unknown)') AS manufacturer, coalesce(model, '(unknown)') AS model,
+               coalesce(firmware, '(unknown)') AS firmware, count(*) AS devices,
+               group_concat(DISTINCT site) AS sites, max(last_seen) AS last_seen
+        FROM devices GROUP BY 1, 2, 3 ORDER BY 1, 2, devices DESC
+        """,
+    )
+    db.create_view(
+        "devices_by_site",
+        """
+        SELECT coalesce(site, '(none)') AS site, count(*) AS devices, sum(is_camera) AS cameras,
+               sum(CASE WHEN concerns IS NOT NULL AND concerns != '[]' THEN 1 ELSE 0 END) AS of_concern,
+               sum(CASE WHEN manufacturer IS NULL THEN 1 ELSE 0 END) AS unknown_manufacturer,
+               count(DISTINCT manufacturer) AS manufacturers
+        FROM devices GROUP BY 1 ORDER BY devices DESC
+        """,
+    )
+    db.create_view(
+        "clock_skew",
+        """
+        SELECT key, ip, site, brand, manufacturer, model, clock_skew_s, abs(clock_skew_s) AS abs_skew_s,
+               last_seen
+        FROM devices WHERE clock_skew_s IS NOT NULL ORDER BY abs(clock_skew_s) DESC
+        """,
+    )
+    db.create_view(
+        "scan_summary",
+        """
+        SELECT s.id, s.kind, s.status, s.started, s.finished, s.site, s.methods, s.files, s.errors,
+               (SELECT count(*) FROM device_scans ds WHERE ds.scan_id = s.id) AS devices_seen,
+               (SELECT count(*) FROM hosts h WHERE h.scan_id = s.id) AS hosts_seen,
+               s.camscan_version, s.data_version
+        FROM scans s ORDER BY s.id
+        """,
+    )
+    db.create_view(
+        "device_changes",
+        """
+        SELECT h.time, h.scan_id, d.site, d.ip, d.manufacturer, d.model, h.field, h.old, h.new, h.device_key
+        FROM device_history h JOIN devices d ON d.key = h.device_key ORDER BY h.time DESC, h.id DESC
+        """,
+    )
+
+
+@migrations()
+def m004_pcap_capture(db: sqlite_utils.Database) -> None:
+    """Passive imports (`camscan pcap`): the captured time range, packets read and per-file details (JSON)."""
+    db["scans"].add_column("capture_start", str)
+    db["scans"].add_column("capture_end", str)
+    db["scans"].add_column("packets", int)
+    db["scans"].add_column("pcap_files", str)

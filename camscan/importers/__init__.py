@@ -1,0 +1,1 @@
+"""Importers: other tools' output loaded as camscan observations."""

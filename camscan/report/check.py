@@ -1,0 +1,79 @@
+"""`camscan check`: a CI gate that fails when devices of concern or unidentified cameras are present.
+
+- `concern`: a device with at least one concern (documented or secondary link; uncertain links never fail).
+- `unknown`: an unidentified camera, as the `unidentified_cameras` view defines it: a device with no known
+  manufacturer that either has a camera device type (camera, NVR, DVR, encoder), or has no identity at all
+  but exposed a camera port or answered a camera protocol (RTSP, ONVIF, a vendor discovery protocol).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from camscan.errors import UsageError
+from camscan.report.queries import DeviceRow, Estate, ranked_concerns
+
+FAIL_ON = ("concern", "unknown")
+#: How many concern ids one line names before "+N more".
+MAX_IDS = 3
+
+
+def parse_fail_on(values: Iterable[str]) -> list[str]:
+    """`--fail-on concern --fail-on unknown` or `--fail-on concern,unknown`; default: concern."""
+    chosen: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            if name not in FAIL_ON:
+                raise UsageError(f"--fail-on {part.strip()!r}: choose from {', '.join(FAIL_ON)}")
+            if name not in chosen:
+                chosen.append(name)
+    return chosen or ["concern"]
+
+
+@dataclass(slots=True)
+class Finding:
+    """One offending device and why."""
+
+    device: DeviceRow
+    reasons: list[str]  # "concern" and/or "unknown"
+    detail: str
+
+    def line(self) -> str:
+        d = self.device
+        where = d.ip or d.mac or d.key
+        site = f" site {d.site}" if d.site else ""
+        label = " ".join(x for x in (d.manufacturer or "(maker unknown)", d.model) if x)
+        if d.brand and d.brand != d.manufacturer:
+            label += f" (sold as {d.brand})"
+        return f"{'+'.join(self.reasons)}: {where}{site} {label}: {self.detail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reasons": self.reasons, "detail": self.detail, "device": self.device.to_dict()}
+
+
+def _concern_detail(device: DeviceRow, estate: Estate) -> str:
+    ids = ranked_concerns(estate, device.concerns)
+    shown = ", ".join(ids[:MAX_IDS]) + (f" +{len(ids) - MAX_IDS} more" if len(ids) > MAX_IDS else "")
+    return f"{len(ids)} concern{'s' if len(ids) != 1 else ''} ({shown})"
+
+
+def check(estate: Estate, fail_on: Iterable[str]) -> list[Finding]:
+    """Every device that fails one of the chosen rules, one finding per device."""
+    rules = set(fail_on)
+    findings = []
+    for d in estate.devices:
+        reasons, details = [], []
+        if "concern" in rules and d.of_concern:
+            reasons.append("concern")
+            details.append(_concern_detail(d, estate))
+        if "unknown" in rules and d.key in estate.unidentified:
+            reasons.append("unknown")
+            details.append(f"unidentified camera: {estate.unidentified[d.key]}")
+        if reasons:
+            findings.append(Finding(d, reasons, "; ".join(details)))
+    return findings
