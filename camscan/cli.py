@@ -310,6 +310,11 @@ def demo(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
     out.print(table)
 
 
+from camscan.cli_pcap import register as _register_pcap  # noqa: E402 - added after the core commands
+
+_register_pcap(app)
+
+
 def main() -> None:
     """Console entry point: every CamscanError becomes one line on stderr and its exit code."""
     try:

@@ -1,0 +1,161 @@
+"""`camscan pcap FILE... [--site NAME]`: passive identification from recorded traffic.
+
+A thin typer command over `camscan.passive.api.import_pcaps`; `register(app)` adds it to the main app
+(camscan/cli.py). Exit codes (CONTRACT): 0 ok, 2 no given file is a capture (one line per file on stderr),
+3 part of a file, or a whole file, could not be read (everything read was stored).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from camscan.console import err, progress_enabled, safe
+
+EXIT_PARTIAL = 3
+DEFAULT_DB = Path("inventory.db")
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def pcap(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Capture files: pcap or pcapng, plain or gzip-compressed (.gz).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ],
+    *,
+    site: Annotated[str | None, typer.Option("--site", help="Site name recorded with the devices.")] = None,
+    db: Annotated[
+        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")
+    ] = DEFAULT_DB,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="A JSON summary on stdout (scan, files, packets, hosts, devices).")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or informational messages.")
+    ] = False,
+    allow_public: Annotated[
+        bool,
+        typer.Option(
+            "--allow-public",
+            help="Also record hosts with public (internet) addresses; by default only private, link-local and "
+            "loopback hosts are inventoried.",
+        ),
+    ] = False,
+    concerns: Annotated[
+        list[Path] | None,
+        typer.Option("--concerns", help="An extra concerns register (YAML, same format); merged by id."),
+    ] = None,
+) -> None:
+    """Identify devices from recorded traffic (tcpdump, Wireshark, a SPAN port).
+
+    Reads every file as a stream, whatever its size, and decodes only what can identify a device: MAC
+    addresses and ARP, DHCP, mDNS, SSDP and UPnP descriptions, WS-Discovery, Hikvision SADP, Dahua and
+    XiongMai discovery replies, HTTP responses with their request path, RTSP and SDP, ONVIF answers, TLS
+    server certificates (TLS 1.2 and earlier), SNMP sysDescr, telnet, FTP and SSH banners. Each host goes
+    through the same identification as a live scan and is stored as one scan of kind `pcap`.
+
+    A file that is not a capture is reported and skipped; a damaged file keeps everything before the damage.
+    Exit 2 when no file is a capture, 3 when part of any file could not be read.
+
+    Example: camscan pcap site-a.pcapng.gz --site site-a
+    """
+    from camscan.identify.engine import get_engine
+    from camscan.passive.api import NoCaptures, import_pcaps
+    from camscan.store import Store
+
+    engine = get_engine(extra_concerns=tuple(concerns or ()))
+    try:
+        with Store.open(db) as store, _progress(progress_enabled(json_out, quiet)) as progress:
+            result = import_pcaps(
+                store, engine, files, site=site, allow_public=allow_public, progress=progress
+            )
+    except NoCaptures as exc:
+        for problem in exc.problems[:-1]:
+            err.print(f"error: {safe(problem)}")
+        raise type(exc)(exc.problems[-1:]) from None
+    for problem in result.problems:
+        err.print(f"error: {safe(problem)}")
+    if json_out:
+        _emit_json(result.summary())
+    else:
+        _report(result, quiet)
+    if result.exit_code:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _report(result: Any, quiet: bool) -> None:
+    summary = result.summary()
+    if not quiet:
+        span = ""
+        if summary["capture_start"]:
+            span = f", captured {summary['capture_start'][:19]}Z to {summary['capture_end'][:19]}Z"
+        cameras = sum(1 for d in result.devices if d["is_camera"])
+        err.print(
+            f"pcap: {result.packets} packets in {len(result.files)} file(s){span}: {result.hosts} hosts, "
+            f"{len(result.devices)} devices ({cameras} cameras) → scan {result.scan_id} ({result.status})"
+        )
+        if result.public_hosts_skipped:
+            err.print(
+                f"pcap: {result.public_hosts_skipped} hosts with public addresses not recorded (--allow-public)"
+            )
+    if result.devices:
+        from camscan.cli import render_devices
+
+        render_devices(result.devices)
+
+
+class _progress:
+    """A rich progress bar on stderr (bytes read over all files), or nothing when not interactive."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("reading", total=None)
+        return self.update
+
+    def update(self, done: int, total: int, name: str) -> None:
+        self.bar.update(self.task, completed=done, total=total or None, description=safe(Path(name).name))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `camscan pcap` to the camscan app."""
+    app.command("pcap")(pcap)
