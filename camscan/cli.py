@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -315,8 +316,16 @@ from camscan.cli_pcap import register as _register_pcap  # noqa: E402 - added af
 _register_pcap(app)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Console entry point: every CamscanError becomes one line on stderr and its exit code."""
+    """Console entry point: every CamscanError becomes one line on stderr and its exit code.
+
+    SIGTERM is treated like Ctrl-C, so a stopped scan or import is marked `interrupted` with what it gathered.
+    """
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except CamscanError as exc:

@@ -12,6 +12,8 @@ One writer owns a Store: callers batch their writes; each batch is one transacti
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -343,10 +345,13 @@ class Store:
         files: Iterable[str] = (),
         data_version: str | None = None,
     ) -> int:
+        self.mark_abandoned_scans()
         with self.batch():
             table = self.db["scans"]
             table.insert(
                 {
+                    "owner_pid": os.getpid(),
+                    "owner_host": socket.gethostname(),
                     "kind": kind,
                     "status": "running",
                     "started": now_iso(),
@@ -369,13 +374,25 @@ class Store:
             self.db["scans"].update(scan_id, update)
 
     def mark_abandoned_scans(self) -> int:
-        """Scans left `running` by a process that died are marked `interrupted`."""
-        with self.batch():
-            cur = self.db.execute(
-                "UPDATE scans SET status = 'interrupted', finished = coalesce(finished, ?) WHERE status = 'running'",
-                [now_iso()],
-            )
-        return cur.rowcount
+        """Scans left `running` by a process that died (kill -9, power loss) are marked `interrupted`.
+
+        A scan records the process and machine that run it; one whose process is still alive on this machine
+        is left alone, so two scans can write one database at once.
+        """
+        host = socket.gethostname()
+        abandoned = [
+            row["id"]
+            for row in self.db.query("SELECT id, owner_pid, owner_host FROM scans WHERE status = 'running'")
+            if not (row["owner_host"] == host and row["owner_pid"] and _alive(int(row["owner_pid"])))
+        ]
+        if abandoned:
+            with self.batch():
+                for scan_id in abandoned:
+                    self.db.execute(
+                        "UPDATE scans SET status = 'interrupted', finished = coalesce(finished, ?) WHERE id = ?",
+                        [now_iso(), scan_id],
+                    )
+        return len(abandoned)
 
     # -- facts ----------------------------------------------------------------------------------
 
@@ -521,6 +538,16 @@ def device_json(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _describe(path: str, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
@@ -644,3 +671,10 @@ def m004_pcap_capture(db: sqlite_utils.Database) -> None:
     db["scans"].add_column("capture_end", str)
     db["scans"].add_column("packets", int)
     db["scans"].add_column("pcap_files", str)
+
+
+@migrations()
+def m005_scan_owner(db: sqlite_utils.Database) -> None:
+    """Which process runs a scan, so a scan whose process died can be told from one still running."""
+    db["scans"].add_column("owner_pid", int)
+    db["scans"].add_column("owner_host", str)

@@ -116,12 +116,21 @@ def test_reference_tables_loaded_with_links(tmp_path, fixture_engine):
         assert st.db["concerns"].count == 2
 
 
-def test_abandoned_running_scan_is_marked_interrupted(tmp_path):
+def test_abandoned_running_scan_is_marked_interrupted_but_a_live_one_is_not(tmp_path):
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
     with Store.open(tmp_path / "inv.db") as st:
-        sid = st.start_scan("active")
+        live = st.start_scan("active")  # this process: alive
+        gone = st.start_scan("active")
+        st.db["scans"].update(gone, {"owner_pid": dead.pid})
     with Store.open(tmp_path / "inv.db") as st:
         assert st.mark_abandoned_scans() == 1
-        assert st.db["scans"].get(sid)["status"] == "interrupted"
+        assert st.db["scans"].get(gone)["status"] == "interrupted"
+        assert st.db["scans"].get(live)["status"] == "running"
+        st.start_scan("pcap")  # every new scan first tidies up after dead ones
+        assert st.db["scans"].get(live)["status"] == "running"
 
 
 def test_foreign_file_is_a_clear_error(tmp_path):
