@@ -16,6 +16,9 @@ from camscan.errors import UsageError
 from camscan.parse import banners, dhcp, discovery, http, mdns, onvif, rtsp, tls, upnp, wsd
 from camscan.parse.base import ParseError
 from camscan.parse.framing import MessageReader
+from camscan.passive.capture import open_capture
+
+_SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 
 EXPECTED = (ParseError,)
 
@@ -99,9 +102,7 @@ def _banners(data: bytes) -> object:
 
 def pcap_file(data: bytes) -> object:
     """A whole capture file with these bytes, read through the passive reader (records and decoding)."""
-    from camscan.passive.capture import open_capture
-
-    with tempfile.NamedTemporaryFile(suffix=".pcap") as f:
+    with tempfile.NamedTemporaryFile(suffix=".pcap", dir=_SCRATCH) as f:
         f.write(data)
         f.flush()
         try:

@@ -29,7 +29,8 @@ from camscan import __version__
 from camscan.errors import StoreError
 from camscan.model import IDENTITY_FIELDS, Identity, Observation
 
-BUSY_TIMEOUT_MS = 5000
+#: How long a write waits for another process holding the database (CAMSCAN_BUSY_TIMEOUT_MS to change).
+BUSY_TIMEOUT_MS = int(os.environ.get("CAMSCAN_BUSY_TIMEOUT_MS", "5000"))
 #: Identity and location fields whose changes are written to device_history.
 TRACKED_FIELDS: tuple[str, ...] = (*IDENTITY_FIELDS, "ip", "mac", "is_camera")
 
@@ -266,11 +267,29 @@ class Store:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """One transaction; SQLite errors become StoreError with a clear message."""
+        """One transaction; SQLite errors become StoreError with a clear message.
+
+        The outermost batch starts with BEGIN IMMEDIATE: it takes the write lock up front (waiting up to the busy
+        timeout for another writer), so two processes writing one database queue up instead of failing when a
+        read transaction cannot be upgraded. Nested batches are savepoints.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise StoreError(_describe(self.path, exc)) from None
 
     # -- reference data -------------------------------------------------------------------------
