@@ -57,9 +57,9 @@ def write_capture(path: Path, *, hosts: int, background: int = 0, host_every: in
                     mac,
                     bytes([10, 99, n >> 8 & 255, n & 255]),
                     bytes([239, 255, 255, 250]),
-                    1900,
-                    1900,
-                    ssdp_notify(n),
+                    sport=1900,
+                    dport=1900,
+                    payload=ssdp_notify(n),
                 )
                 written_hosts += 1
             else:
