@@ -126,7 +126,7 @@ def test_disk_full_is_a_clear_error_and_keeps_what_was_stored(tmp_path):
         assert query(db, "SELECT count(*) FROM device_scans WHERE scan_id = 1")[0][0] == 20
         assert query(db, "SELECT status FROM scans WHERE id = 1")[0][0] == "complete"
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)
 
 
 def test_locked_database_is_exit_2_and_untouched(committed_db, tmp_path):
