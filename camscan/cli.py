@@ -41,7 +41,9 @@ def _lab_app() -> typer.Typer:
     return lab_app
 
 
-app.add_typer(_lab_app(), name="lab", help="The emulated camera estate: serve it (up) or clean up after it (down).")
+app.add_typer(
+    _lab_app(), name="lab", help="The emulated camera estate: serve it (up) or clean up after it (down)."
+)
 _register_reports(app)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")]
@@ -312,8 +314,10 @@ def demo(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
 
 
 from camscan.cli_pcap import register as _register_pcap  # noqa: E402 - added after the core commands
+from camscan.cli_scan import register as _register_scan  # noqa: E402
 
 _register_pcap(app)
+_register_scan(app)
 
 
 def _terminate(signum: int, frame: object) -> None:

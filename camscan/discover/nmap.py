@@ -7,9 +7,11 @@ each block stream on while the rest of the range is scanned.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -102,6 +104,7 @@ class NmapRunner:
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 limit=64 * 1024 * 1024,
+                start_new_session=True,  # its own process group: `terminate()` stops it and its nmap together
             )
         return self._proc
 
@@ -139,6 +142,12 @@ class NmapRunner:
             for h in data["hosts"]
         ]
         return NmapBlockResult(hosts, len(block), data.get("error"), float(data.get("elapsed") or 0.0))
+
+    def terminate(self) -> None:
+        """Stop the worker and the nmap it is running at once (Ctrl-C, SIGTERM): the whole process group."""
+        if self._proc is not None and self._proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
 
     async def close(self) -> None:
         if self._proc is not None and self._proc.returncode is None:

@@ -1,0 +1,1 @@
+"""The active scanner: options, limits, per-host fingerprinting, the store writer, progress, the run."""

@@ -1,0 +1,278 @@
+"""Unit tests of the scanner's parts: endpoints data, Digest auth, redirects, ports, limits, interfaces, UDP."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from pathlib import Path
+
+import pytest
+
+from camscan.credentials import Credential, Secret
+from camscan.discover.interfaces import LocalNet, inside, overlaps, select_networks
+from camscan.errors import DataError, UsageError
+from camscan.lab.auth import check_digest
+from camscan.model import Evidence, Identity, Observation
+from camscan.probe import vendor_udp, wsd
+from camscan.probe.auth import authorization, parse_params
+from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
+from camscan.probe.http import redirect_target, request_bytes
+from camscan.scan.limits import Limits, LimitSettings, RateLimiter
+from camscan.scan.options import parse_ports
+from camscan.scan.runner import growing_blocks
+from camscan.scan.state import HostState
+from camscan.scope import Scope
+
+CRED = Credential("admin", Secret("s3cret pass"), "test")
+
+
+# -- vendor_signatures/probes.yaml ---------------------------------------------------------------------------
+
+
+def test_shipped_endpoints_load_and_are_read_only() -> None:
+    endpoints = load_endpoints().endpoints
+    assert len(endpoints) >= 8
+    assert all(e.method in ("GET", "HEAD", "DATAGRAM") for e in endpoints)
+    assert all(e.source for e in endpoints)
+    assert all(e.tier == "c" for e in endpoints if e.needs_credentials)
+
+
+def test_endpoint_signatures_exist_for_what_they_fetch(engine) -> None:
+    # every credentialed HTTP endpoint is read by at least one http_path signature
+    patterns = [s for s in engine.knowledge.signatures if s.kind == "http_path"]
+    assert patterns
+
+    def reads(sig, path: str) -> bool:
+        return any(name == "path" and rx.search(path) for name, rx in sig.fields)
+
+    for e in load_endpoints().endpoints:
+        if e.protocol == "http" and e.tier == "c":
+            assert any(reads(s, e.path) for s in patterns), e.id
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"method": "POST"}, "only use GET or HEAD"),
+        ({"tier": "b", "auth": "required"}, "belongs to tier c"),
+        ({"source": ""}, "`source` is required"),
+        ({"when": {}}, "`when`"),
+        ({"when": {"vendor": ["X"]}}, "unknown key"),
+        ({"path": "no-slash"}, "`path`"),
+        ({"colour": "red"}, "unknown key"),
+    ],
+)
+def test_bad_endpoints_are_refused(change: dict, message: str) -> None:
+    entry = {
+        "id": "x.y", "tier": "c", "protocol": "http", "method": "GET", "path": "/a", "auth": "required",
+        "when": {"manufacturer": ["X"]}, "source": "s",
+    }  # fmt: skip
+    entry.update(change)
+    with pytest.raises(DataError, match=message):
+        parse_endpoints(Path("probes.yaml"), {"version": 1, "endpoints": [entry]})
+
+
+def test_duplicate_endpoint_ids_refused() -> None:
+    entry = {"id": "x.y", "tier": "b", "protocol": "udp", "payload": "sadp", "ports": [37020],
+             "when": {"open_ports": [1]}, "source": "s"}  # fmt: skip
+    with pytest.raises(DataError, match="duplicate"):
+        parse_endpoints(Path("p.yaml"), {"version": 1, "endpoints": [entry, entry]})
+
+
+def test_partial_identity_picks_the_endpoints() -> None:
+    endpoints = load_endpoints().endpoints
+    hik = Identity(manufacturer="Hikvision")
+    b = {e.id for e in select(endpoints, "b", hik, [80, 554])}
+    assert b == {"hikvision.sadp"}
+    c = {e.id for e in select(endpoints, "c", hik, [80], credentials=True)}
+    assert c == {"hikvision.isapi_device_info"}
+    assert select(endpoints, "c", hik, [80], credentials=False) == []
+    assert select(endpoints, "b", Identity(manufacturer="HP"), [80, 443]) == []
+    by_port = {e.id for e in select(endpoints, "b", None, [37777])}
+    assert by_port == {"dahua.dhdiscover"}
+    evidence = Identity(evidence=[Evidence("http_server", "axis.http_server.upnp_kernel", {})])
+    assert {e.id for e in select(endpoints, "c", evidence, [80], credentials=True)} == {
+        "axis.param_brand_properties"
+    }
+    assert select(endpoints, "c", hik, [80], done=["hikvision.isapi_device_info"], credentials=True) == []
+
+
+# -- credentials on the wire ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("algorithm", ["MD5", "SHA-256"])
+@pytest.mark.parametrize("qop", ['qop="auth", ', ""])
+def test_digest_is_what_a_device_checks(algorithm: str, qop: str) -> None:
+    challenge = f'Digest realm="cam", {qop}nonce="abc123", opaque="xyz", algorithm={algorithm}'
+    header = authorization([challenge], "GET", "/ISAPI/System/deviceInfo", CRED)
+    assert header is not None and header.startswith("Digest ")
+    assert check_digest(header, "GET", "admin", "s3cret pass", "cam")  # the lab's independent check
+    assert not check_digest(header, "GET", "admin", "wrong", "cam")
+    assert "s3cret" not in header
+    assert parse_params(header[7:])["opaque"] == "xyz"
+
+
+def test_basic_only_when_nothing_else_is_offered() -> None:
+    assert authorization(['Basic realm="x"', 'Digest realm="r", nonce="n"'], "GET", "/", CRED).startswith(
+        "Digest"
+    )
+    assert authorization(['Basic realm="x"'], "GET", "/", CRED).startswith("Basic ")
+    assert authorization(['Bearer realm="x"'], "GET", "/", CRED) is None
+
+
+# -- HTTP details ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("/doc/page/login.asp", ("10.0.0.5", 80, False, "/doc/page/login.asp")),
+        ("http://10.0.0.5:8080/x?y=1", ("10.0.0.5", 8080, False, "/x?y=1")),
+        ("https://10.0.0.5/", ("10.0.0.5", 443, True, "/")),
+        ("//10.0.0.9/a", ("10.0.0.9", 80, False, "/a")),
+        ("ftp://10.0.0.5/", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+    ],
+)
+def test_redirect_target(location: str, expected: tuple | None) -> None:
+    assert redirect_target(location, "10.0.0.5", 80, False) == expected
+
+
+def test_request_is_a_plain_get() -> None:
+    data = request_bytes("GET", "/", "10.0.0.5", 8080, tls=False, auth=None)
+    assert data.startswith(b"GET / HTTP/1.1\r\nHost: 10.0.0.5:8080\r\n") and data.endswith(b"\r\n\r\n")
+
+
+# -- options, blocks, limits, state ---------------------------------------------------------------------------
+
+
+def test_parse_ports() -> None:
+    assert parse_ports("80, 443,8000-8002") == (80, 443, 8000, 8001, 8002)
+    assert 554 in parse_ports(None)
+    for bad in ("0", "70000", "a", "10-5", "1-5000"):
+        with pytest.raises(UsageError):
+            parse_ports(bad)
+
+
+def test_growing_blocks() -> None:
+    sizes = [len(b) for b in growing_blocks(iter(range(1000)))]
+    assert sizes == [16, 64, 256, 256, 256, 152]
+
+
+def test_rate_limiter_spaces_connections() -> None:
+    async def run() -> float:
+        limiter = RateLimiter(100)
+        started = time.monotonic()
+        await asyncio.gather(*(limiter.wait() for _ in range(21)))
+        return time.monotonic() - started
+
+    assert 0.18 <= asyncio.run(run()) < 0.6
+
+
+def test_per_host_cap() -> None:
+    async def run() -> int:
+        limits = Limits(LimitSettings(per_host=2, rate=None))
+        busy = peak = 0
+
+        async def one() -> None:
+            nonlocal busy, peak
+            async with limits.slot("10.0.0.1"):
+                busy += 1
+                peak = max(peak, busy)
+                await asyncio.sleep(0.01)
+                busy -= 1
+
+        await asyncio.gather(*(one() for _ in range(10)))
+        assert limits._hosts == {}  # per-host state does not outlive the host's connections
+        return peak
+
+    assert asyncio.run(run()) == 2
+
+
+def test_host_state_deduplicates_like_the_pcap_reader() -> None:
+    state = HostState("10.0.0.1")
+    a = Observation("http_server", "App-webs/", host="10.0.0.1", port=80, source="http")
+    b = Observation("http_server", "App-webs/", host="10.0.0.1", port=80, source="http")
+    assert state.add([a, b]) == 1 and state.dirty
+    assert (
+        state.add([Observation("http_server", "App-webs/", host="10.0.0.1", port=443, source="https")]) == 1
+    )
+    assert not state.failed
+    bad = HostState("10.0.0.2")
+    bad.add([Observation("http_path", {}, host="10.0.0.2", port=80, source="http", error="timeout")])
+    assert bad.failed and "timeout" in (bad.first_error() or "")
+
+
+# -- interfaces ------------------------------------------------------------------------------------------------
+
+
+def test_interfaces_inside_and_overlapping() -> None:
+    net = ipaddress.IPv4Network("10.1.0.0/24")
+    assert inside(net, Scope.build(["10.1.0.0/24"]))
+    assert inside(net, Scope.build(["10.0.0.0/12"]))
+    assert not inside(net, Scope.build(["10.1.0.1-50"]))
+    assert overlaps(net, Scope.build(["10.1.0.1-50"]))
+    assert not overlaps(net, Scope.build(["10.2.0.0/24"]))
+    nets = [LocalNet("eth1", "10.1.0.2", net)]
+    assert select_networks(Scope.build(["10.1.0.0/24"]), available=nets)[0] == nets
+    assert select_networks(Scope.build(["10.1.0.1-9"]), available=nets)[0] == []
+    assert select_networks(Scope.build(["10.1.0.1-9"]), ["eth1"], available=nets)[0] == nets
+    assert "not found" in select_networks(Scope.build(["10.1.0.1-9"]), ["wlan9"], available=nets)[1][0]
+
+
+# -- discovery payloads ----------------------------------------------------------------------------------------
+
+
+def test_discovery_requests_are_what_the_devices_expect() -> None:
+    from camscan.lab.wire import parse_dhip, parse_dvrip, parse_sadp_probe, parse_wsd_probe
+
+    assert parse_wsd_probe(wsd.probe_message()).action == "Probe"
+    assert parse_sadp_probe(vendor_udp.sadp_inquiry()).types == "inquiry"
+    assert parse_dhip(vendor_udp.dhdiscover_search())["method"] == "DHDiscover.search"
+    assert parse_dvrip(vendor_udp.xm_search()).message_id == 1530
+
+
+def test_xaddrs_only_for_the_host_itself() -> None:
+    xaddrs = ["http://10.0.0.5/onvif/device_service", "http://10.0.0.99:8080/onvif/device_service",
+              "https://10.0.0.5:8443/onvif/device_service", "not a url"]  # fmt: skip
+    assert wsd.device_service(xaddrs, "10.0.0.5") == [(80, False, "/onvif/device_service"),
+                                                      (8443, True, "/onvif/device_service")]  # fmt: skip
+
+
+# -- ONVIF: WSDL parsed once, whatever the number of hosts -------------------------------------------------------
+
+
+def test_wsdl_parsed_once_per_process(loopback_lab_ok: None) -> None:
+    from camscan.lab import Lab
+    from camscan.probe import onvif
+
+    async def run() -> tuple[int, int, list[bool]]:
+        async with Lab(profiles=["hikvision-camera", "dahua-camera", "uniview-camera"], count=9,
+                       base="127.99.0.1", trap=False) as lab:  # fmt: skip
+            limits = Limits(LimitSettings(timeout_s=2))
+            await onvif.warm_up()
+            before = onvif.wsdl_documents_parsed()
+            results = await asyncio.gather(*(onvif.probe_onvif(d["ip"], 80, limits) for d in lab.devices))
+            return before, onvif.wsdl_documents_parsed(), [r.answered for r in results]
+
+    before, after, answered = asyncio.run(run())
+    assert all(answered)
+    assert before >= 1 and after == before
+
+
+def test_onvif_skew_and_device_info_with_credentials(loopback_lab_ok: None) -> None:
+    from camscan.lab import Lab
+    from camscan.probe import onvif
+
+    async def run() -> onvif.OnvifResult:
+        async with Lab(profiles=["hikvision-nvr"], base="127.99.1.1", trap=False) as lab:
+            cred = Credential("admin", Secret("camscan-lab"), "test")
+            return await onvif.probe_onvif(lab.devices[0]["ip"], 80, Limits(LimitSettings(timeout_s=2)), cred)
+
+    result = asyncio.run(run())
+    assert result.clock_skew_s is not None and abs(result.clock_skew_s + 5400) < 1.0
+    info = [o.value for o in result.observations if o.kind == "onvif_device_info" and o.error is None]
+    assert info and info[0]["model"] == "DS-7608NI-K2"
+    assert any(o.kind == "mac" for o in result.observations)
