@@ -286,38 +286,63 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
 
 
 @app.command()
-def demo(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
-    """Identify a set of recorded example devices into the inventory and show the result.
+def demo(
+    db: DbOption = DEFAULT_DB,
+    json_out: JsonOption = False,
+    recorded: Annotated[
+        bool, typer.Option("--recorded", help="Identify recorded example hosts instead of scanning the lab.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Start the built-in camera lab, scan it, and show the inventory; needs no cameras.
 
-    Needs no cameras: the examples are banners and discovery replies of real devices (Hikvision, Dahua,
-    Axis, XiongMai, D-Link, rebadged Hikvision and Dahua, and non-cameras).
+    The lab is a dozen emulated devices answering with real devices' responses (Hikvision camera and NVR,
+    Dahua, Axis, Hanwha, Uniview, XiongMai, a generic ONVIF camera, a Hikvision and a Dahua sold under other
+    brands, a printer, a Linux server) on loopback addresses 127.77.0.x. The devices listen on their real ports,
+    which needs root; without root (or with --recorded) the demo identifies recorded example hosts instead.
     """
-    from camscan.demo import run_examples, vendor_summary
+    from camscan.concerns_view import headline
+    from camscan.console import progress_enabled
+    from camscan.demo import can_run_lab, run_examples, run_lab, vendor_summary
 
     engine = _engine()
-    result = run_examples(db, engine)
+    if recorded or not can_run_lab():
+        if not recorded and not quiet:
+            err.print(
+                "demo: the lab's devices listen on ports below 1024, which needs root; "
+                "identifying recorded example hosts instead (sudo camscan demo scans the lab)"
+            )
+        result = run_examples(db, engine)
+    else:
+        if not quiet and not json_out:
+            err.print(
+                f"demo: starting the lab (12 emulated devices on 127.77.0.1-12) and scanning it into {db}"
+            )
+        result = run_lab(db, progress=progress_enabled(json_out, quiet))
     if json_out:
-        _emit_json({"scan_id": result.scan_id, "hosts": result.hosts, "devices": result.devices})
+        _emit_json(
+            {
+                "mode": result.mode,
+                "scan_id": result.scan_id,
+                "hosts": result.hosts,
+                "devices": result.devices,
+                "scan": result.summary,
+            }
+        )
         return
-    err.print(f"demo: identified {result.hosts} recorded example hosts into {db} (scan {result.scan_id})")
+    if not quiet:
+        how = "scanned" if result.mode == "lab" else "identified recorded"
+        err.print(f"demo: {how} {result.hosts} hosts into {db} (scan {result.scan_id})")
     render_devices(result.devices)
     table = Table(
         "manufacturer", "devices", "cameras", "concerns", title="Vendor summary", title_justify="left"
     )
-    from camscan.concerns_view import headline
-
     for maker, count, cams, concern_ids in vendor_summary(result.devices):
         table.add_row(
             safe(maker), str(count), str(cams), safe(headline(concern_ids, engine.knowledge, most=3))
         )
     out.print(table)
-
-
-from camscan.cli_pcap import register as _register_pcap  # noqa: E402 - added after the core commands
-from camscan.cli_scan import register as _register_scan  # noqa: E402
-
-_register_pcap(app)
-_register_scan(app)
+    out.print(f"Next: camscan report -o estate.html --db {db}   ·   camscan concerns Hikvision")
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -1,16 +1,25 @@
 """`camscan demo`: a first look at camscan with no cameras at hand.
 
-Until the emulated lab is wired in, the demo identifies a set of recorded example hosts
-(`camscan/data/example_hosts.jsonl`, built from real devices' banners and discovery replies) through the same
-pipeline a scan uses, stores them in the inventory and prints the device table and the vendor summary.
+The demo starts the built-in lab (`camscan.lab`: a dozen emulated devices answering with real devices'
+responses — Hikvision camera and NVR, Dahua, Axis, Hanwha, Uniview, XiongMai, a generic ONVIF camera, a
+Hikvision sold under another label, a Dahua sold as Lorex, a printer and a Linux server) on loopback addresses,
+scans it with `camscan scan` (credentials of the lab's devices given, as an owner would), writes the inventory
+and stops the lab. The lab's devices listen on their real ports (80, 554, …), which needs root; without root
+the demo falls back to identifying recorded example hosts (`camscan/data/example_hosts.jsonl`) through the same
+pipeline, and says so.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from camscan.identify.engine import Engine
 from camscan.identify.stream import parse_line
@@ -19,16 +28,52 @@ from camscan.pipeline import ingest_host
 from camscan.store import Store
 
 EXAMPLE_HOSTS = Path(__file__).parent / "data" / "example_hosts.jsonl"
+LAB_BASE = "127.77.0.1"
 
 
 @dataclass(slots=True)
 class DemoResult:
+    mode: str  # "lab" or "recorded"
     scan_id: int
     hosts: int
-    devices: list[dict[str, object]]
+    devices: list[dict[str, Any]]
+    lab_devices: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def can_run_lab() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def run_lab(db_path: Path, *, progress: bool = False, site: str = "demo-lab") -> DemoResult:
+    """Start the lab, scan it for real, stop it."""
+    from camscan.lab import Lab, demo_profiles
+    from camscan.scan.options import ScanOptions
+    from camscan.scan.runner import run_scan
+
+    with Lab(profiles=demo_profiles(), base=LAB_BASE) as lab, tempfile.TemporaryDirectory() as tmp:
+        credentials = [
+            {
+                "targets": d["ip"],
+                "username": d["credentials"]["username"],
+                "password": d["credentials"]["password"],
+            }
+            for d in lab.devices
+            if d.get("credentials")
+        ]
+        cred_file = Path(tmp) / "credentials.yaml"
+        cred_file.touch(mode=0o600)
+        cred_file.write_text(yaml.safe_dump(credentials), encoding="utf-8")
+        options = ScanOptions(
+            targets=[d["ip"] for d in lab.devices], site=site, credentials_file=cred_file, db=db_path
+        )
+        result = run_scan(options, progress=progress)
+        lab_devices = [{k: d[k] for k in ("ip", "profile", "truth")} for d in lab.devices]
+    return DemoResult("lab", result.scan_id, len(lab_devices), result.devices, lab_devices, result.summary())
 
 
 def run_examples(db_path: Path, engine: Engine, site: str = "demo") -> DemoResult:
+    """Identify the recorded example hosts through the pipeline a scan uses."""
     with Store.open(db_path) as store:
         store.load_reference(engine.knowledge)
         scan_id = store.start_scan(
@@ -50,10 +95,10 @@ def run_examples(db_path: Path, engine: Engine, site: str = "demo") -> DemoResul
             hosts += 1
         store.finish_scan(scan_id, "complete")
         devices = [d for d in store.devices() if d["site"] == site]
-    return DemoResult(scan_id, hosts, devices)
+    return DemoResult("recorded", scan_id, hosts, devices)
 
 
-def vendor_summary(devices: list[dict[str, object]]) -> list[tuple[str, int, int, list[str]]]:
+def vendor_summary(devices: list[dict[str, Any]]) -> list[tuple[str, int, int, list[str]]]:
     """(manufacturer, devices, cameras, concern ids) sorted by count."""
     counts: Counter[str] = Counter()
     cameras: Counter[str] = Counter()
@@ -62,5 +107,5 @@ def vendor_summary(devices: list[dict[str, object]]) -> list[tuple[str, int, int
         maker = str(d["manufacturer"] or "(unknown)")
         counts[maker] += 1
         cameras[maker] += int(bool(d["is_camera"]))
-        concerns.setdefault(maker, set()).update(d["concerns"])  # type: ignore[arg-type]
+        concerns.setdefault(maker, set()).update(d["concerns"])
     return [(m, n, cameras[m], sorted(concerns[m])) for m, n in counts.most_common()]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+
+import pytest
 
 from tests.conftest import run_camscan
 
@@ -58,7 +61,7 @@ def test_concerns_through_alias_and_parent():
 
 def test_demo_then_devices_in_every_format(tmp_path):
     db = tmp_path / "inv.db"
-    demo = run_camscan("demo", "--db", str(db))
+    demo = run_camscan("demo", "--recorded", "--db", str(db))
     assert demo.returncode == 0, demo.stderr
     assert "Vendor summary" in demo.stdout and "Hikvision" in demo.stdout
     as_json = run_camscan("devices", "--db", str(db), "--json")
@@ -130,3 +133,28 @@ def test_csv_neutralises_formulas(tmp_path):
     out = run_camscan("devices", "--db", str(db), "--csv").stdout
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["brand"].startswith("'=") and row["model"].startswith("'@")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the lab's devices listen on ports below 1024 (root)")
+def test_demo_scans_the_lab_and_finds_every_device_truth(tmp_path):
+    from camscan.lab import Lab, demo_profiles
+
+    with Lab(profiles=demo_profiles(), base="127.77.0.1", count=None) as probe_lab:
+        truth = {d["ip"]: d["truth"] for d in probe_lab.devices}
+    db = tmp_path / "inv.db"
+    result = run_camscan("demo", "--db", str(db), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["mode"] == "lab" and report["scan"]["status"] == "complete"
+    found = {d["ip"]: d for d in report["devices"]}
+    assert set(found) == set(truth)
+    for ip, want in truth.items():
+        for key in ("manufacturer", "model", "device_type"):
+            if want.get(key):
+                assert found[ip][key] == want[key], (ip, key, found[ip][key], want[key])
+    rebadged = [
+        d for d in found.values() if d["brand"] and d["manufacturer"] and d["brand"] != d["manufacturer"]
+    ]
+    assert {d["manufacturer"] for d in rebadged} == {"Hikvision", "Dahua"}
+    table = run_camscan("devices", "--db", str(db))
+    assert "Northwind" in table.stdout and "Lorex" in table.stdout

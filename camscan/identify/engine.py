@@ -106,6 +106,7 @@ class Engine:
                 ident.conflicts[name] = [v for v, _ in rivals]
             setattr(ident, name, value)
             ident.field_confidence[name] = score
+        self._drop_model_as_brand(ident)
         self._derive_manufacturer(ident)
         self._infer_device_type(ident)
         for key in ("manufacturer", "brand", "device_type"):
@@ -122,6 +123,15 @@ class Engine:
         family_a = {a, *(v for v, _ in self.vendors.ancestors(a))}
         family_b = {b, *(v for v, _ in self.vendors.ancestors(b))}
         return bool(family_a & family_b)
+
+    def _drop_model_as_brand(self, ident: Identity) -> None:
+        """A free-text label that is no known vendor and merely repeats the model (an ONVIF `name/` scope set
+        to the model, as Hanwha cameras do) is not a brand."""
+        brand, model = ident.brand, ident.model
+        if brand and model and brand not in self.vendors and brand.casefold() in model.casefold():
+            ident.brand = None
+            ident.field_confidence.pop("brand", None)
+            ident.conflicts.pop("brand", None)
 
     def _derive_manufacturer(self, ident: Identity) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""

@@ -187,3 +187,14 @@ def test_chip_makers_reference_firmware_is_a_platform_not_the_maker(fixture_engi
         [obs("http_server", "Cross Web Server"), obs("http_server", "DahuaHTTP")]
     )
     assert (with_label.platform, with_label.manufacturer) == ("HiSilicon", "Dahua")
+
+
+def test_a_label_that_only_repeats_the_model_is_not_a_brand(fixture_engine):
+    ident = fixture_engine.identify(
+        [
+            obs("onvif_device_info", {"manufacturer": "XNV-6080R", "model": "XNV-6080R"}),
+        ]
+    )
+    assert ident.model == "XNV-6080R" and ident.brand is None
+    known = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "AXIS", "model": "AXIS"})])
+    assert known.brand == "Axis"
