@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from camscan import __version__
 from camscan.cli_reports import register as _register_reports
@@ -22,7 +24,35 @@ from camscan.errors import CamscanError, UsageError
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
+#: The order `camscan --help` lists the commands in: the main job first, then reading and reporting.
+COMMAND_ORDER = (
+    "scan",
+    "pcap",
+    "import-nmap",
+    "identify",
+    "devices",
+    "concerns",
+    "export",
+    "report",
+    "diff",
+    "check",
+    "merge",
+    "demo",
+    "lab",
+    "signatures",
+    "datasette-metadata",
+)
+
+
+class _OrderedGroup(TyperGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
+
 app = typer.Typer(
+    cls=_OrderedGroup,
     name="camscan",
     help="Inventory and fingerprint your own CCTV estate: who really made each camera, on what firmware, "
     "and which carry a recorded concern.",
@@ -343,6 +373,13 @@ def demo(
         )
     out.print(table)
     out.print(f"Next: camscan report -o estate.html --db {db}   ·   camscan concerns Hikvision")
+
+
+from camscan.cli_pcap import register as _register_pcap  # noqa: E402 - added after the core commands
+from camscan.cli_scan import register as _register_scan  # noqa: E402
+
+_register_pcap(app)
+_register_scan(app)
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -19,10 +19,38 @@ def test_version_names_program_and_data():
     assert "signatures" in result.stdout and "concerns" in result.stdout
 
 
-def test_help_lists_the_commands():
+CONTRACT_COMMANDS = (
+    "scan",
+    "pcap",
+    "import-nmap",
+    "identify",
+    "devices",
+    "export",
+    "report",
+    "diff",
+    "check",
+    "concerns",
+    "merge",
+    "demo",
+    "lab",
+)
+
+
+def test_help_lists_every_contract_command_in_order():
     result = run_camscan("--help")
-    for command in ("identify", "concerns", "devices", "signatures", "demo"):
-        assert command in result.stdout
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed[:3] == ["scan", "pcap", "import-nmap"]
+    assert set(CONTRACT_COMMANDS) <= set(listed)
+
+
+@pytest.mark.parametrize("command", CONTRACT_COMMANDS)
+def test_every_command_has_help_and_docs(command):
+    from tests.conftest import ROOT
+
+    result = run_camscan(command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout
+    docs = "\n".join(p.read_text() for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+    assert f"camscan {command}" in docs
 
 
 def test_identify_rejects_bad_lines_but_answers_the_rest():
