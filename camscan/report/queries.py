@@ -16,7 +16,7 @@ from typing import Any
 
 from camscan import __version__
 from camscan.errors import UsageError
-from camscan.model import CAMERA_TYPES
+from camscan.model import CAMERA_TYPES, IDENTITY_FIELDS
 from camscan.store import Store, now_iso
 
 UNKNOWN = "(unknown)"
@@ -24,19 +24,7 @@ NO_SITE = "(none)"
 #: A device clock this far (seconds, either way) from the scanner's is reported as a finding.
 SKEW_THRESHOLD_S = 60.0
 #: Fields of a per-scan identity snapshot (device_scans.identity) that override the current row.
-SNAPSHOT_FIELDS = (
-    "brand",
-    "manufacturer",
-    "model",
-    "firmware",
-    "firmware_build",
-    "serial",
-    "hardware",
-    "device_type",
-    "hostname",
-    "ip",
-    "mac",
-)
+SNAPSHOT_FIELDS = (*IDENTITY_FIELDS, "ip", "mac")
 #: FAR 52.204-25(d)(2)(i) "item description" for each device type.
 ITEM_DESCRIPTIONS = {
     "camera": "IP video surveillance camera",
