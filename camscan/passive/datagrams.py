@@ -9,6 +9,7 @@ from collections.abc import Callable
 from camscan.parse import banners, dhcp, discovery, mdns, upnp, wsd
 from camscan.parse.base import Finding, ParseError
 from camscan.passive.hosts import HostTable
+from camscan.passive.macs import discovery_macs
 
 DHCP_PORTS = (67, 68)
 #: Ports whose datagrams are decoded (either side of the exchange).
@@ -27,16 +28,21 @@ def _mdns(data: bytes) -> list[Finding]:
     return mdns.mdns_observations(mdns.parse_mdns(data))
 
 
+def _vendor(findings: list[Finding]) -> list[Finding]:
+    """A vendor discovery reply, and the device's own MAC when it states it (as the active probe records)."""
+    return findings + discovery_macs(findings)
+
+
 def _sadp(data: bytes) -> list[Finding]:
-    return discovery.discovery_observations(discovery.parse_sadp(data))
+    return _vendor(discovery.discovery_observations(discovery.parse_sadp(data)))
 
 
 def _dahua(data: bytes) -> list[Finding]:
-    return discovery.discovery_observations(discovery.parse_dahua(data))
+    return _vendor(discovery.discovery_observations(discovery.parse_dahua(data)))
 
 
 def _xm(data: bytes) -> list[Finding]:
-    return discovery.discovery_observations(discovery.parse_xm(data))
+    return _vendor(discovery.discovery_observations(discovery.parse_xm(data)))
 
 
 def _snmp(data: bytes) -> list[Finding]:

@@ -17,6 +17,7 @@ from camscan.parse import banners, content, http, rtsp, tls
 from camscan.parse.base import Finding, ParseError
 from camscan.parse.framing import MessageReader
 from camscan.passive.hosts import HostTable
+from camscan.passive.macs import onvif_network_mac
 
 #: Largest response body kept for parsing in passive mode (identifying bodies are small).
 MAX_PASSIVE_BODY = 128 * 1024
@@ -95,6 +96,9 @@ class HttpConn:
         findings = http.http_observations(path, response)
         facts = content.content_observations(response)
         findings.extend(facts.findings)
+        mac = onvif_network_mac(response)
+        if mac:
+            findings.append(("mac", mac))
         self.table.add(self.server, self.port, findings, ts)
         if facts.device_time is not None:
             self.table.clock(self.server, facts.device_time, ts)
