@@ -76,7 +76,10 @@ app.add_typer(
 )
 _register_reports(app)
 
-DbOption = Annotated[Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")]
+# readable=False: Store.open reports an unreadable database in one line (click would print a usage block).
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB", readable=False)
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else there.")
 ]

@@ -36,7 +36,7 @@ def pcap(
     *,
     site: Annotated[str | None, typer.Option("--site", help="Site name recorded with the devices.")] = None,
     db: Annotated[
-        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")
+        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB", readable=False)
     ] = DEFAULT_DB,
     json_out: Annotated[
         bool, typer.Option("--json", help="A JSON summary on stdout (scan, files, packets, hosts, devices).")

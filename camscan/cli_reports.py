@@ -29,7 +29,10 @@ if TYPE_CHECKING:  # imported lazily at run time: `camscan --help` stays fast
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 DEFAULT_DB = Path("inventory.db")
 
-DbOption = Annotated[Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")]
+# readable=False: Store.open reports an unreadable database in one line (click would print a usage block).
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB", readable=False)
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Machine-readable JSON on stdout, nothing else there.")
 ]

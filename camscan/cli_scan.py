@@ -92,7 +92,7 @@ def scan(
         ),
     ] = None,
     db: Annotated[
-        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB")
+        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB", readable=False)
     ] = DEFAULT_DB,
     json_out: Annotated[
         bool,

@@ -91,6 +91,8 @@ def load_credentials(path: Path | None = None, environ: Mapping[str, str] | None
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot read credentials file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"credentials file {path} is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -101,6 +103,10 @@ def load_credentials(path: Path | None = None, environ: Mapping[str, str] | None
         where = f"credentials file {path}, entry {n}"
         if not isinstance(entry, dict) or not {"targets", "username", "password"} <= set(entry):
             raise UsageError(f"{where}: needs targets, username and password")
+        for name in ("username", "password"):
+            if isinstance(entry[name], bool) or not isinstance(entry[name], (str, int, float)):
+                # a YAML null would otherwise become the password "None"; "" is an empty password
+                raise UsageError(f'{where}: {name} must be text (write "" for an empty one)')
         targets = entry["targets"] if isinstance(entry["targets"], list) else [entry["targets"]]
         cred = Credential(str(entry["username"]), Secret(str(entry["password"])), f"{path}#{n}")
         for t in targets:

@@ -118,6 +118,7 @@ def expand_files(items: Iterable[str]) -> list[str]:
             raise UsageError(f"cannot read target file {path}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise UsageError(f"target file {path} is not UTF-8 text") from None
+        before = len(out)
         for n, line in enumerate(lines, 1):
             entry = line.split("#", 1)[0].strip()
             if not entry:
@@ -130,6 +131,8 @@ def expand_files(items: Iterable[str]) -> list[str]:
                 except UsageError as exc:
                     raise UsageError(f"{path}:{n}: {exc}") from None
                 out.append(word)
+        if len(out) == before:
+            raise UsageError(f"target file {path} lists no targets")
     return out
 
 

@@ -237,6 +237,7 @@ class Store:
     @classmethod
     def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
         path = str(path)
+        _check_file(path)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             db = sqlite_utils.Database(conn)
@@ -513,6 +514,24 @@ class Store:
             )
         return key
 
+    def supersede_device(self, scan_id: int, old_key: str, new_key: str) -> None:
+        """A host this scan stored under `old_key` is the device `new_key` (a reply that came later gave its MAC
+        or serial): the scan saw one device, not two. Its sighting under the old key goes, and so does the old
+        device row when nothing else refers to it (this scan created it)."""
+        if old_key == new_key:
+            return
+        with self.batch():
+            self.db.execute(
+                "DELETE FROM device_scans WHERE device_key = ? AND scan_id = ?", [old_key, scan_id]
+            )
+            referred = self.db.execute(
+                "SELECT (SELECT count(*) FROM device_scans WHERE device_key = ?)"
+                " + (SELECT count(*) FROM device_history WHERE device_key = ?)",
+                [old_key, old_key],
+            ).fetchone()[0]
+            if not referred:
+                self.db.execute("DELETE FROM devices WHERE key = ?", [old_key])
+
     # -- reading --------------------------------------------------------------------------------
 
     def devices(self, *, concern_only: bool = False, vendor: str | None = None) -> list[dict[str, Any]]:
@@ -567,10 +586,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _check_file(path: str) -> None:
+    """An existing path that SQLite cannot use as a database file is named plainly (not "disk I/O error")."""
+    if path == ":memory:" or path.startswith("file:") or not os.path.exists(path):
+        return
+    if os.path.isdir(path):
+        raise StoreError(f"{path}: is a directory, not a database file")
+    if not os.path.isfile(path):
+        raise StoreError(f"{path}: not a regular file (a pipe or a device?), not a database file")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: cannot read the database file (permission denied)")
+
+
 def _describe(path: str, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return f"{path}: the database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s); try again"
+        return f"{path}: the database is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); try again"
     if "not a database" in text or "file is encrypted" in text:
         return f"{path}: not a SQLite database"
     if "readonly" in text:

@@ -30,15 +30,24 @@ def split_firmware(firmware: str) -> tuple[str, str | None]:
 
 @dataclass(slots=True)
 class _Ballot:
-    """Votes for one field: value (case-folded) → display value and weights."""
+    """Votes for one field: value (case-folded) → display value and weights.
+
+    The display value of a case-folded value is its spelling with the most weight behind it (ties: the
+    alphabetically first), never the first one seen: the same evidence in any order gives the same identity
+    (an Axis serial read from the TLS certificate in lower case and from the realm in upper case is stored the
+    same way in every scan, so the device keeps its key).
+    """
 
     display: dict[str, str] = field(default_factory=dict)
     weights: dict[str, list[float]] = field(default_factory=dict)
+    spellings: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def add(self, value: str, weight: float) -> None:
         key = value.casefold()
-        self.display.setdefault(key, value)
         self.weights.setdefault(key, []).append(weight)
+        spellings = self.spellings.setdefault(key, {})
+        spellings[value] = spellings.get(value, 0.0) + weight
+        self.display[key] = min(spellings, key=lambda s: (-spellings[s], s))
 
     def ranked(self) -> list[tuple[str, float]]:
         if len(self.weights) == 1:

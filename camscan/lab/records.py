@@ -56,8 +56,22 @@ class RequestRecord:
         return asdict(self)
 
 
+#: The method of a record for a connection on which no request was read (a hostile device that answers on
+#: connect, a banner port); such a record carries no path.
+CONNECTION_ONLY = "CONNECT"
+
+
+def is_connection_only(record: RequestRecord) -> bool:
+    """A connection the device recorded without reading a request from it (not an HTTP CONNECT request,
+    which names a target)."""
+    return record.method == CONNECTION_ONLY and not record.path
+
+
 def is_read_only(record: RequestRecord) -> bool:
-    """True when the request cannot change a real device's configuration or state."""
+    """True when the request cannot change a real device's configuration or state (a connection on which no
+    request was read cannot)."""
+    if is_connection_only(record):
+        return True
     if record.protocol == "onvif":
         return not record.action.startswith(WRITE_PREFIXES)
     if record.protocol in {"http", "https"}:

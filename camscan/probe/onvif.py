@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import inspect
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,6 +215,8 @@ async def _call(camera: ScanCamera, host: str, coro: Any, *, raw: bool = True) -
         pass
     finally:
         camera.raw_only = False
+        if inspect.iscoroutine(coro):
+            coro.close()  # never awaited when cancelled while waiting for a slot: no "never awaited" warning
 
 
 def _interpret(result: OnvifResult, camera: ScanCamera, host: str, port: int) -> None:
@@ -265,13 +269,10 @@ async def _authenticated_calls(camera: ScanCamera, host: str) -> None:
         with contextlib.suppress(Exception):
             await _call(camera, host, camera.update_xaddrs(), raw=False)
     devicemgmt = await camera.create_devicemgmt_service()
-    for coro in (
-        devicemgmt.GetDeviceInformation(),
-        devicemgmt.GetNetworkInterfaces(),
-        devicemgmt.GetScopes(),
-    ):
+    calls = (devicemgmt.GetDeviceInformation, devicemgmt.GetNetworkInterfaces, devicemgmt.GetScopes)
+    for call in calls:  # each coroutine made when it is awaited: a cancelled scan leaves none un-awaited
         try:
-            await _call(camera, host, coro)
+            await _call(camera, host, call())
         except Exception:
             continue
 
@@ -292,15 +293,15 @@ async def probe_onvif(
                 return result
         if not any(is_soap(e.body) for e in camera.exchanges):
             return result  # a web server, but not an ONVIF device service
-        pre_auth = [
-            devicemgmt.authless_GetCapabilities({"Category": "All"}),
-            devicemgmt.authless_GetServices({"IncludeCapability": False}),
-            devicemgmt.authless_GetHostname(),
-            devicemgmt.authless_GetScopes(),
+        pre_auth: list[Callable[[], Any]] = [
+            lambda: devicemgmt.authless_GetCapabilities({"Category": "All"}),
+            lambda: devicemgmt.authless_GetServices({"IncludeCapability": False}),
+            devicemgmt.authless_GetHostname,
+            devicemgmt.authless_GetScopes,
         ]
-        for coro in pre_auth:
+        for call in pre_auth:  # each coroutine made when it is awaited (see _authenticated_calls)
             try:
-                await _call(camera, host, coro)
+                await _call(camera, host, call())
             except Exception:
                 continue  # faults and failures are read from the raw exchanges
         if credential is not None:

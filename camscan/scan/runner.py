@@ -28,6 +28,7 @@ from typing import Any
 from camscan.credentials import CredentialStore, load_credentials
 from camscan.discover import interfaces as local
 from camscan.discover.nmap import BLOCK_SIZES, NmapBlockResult, NmapRunner
+from camscan.errors import StoreError
 from camscan.identify.engine import Engine, get_engine
 from camscan.model import Observation
 from camscan.probe import ssdp, vendor_udp, wsd
@@ -371,6 +372,14 @@ class Scan:
                 self.stopped_by = name
                 work.cancel()
 
+        def writer_ended(task: asyncio.Task[None]) -> None:
+            # The store failed (locked past the busy timeout, disk full): stop probing at once; the error is
+            # raised by _shutdown and becomes the command's one-line message (exit 2).
+            if not task.cancelled() and task.exception() is not None:
+                stop("store error")
+
+        writer_task.add_done_callback(writer_ended)
+
         installed = []
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -389,10 +398,16 @@ class Scan:
                 status = "failed"
                 raise
         finally:
-            await self._shutdown(writer_task)
-            self.progress.stop()
-            for sig in installed:
-                loop.remove_signal_handler(sig)
+            try:
+                await self._shutdown(writer_task)
+            except StoreError:
+                with contextlib.suppress(StoreError):  # best effort; else the next scan marks it
+                    self.store.finish_scan(self.scan_id, "interrupted", details=self._details(started))
+                raise
+            finally:
+                self.progress.stop()
+                for sig in installed:
+                    loop.remove_signal_handler(sig)
             self.store.finish_scan(
                 self.scan_id,
                 status,
@@ -422,11 +437,11 @@ class Scan:
         assert self.writer is not None
         if not writer_task.done():
             self.writer.stop()
-            try:
-                await writer_task
-            except Exception:
-                writer_task.cancel()
-                raise
+        try:
+            await writer_task  # a writer that failed earlier raises its error here
+        except Exception:
+            writer_task.cancel()
+            raise
         self.writer.flush_all()
         with contextlib.suppress(Exception):
             await self.p.nmap.close()
@@ -468,18 +483,24 @@ async def _main(prepared: Prepared, note: Note, progress: bool) -> ScanResult:
     first = next(blocks, [])
     first_result = asyncio.create_task(prepared.nmap.scan_block(first, 0)) if first else None
     warm = asyncio.create_task(warm_up())
-    engine = await asyncio.to_thread(get_engine)
-    with Store.open(prepared.options.db) as store:
-        scan = Scan(prepared, store, engine, note, progress)
-        scan.first_block = (first, first_result)
-        scan.blocks = blocks
-        try:
+    try:
+        engine = await asyncio.to_thread(get_engine)
+        with Store.open(prepared.options.db) as store:
+            scan = Scan(prepared, store, engine, note, progress)
+            scan.first_block = (first, first_result)
+            scan.blocks = blocks
             return await scan.run()
-        finally:
-            if not warm.done():
-                warm.cancel()
-            with contextlib.suppress(BaseException):
-                await warm
+    finally:
+        # The scan may end before it used these (the store refused the scan: locked, read-only): stop the first
+        # nmap block with its worker, and let the warm-up (no network I/O, well under a second) finish and
+        # close its HTTP session, so nothing is left running and nothing but the error is printed.
+        if first_result is not None and not first_result.done():
+            prepared.nmap.terminate()
+            first_result.cancel()
+        for task in (warm, first_result):
+            if task is not None:
+                with contextlib.suppress(BaseException):
+                    await task
 
 
 def run_scan(options: ScanOptions, *, note: Note | None = None, progress: bool = False) -> ScanResult:

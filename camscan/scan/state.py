@@ -36,6 +36,7 @@ class HostState:
     ingested: bool = False  # identified and stored at least once
     dirty: bool = False  # something changed since it was last ingested
     identified: bool = False
+    device_key: str | None = None  # the key it was last stored under
     _keys: set[tuple[str, int | None, str, str | None]] = field(default_factory=set)
 
     def add(self, found: list[Observation]) -> int:

@@ -150,6 +150,11 @@ class Writer:
         state.ingested = True
         state.dirty = False
         if key is not None:
+            if state.device_key is not None and state.device_key != key:
+                # stored before under a weaker key (its IP); a late reply gave its MAC or serial: one device
+                self.store.supersede_device(self.scan_id, state.device_key, key)
+                self.device_keys.discard(state.device_key)
+            state.device_key = key
             self.device_keys.add(key)
             self.counters.devices = len(self.device_keys)
         if identity.identified and not state.identified:
