@@ -310,6 +310,8 @@ async def probe_onvif(
     except Exception as exc:  # the library's own failures (bad XAddr, closed session …) are data too
         result.observations.append(failure("onvif_device_info", host, port, SOURCE, _short(exc)))
     finally:
+        # Shielded: when the scan is cancelled mid-probe the session still closes (no "Unclosed client session").
+        closing = asyncio.ensure_future(camera.close())
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(camera.close(), 2.0)
+            await asyncio.wait_for(asyncio.shield(closing), 2.0)
     return result
