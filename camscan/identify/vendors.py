@@ -75,6 +75,9 @@ class Vendor:
     role: str
     camera_vendor: bool
     country: str | None = None
+    #: The maker sells video-surveillance products only, so its name alone implies a camera-type device.
+    video_only: bool = False
+    video_only_source: str | None = None
     legal_names: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     parent: Relation | None = None
@@ -135,6 +138,11 @@ class VendorRegistry:
         v = self.vendors.get(name or "")
         return bool(v and v.camera_vendor)
 
+    def is_video_only(self, name: str | None) -> bool:
+        """True for makers documented to sell nothing but video-surveillance products (`video_only`)."""
+        v = self.vendors.get(name or "")
+        return bool(v and v.video_only)
+
     @classmethod
     def load(cls, path: Path) -> VendorRegistry:
         from camscan.identify.yamlio import load_yaml
@@ -161,6 +169,8 @@ class VendorRegistry:
                 role=role,
                 camera_vendor=bool(raw.get("camera_vendor", False)),
                 country=raw.get("country"),
+                video_only=bool(raw.get("video_only", False)),
+                video_only_source=str(raw["video_only_source"]) if raw.get("video_only_source") else None,
                 legal_names=[str(x) for x in raw.get("legal_names") or []],
                 aliases=[str(x) for x in raw.get("aliases") or []],
                 parent=_relation(path, entry, raw["parent"]) if raw.get("parent") else None,
@@ -169,6 +179,8 @@ class VendorRegistry:
                 notes=raw.get("notes"),
                 sources=[str(s) for s in raw["sources"]],
             )
+            if v.video_only and not v.video_only_source:
+                raise DataError(path, entry, "'video_only: true' needs a 'video_only_source' saying why")
             for n in {name, *v.legal_names, *v.aliases}:
                 key = normalise_name(n)
                 if not key:
