@@ -300,7 +300,7 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
         f"precision {_pct(s.camera_precision).strip()} ({s.camera_precision.right}/{s.camera_precision.total}); "
         f"non-cameras called cameras: {len(s.false_cameras)}.\n"
     )
-    out += ["\n### Per maker (makers with at least %d cases)\n\n" % min_cases, head]
+    out += [f"\n### Per maker (makers with at least {min_cases} cases)\n\n", head]
     for maker, tallies in sorted(s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])):
         if max(t.total for t in tallies.values()) >= min_cases:
             out.append(row(maker, tallies))
