@@ -19,6 +19,7 @@ from camscan.model import CAMERA_TYPES, Identity, Observation, ObservationError
 
 CATEGORIES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control", "non_camera", "lookalike")
 SCORED_FIELDS = ("manufacturer", "brand", "model", "firmware", "device_type")
+SPLITS = ("dev", "held_out")
 _FOLD = re.compile(r"[^0-9a-z]+")
 
 
@@ -32,6 +33,7 @@ class Case:
     supports: tuple[str, ...]
     where: str
     source: str
+    split: str = "dev"  # "held_out": a source nobody inspected while writing signatures
 
 
 @dataclass(slots=True)
@@ -62,12 +64,15 @@ def load_corpus(directory: Path) -> list[Case]:
         if not isinstance(src, dict) or not (src.get("repo") or src.get("url")):
             raise DataError(path, "source", "needs 'repo' or 'url' naming where the values come from")
         source = str(src.get("repo") or src.get("url"))
+        split = str(src.get("split", "dev"))
+        if split not in SPLITS:
+            raise DataError(path, "source", f"split {split!r} is not one of {', '.join(SPLITS)}")
         for i, raw in enumerate(doc["cases"], 1):
-            cases.append(_case(path, i, raw, source, ids))
+            cases.append(_case(path, i, raw, source, ids, split=split))
     return cases
 
 
-def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str]) -> Case:
+def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str], *, split: str) -> Case:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         raise DataError(path, f"case #{index}", "each case needs an 'id'")
     cid = raw["id"]
@@ -83,9 +88,15 @@ def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str]) ->
         raise DataError(path, entry, "'truth' needs at least 'device_type' and 'is_camera'")
     if bool(truth["is_camera"]) != (truth["device_type"] in CAMERA_TYPES):
         raise DataError(path, entry, f"is_camera {truth['is_camera']} contradicts device_type {truth['device_type']!r}")
+    if (category in CAMERA_TYPES) != bool(truth["is_camera"]):
+        raise DataError(path, entry, f"category {category!r} contradicts is_camera {truth['is_camera']}")
     supports = raw.get("supports") or []
     if not isinstance(supports, list) or any(s not in truth for s in supports):
         raise DataError(path, entry, "'supports' must list fields present in 'truth'")
+    if not isinstance(raw.get("verbatim"), bool):
+        raise DataError(path, entry, "needs 'verbatim: true|false' (false when anything was composed; notes say what)")
+    if raw["verbatim"] is False and not raw.get("notes"):
+        raise DataError(path, entry, "'verbatim: false' needs 'notes' saying what was composed")
     if not raw.get("where"):
         raise DataError(path, entry, "needs 'where': the place in the source the values were copied from")
     items = raw.get("observations")
@@ -104,6 +115,7 @@ def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str]) ->
         supports=tuple(str(s) for s in supports),
         where=str(raw["where"]),
         source=source,
+        split=split,
     )
 
 
@@ -190,6 +202,7 @@ class Summary:
     false_cameras: list[str]
     by_maker: dict[str, dict[str, Tally]] = field(default_factory=dict)
     by_kind: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    by_split: dict[str, dict[str, Tally]] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,6 +216,7 @@ class Summary:
             "false_cameras": self.false_cameras,
             "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
             "by_kind": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_kind.items())},
+            "by_split": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_split.items())},
             "misses": self.misses,
         }
 
@@ -212,6 +226,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
     recall, precision = Tally(), Tally()
     by_maker: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_kind: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    by_split: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     false_cameras: list[str] = []
     misses: list[dict[str, Any]] = []
     for o in outcomes:
@@ -222,6 +237,9 @@ def summarise(outcomes: list[Outcome]) -> Summary:
             by_maker[maker][name].add(ok)
             for kind in {ob.kind for ob in o.case.observations}:
                 by_kind[kind][name].add(ok)
+            by_split[o.case.split][name].add(ok)
+        if truth["is_camera"]:
+            by_split[o.case.split]["camera_recall"].add(o.identity.is_camera)
         if truth["is_camera"]:
             recall.add(o.identity.is_camera)
         if o.identity.is_camera:
@@ -233,6 +251,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
                 {
                     "id": o.case.id,
                     "file": o.case.file,
+                    "split": o.case.split,
                     "missed": o.missed,
                     "truth": {k: truth.get(k) for k in (*o.missed, "device_type") if k != "is_camera"},
                     "got": {k: getattr(o.identity, k) for k in (*o.missed, "device_type") if k != "is_camera"},
@@ -250,6 +269,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         false_cameras=false_cameras,
         by_maker={m: dict(f) for m, f in by_maker.items()},
         by_kind={k: dict(f) for k, f in by_kind.items()},
+        by_split={k: dict(f) for k, f in by_split.items()},
         misses=misses,
     )
 
@@ -275,6 +295,9 @@ def summary_lines(s: Summary, misses: int = 0) -> list[str]:
         f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
     )
     lines.append(f"  non-cameras called cameras: {len(s.false_cameras)}" + (f" ({', '.join(s.false_cameras)})" if s.false_cameras else ""))
+    for split, tallies in sorted(s.by_split.items()):
+        parts = [f"{k} {_pct(t).strip()}" for k, t in tallies.items() if k in ("manufacturer", "model", "firmware", "camera_recall")]
+        lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
     for miss in s.misses[:misses]:
         lines.append(f"  MISS {miss['id']} ({miss['file']}): {', '.join(miss['missed'])}: got {miss['got']}, truth {miss['truth']}")
     if misses and len(s.misses) > misses:
@@ -300,6 +323,9 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
         f"precision {_pct(s.camera_precision).strip()} ({s.camera_precision.right}/{s.camera_precision.total}); "
         f"non-cameras called cameras: {len(s.false_cameras)}.\n"
     )
+    out += ["\n### Per split (held_out: sources nobody inspected while writing signatures)\n\n", head]
+    for split, tallies in sorted(s.by_split.items()):
+        out.append(row(split, tallies))
     out += [f"\n### Per maker (makers with at least {min_cases} cases)\n\n", head]
     for maker, tallies in sorted(s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])):
         if max(t.total for t in tallies.values()) >= min_cases:
