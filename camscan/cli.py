@@ -187,16 +187,25 @@ def concerns_cmd(
 
 @signatures_app.command("test")
 def signatures_test(json_out: JsonOption = False) -> None:
-    """Run every signature's examples and not_examples, and the shadowing check."""
+    """Run every signature's and product line's examples and not_examples, and the shadowing check."""
     from camscan.identify.selftest import run
 
-    count, examples, failures = run(_engine().knowledge)
+    knowledge = _engine().knowledge
+    count, examples, failures = run(knowledge)
+    lines = len(knowledge.product_lines)
     if json_out:
-        _emit_json({"signatures": count, "examples": examples, "failures": [str(f) for f in failures]})
+        _emit_json(
+            {
+                "signatures": count,
+                "product_lines": lines,
+                "examples": examples,
+                "failures": [str(f) for f in failures],
+            }
+        )
     else:
         for f in failures:
             out.print(f"FAIL {safe(f)}")
-        out.print(f"{count} signatures, {examples} examples: {len(failures)} failures")
+        out.print(f"{count} signatures, {lines} product lines, {examples} examples: {len(failures)} failures")
     if failures:
         raise typer.Exit(EXIT_FOUND)
 

@@ -110,7 +110,7 @@ def main() -> int:
         return 2
     for f in failures:
         print(f"FAIL {f}")
-    print(f"{count} signatures, {examples} examples: {len(failures)} failures")
+    print(f"{count} signatures, {examples} examples (with product lines): {len(failures)} failures")
     return 1 if failures else 0
 
 
