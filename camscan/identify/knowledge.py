@@ -43,7 +43,9 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
         raise DataError(directory, None, "data directory not found (set CAMSCAN_DATA or reinstall camscan)")
     vendors = VendorRegistry.load(directory / "vendors.yaml")
     signatures = SignatureSet.load(directory / "signatures", vendors)
-    concerns = ConcernRegister.load(directory / "concerns.yaml", vendors)
+    # The shipped register must carry its change tracking (added/status); a test data directory need not.
+    strict = directory == Path(DEFAULT_DATA_DIR).resolve()
+    concerns = ConcernRegister.load(directory / "concerns.yaml", vendors, strict=strict)
     for path in extra_concerns:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))
     return Knowledge(vendors, signatures, concerns, directory)
