@@ -92,6 +92,7 @@ def test_costar_video_systems_is_not_costar_group():
     assert KB.vendors.resolve("Costar") == "Costar"
     assert KB.vendors.resolve("Costar Video Systems") == "Costar"
     assert KB.vendors.resolve("Costar Group Co., Ltd.") == "Costar Group"
+    assert KB.vendors.resolve("Costar Group Co., Ltd. (Costar)") != "Costar"  # the list's name as written
     assert KB.vendors.lookup_mac("A0:C2:DE:00:00:01") == "Costar"  # the camera maker's OUI
     camera_maker = {link.id for link in REG.links("Costar", KB.vendors)}
     listed = {link.id for link in REG.links("Costar Group", KB.vendors)}
@@ -111,6 +112,16 @@ def test_an_identified_costar_camera_carries_no_dod_concern():
     ident = engine.identify([Observation(kind="mac", value="a0:c2:de:12:34:56", source="test")])
     assert ident.manufacturer == "Costar"
     assert "dod-1260h-costar-group" not in ident.concerns
+
+
+def test_names_in_source_never_resolve_to_another_vendor():
+    """A name a source uses must not resolve to a vendor the entry does not name (the Costar trap, generally)."""
+    for c in REG.concerns.values():
+        named = set(c.applies_to) | set(c.raw.get("candidate_vendors") or [])
+        family = named | {a for v in named for a, _ in KB.vendors.ancestors(v)}
+        for name in c.raw.get("names_in_source") or []:
+            resolved = KB.vendors.resolve(name)
+            assert resolved is None or resolved in family, (c.id, name, resolved)
 
 
 def research_items() -> list[str]:
