@@ -164,16 +164,29 @@ def concerns_cmd(
     ] = None,
     json_out: JsonOption = False,
     concerns: ConcernsOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only entries added to or changed in the register on or after DATE (YYYY-MM-DD), "
+            "with what changed: for re-answering a questionnaire answered earlier.",
+        ),
+    ] = None,
 ) -> None:
     """The concerns register, with the public source behind every entry.
 
     With VENDOR, the concerns that apply to a device made or sold by that vendor, including those that
-    reach it through a parent company, and the vendor's recorded responses.
+    reach it through a parent company, and the vendor's recorded responses. Every entry shows its status
+    (in force, under appeal, stayed, proposed, superseded, ended, or a past event) and the register's
+    version and date.
     """
+    from camscan.concerns import parse_since
     from camscan.concerns_view import concerns_report
 
+    since_date = parse_since(since) if since is not None else None
     engine = _engine(concerns)
-    report = concerns_report(engine.knowledge, vendor)
+    report = concerns_report(engine.knowledge, vendor, since_date)
     if json_out:
         _emit_json(report)
         return

@@ -52,7 +52,9 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     # Optional: a data directory without product lines (an old or hand-made one) types devices from signatures only.
     product_lines = ProductLines.load(lines_file, vendors) if lines_file.exists() else ProductLines.empty(vendors)
     signatures = SignatureSet.load(directory / "signatures", vendors)
-    concerns = ConcernRegister.load(directory / "concerns.yaml", vendors)
+    # The shipped register must carry its change tracking (added/status); a test data directory need not.
+    strict = directory == Path(DEFAULT_DATA_DIR).resolve()
+    concerns = ConcernRegister.load(directory / "concerns.yaml", vendors, strict=strict)
     for path in extra_concerns:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))
     placeholders = Placeholders.load(directory / "placeholders.yaml")
