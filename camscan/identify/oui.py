@@ -137,6 +137,7 @@ def _version(dist: str) -> str:
         return "unknown"
 
 
+@lru_cache(maxsize=1)
 def registry_version() -> str:
     """Which registry snapshot `registry()` uses (or will use), without loading it."""
     if _pymanuf_file() is not None:
@@ -150,7 +151,9 @@ def registry() -> OuiRegistry:
     path = _pymanuf_file()
     if path is not None:
         try:
-            loaded = OuiRegistry.from_manuf(path.read_text(encoding="utf-8"), f"pymanuf {_version('pymanuf')}")
+            loaded = OuiRegistry.from_manuf(
+                path.read_text(encoding="utf-8"), f"pymanuf {_version('pymanuf')}"
+            )
             if len(loaded):
                 return loaded
             log.warning("OUI registry %s holds no assignments; using scapy's copy", path)
