@@ -325,7 +325,9 @@ def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry
         elif key == "device_type" and not _DEVICE_TYPE.match(value):
             raise fail(f"device_type {value!r} must be one lowercase word")
         if key == "device_type" and kind == "mac":
-            raise fail("a MAC address never says what kind of device it is: kind 'mac' cannot assert device_type")
+            raise fail(
+                "a MAC address never says what kind of device it is: kind 'mac' cannot assert device_type"
+            )
     if not asserts and not groups - {"vendor"}:
         raise fail("asserts nothing and extracts nothing")
     return sig
