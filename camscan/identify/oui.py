@@ -177,9 +177,9 @@ def lookup(mac: object) -> OuiEntry | None:
 
 #: Company-form words dropped from the end of a registrant for display (case-insensitive, dots optional).
 _TRAILING_FORM = re.compile(
-    r"[\s,.]*(?<![\w&])(?:co|company|corp|corporation|inc|incorporated|ltd|limited|llc|l\.l\.c|gmbh|ag|ab|"
-    r"b\.?v|n\.?v|s\.?a|s\.?a\.?s|s\.?r\.?l|s\.?p\.?a|plc|pte|pvt|private|k\.?k|oy|asa|a/s|zrt|kft|sp\. z o\.o)"
-    r"\.?\s*$",
+    r"[\s,.]*(?<![\w&])(?:co|company|corp|corporate|corporation|inc|incorporated|ltd|ltda|limited|llc|llp|l\.l\.c|"
+    r"gmbh|kg|ag|ab|aps|as|asa|a/s|a\.s|oy|b\.?v|n\.?v|s\.?a|s\.?a\.?s|sarl|s\.?r\.?l|s\.?r\.?o|s\.?l|"
+    r"s\.?p\.?a|plc|pte|pty|pvt|private|sdn|bhd|jsc|k\.?k|zrt|kft|d\.o\.o|sp\. z o\.o)\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -190,7 +190,7 @@ def display_name(registrant: str) -> str:
     Digital Technology"). Capitalisation is kept; a name that is nothing but company forms is kept whole."""
     name = " ".join(registrant.split())
     while True:
-        shorter = _TRAILING_FORM.sub("", name).rstrip(" ,.")
+        shorter = _TRAILING_FORM.sub("", name).rstrip(" ,.&")
         if shorter == name or not shorter:
             break
         name = shorter

@@ -191,6 +191,10 @@ def test_lookup_never_raises(value: object) -> None:
         ("Raspberry Pi (Trading) Ltd", "Raspberry Pi (Trading)"),
         ("Bosch Security Systems B.V.", "Bosch Security Systems"),
         ("  Sichuan  AI-Link   Technology Co., Ltd. ", "Sichuan AI-Link Technology"),
+        ("Intel Corporate", "Intel"),  # the IEEE's spelling of Intel's registrant
+        ("Phoenix Contact GmbH & Co. KG", "Phoenix Contact"),
+        ("Swann Communications Pty Ltd", "Swann Communications"),
+        ("a2i marketing center", "a2i marketing center"),
         ("Ltd.", "Ltd."),  # nothing but a company form: kept
     ],
 )
