@@ -59,6 +59,8 @@ def mac_digits(mac: object) -> str | None:
     if len(mac) == 17 and mac[2] in ":-" and mac[2::3] == mac[2] * 5:  # the usual form, fast
         digits = mac.replace(mac[2], "")
         return digits.upper() if len(digits) == 12 and _HEX.issuperset(digits) else None
+    if len(mac) == 12 and _HEX.issuperset(mac):
+        return mac.upper()
     text = mac.strip()
     if len(text) > 17:
         return None
