@@ -6,7 +6,7 @@ missing or unreadable, the Wireshark `manuf` data bundled with scapy (a camscan 
 Both are in Wireshark's manuf format: `prefix[/bits] <TAB> [short name <TAB>] registrant`. The data is read
 from the file, never by importing `pymanuf` (its `online` module fetches over the network on import).
 
-Loaded once per process on first use (about 0.1 s, 15 MiB), then `lookup()` costs about a microsecond.
+Loaded once per process on first use (0.1–0.25 s, about 14 MiB); then `lookup()` costs a few microseconds.
 """
 
 from __future__ import annotations
