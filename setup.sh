@@ -14,7 +14,7 @@ need_apt=()
 command -v nmap >/dev/null 2>&1 || need_apt+=(nmap)
 command -v tcpdump >/dev/null 2>&1 || need_apt+=(tcpdump)
 command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
-ldconfig -p 2>/dev/null | grep -q 'libpcap\.so' || need_apt+=(libpcap0.8)
+ldconfig -p 2>/dev/null | grep 'libpcap\.so' >/dev/null || need_apt+=(libpcap0.8)  # not grep -q: with pipefail, ldconfig's SIGPIPE would fail it
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # Reports are tested in a real headless browser (Debian's chromium).
