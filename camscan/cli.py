@@ -186,18 +186,55 @@ def concerns_cmd(
 
 
 @signatures_app.command("test")
-def signatures_test(json_out: JsonOption = False) -> None:
-    """Run every signature's examples and not_examples, and the shadowing check."""
+def signatures_test(
+    json_out: JsonOption = False,
+    corpus: Annotated[
+        bool, typer.Option("--corpus", help="Also score the engine on the real-device corpus (tests/fixtures/real).")
+    ] = False,
+    corpus_dir: Annotated[
+        Path | None, typer.Option("--corpus-dir", help="Score this corpus folder instead (implies --corpus).")
+    ] = None,
+    misses: Annotated[int, typer.Option("--misses", help="How many corpus misses to list.")] = 20,
+) -> None:
+    """Run every signature's and product line's examples and not_examples, and the shadowing check.
+
+    With --corpus, also run the real-device corpus through the engine and print maker, model, firmware and type
+    accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails or a
+    non-camera in the corpus is called a camera.
+    """
     from camscan.identify.selftest import run
 
-    count, examples, failures = run(_engine().knowledge)
+    engine = _engine()
+    count, examples, failures = run(engine.knowledge)
+    summary = None
+    if corpus or corpus_dir is not None:
+        from camscan.identify.corpus import Scorer, default_corpus_dir, load_corpus, summarise
+
+        folder = corpus_dir or default_corpus_dir()
+        if folder is None:
+            raise UsageError("no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)")
+        summary = summarise(Scorer(engine).run(load_corpus(folder)))
     if json_out:
-        _emit_json({"signatures": count, "examples": examples, "failures": [str(f) for f in failures]})
+        data: dict[str, Any] = {
+            "signatures": count,
+            "product_lines": len(engine.knowledge.product_lines),
+            "examples": examples,
+            "failures": [str(f) for f in failures],
+        }
+        if summary is not None:
+            data["corpus"] = summary.to_dict()
+        _emit_json(data)
     else:
         for f in failures:
             out.print(f"FAIL {safe(f)}")
-        out.print(f"{count} signatures, {examples} examples: {len(failures)} failures")
-    if failures:
+        lines = len(engine.knowledge.product_lines)
+        out.print(f"{count} signatures, {lines} product lines, {examples} examples: {len(failures)} failures")
+        if summary is not None:
+            from camscan.identify.corpus import summary_lines
+
+            for line in summary_lines(summary, misses):
+                out.print(safe(line))
+    if failures or (summary is not None and summary.false_cameras):
         raise typer.Exit(EXIT_FOUND)
 
 

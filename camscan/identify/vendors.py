@@ -42,12 +42,44 @@ _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 _HEX = re.compile(r"^[0-9A-F]+$")
 
 
+#: Words that describe a company rather than name it ("Technology Co., Ltd."), folded away by `core_name`.
+_DESCRIPTORS = frozenset(
+    ["technology", "technologies", "tech", "digital", "electronics", "electronic", "electric", "industrial", "industries", "international", "group", "holding", "holdings", "systems", "system", "security", "communication", "communications", "network", "networks", "intelligent", "intelligence", "smart", "science", "sciences", "innovation", "development", "trading", "enterprise", "enterprises", "products", "product", "imaging", "solutions", "solution", "the", "and", "of"]
+)
+#: Places that prefix Chinese company names ("Hangzhou Hikvision ...", "Zhejiang Dahua ...").
+_PLACES = frozenset(
+    ["hangzhou", "zhejiang", "shenzhen", "guangzhou", "guangdong", "beijing", "shanghai", "tianjin", "xiamen", "fujian", "suzhou", "jiangsu", "ningbo", "wuhan", "chengdu", "dongguan", "foshan", "zhuhai", "qingdao", "nanjing", "hong", "kong", "hongkong", "taiwan", "taipei", "china"]
+)
+
+
 def normalise_name(name: str) -> str:
     """Fold a vendor name for lookup: case, punctuation and trailing company suffixes removed."""
     words = _PUNCT.sub(" ", name.casefold()).split()
     while words and words[-1] in _SUFFIXES:
         words.pop()
     return " ".join(words)
+
+
+def core_name(name: str) -> str:
+    """A looser fold for spellings no alias lists: descriptors ("Technology"), legal suffixes and a leading
+    place name go, so "HIKVISION Technology Co., Ltd" and "Hangzhou Hikvision Digital Technology" meet."""
+    words = [w for w in _PUNCT.sub(" ", name.casefold()).split() if w not in _SUFFIXES]
+    named = [w for w in words if w not in _DESCRIPTORS]
+    while len(named) > 1 and named[0] in _PLACES:
+        named.pop(0)
+    return " ".join(named or words)
+
+
+def display_name(raw: str) -> str:
+    """How a maker the registry does not list is shown: as the device spelled it, trailing legal suffixes
+    and punctuation removed ("ZOSI Technology Co.,Ltd" → "ZOSI Technology")."""
+    words = raw.split()
+    while words and _PUNCT.sub("", words[-1].casefold()) in _SUFFIXES | {""}:
+        words.pop()
+    text = " ".join(words).strip(" ,.;:-_/")
+    # "Co.,Ltd." glued to the last word: strip a glued suffix run too.
+    text = re.sub(r"(?i)[\s,.]*(?:co\.?,?\s*ltd\.?|inc\.?|corp\.?|gmbh|llc)$", "", text).strip(" ,.;:-_/")
+    return text or raw.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +107,9 @@ class Vendor:
     role: str
     camera_vendor: bool
     country: str | None = None
+    #: The maker sells video-surveillance products only, so its name alone implies a camera-type device.
+    video_only: bool = False
+    video_only_source: str | None = None
     legal_names: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     parent: Relation | None = None
@@ -92,9 +127,17 @@ class VendorRegistry:
         self.ouis = ouis
         self.version = version
         self._index: dict[str, str] = {}
+        self._core: dict[str, str | None] = {}
         for v in vendors.values():
             for n in (v.name, *v.legal_names, *v.aliases):
                 self._index[normalise_name(n)] = v.name
+        for v in vendors.values():
+            for n in (v.name, *v.legal_names, *v.aliases):
+                core = core_name(n)
+                if not core or (core in self._index and self._index[core] != v.name):
+                    continue
+                # Two vendors whose names fold to the same core make that core ambiguous: it resolves to none.
+                self._core[core] = v.name if self._core.get(core, v.name) == v.name else None
         self.subsidiaries: dict[str, list[str]] = {}
         for v in vendors.values():
             if v.parent:
@@ -107,7 +150,10 @@ class VendorRegistry:
         """The canonical name for a reported vendor name, or None when unknown."""
         if not name:
             return None
-        return self._index.get(normalise_name(name))
+        hit = self._index.get(normalise_name(name))
+        if hit is None:
+            hit = self._core.get(core_name(name))
+        return hit
 
     def lookup_mac(self, mac: str) -> str | None:
         """The vendor that registered the MAC's prefix (longest prefix wins), or None."""
@@ -135,6 +181,11 @@ class VendorRegistry:
         v = self.vendors.get(name or "")
         return bool(v and v.camera_vendor)
 
+    def is_video_only(self, name: str | None) -> bool:
+        """True for makers documented to sell nothing but video-surveillance products (`video_only`)."""
+        v = self.vendors.get(name or "")
+        return bool(v and v.video_only)
+
     @classmethod
     def load(cls, path: Path) -> VendorRegistry:
         from camscan.identify.yamlio import load_yaml
@@ -161,6 +212,8 @@ class VendorRegistry:
                 role=role,
                 camera_vendor=bool(raw.get("camera_vendor", False)),
                 country=raw.get("country"),
+                video_only=bool(raw.get("video_only", False)),
+                video_only_source=str(raw["video_only_source"]) if raw.get("video_only_source") else None,
                 legal_names=[str(x) for x in raw.get("legal_names") or []],
                 aliases=[str(x) for x in raw.get("aliases") or []],
                 parent=_relation(path, entry, raw["parent"]) if raw.get("parent") else None,
@@ -169,6 +222,8 @@ class VendorRegistry:
                 notes=raw.get("notes"),
                 sources=[str(s) for s in raw["sources"]],
             )
+            if v.video_only and not v.video_only_source:
+                raise DataError(path, entry, "'video_only: true' needs a 'video_only_source' saying why")
             for n in {name, *v.legal_names, *v.aliases}:
                 key = normalise_name(n)
                 if not key:
