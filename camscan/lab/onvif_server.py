@@ -2,8 +2,9 @@
 
 `handle_soap` is sans-io: the HTTP server hands it the POST body and sends back what it returns. Requests are
 parsed with lxml with entity resolution, DTD loading and network access off; a request that declares entities
-or a DTD is a fault (`camscan.parse.xmlsafe.refuse_declarations`, before lxml sees it). Operations outside the profile's open set need a valid WS-Security UsernameToken, checked against the
-device's own clock (which may be skewed), as real cameras do.
+or a DTD is a fault (`camscan.parse.xmlsafe.refuse_declarations`, before lxml sees it). Operations outside the
+profile's open set need a valid WS-Security UsernameToken, checked against the device's own clock (which may be
+skewed), as real cameras do.
 """
 
 from __future__ import annotations
