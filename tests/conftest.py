@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,35 @@ def run_camscan(
         timeout=timeout,
         check=False,
     )
+
+
+_PATH = re.compile(r"(?<![\w.])(?:/|\.\./)[^\s:,;()'\"]*")
+
+
+def _short_path(match: re.Match[str]) -> str:
+    """A path in a skip reason, relative to the clone and cut after a few parts (`-ra` lists it whole), so that
+    skips for many files of one missing folder count as one reason."""
+    path = match.group(0).replace(f"{ROOT}/", "")
+    parts = path.split("/")
+    keep = 4 if path.startswith("/") else 3
+    return "/".join(parts[:keep]) + ("/…" if len(parts) > keep else "")
+
+
+def skip_summary(reports: list[pytest.TestReport]) -> str:
+    """One line: how many tests were skipped and why, most frequent reason first."""
+    reasons: dict[str, int] = {}
+    for report in reports:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = _PATH.sub(_short_path, reason.removeprefix("Skipped: ").strip()) or "no reason given"
+        reasons[reason] = reasons.get(reason, 0) + 1
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    detail = "; ".join(f"{reason}: {count}" for reason, count in ranked)
+    return f"skipped: {len(reports)}" + (f" ({detail})" if detail else "")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line what was skipped and why, so that a skipped suite cannot pass for a passed one."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r, pytest.TestReport)]
+    if skipped or terminalreporter.stats.get("passed") or terminalreporter.stats.get("failed"):
+        terminalreporter.write_line(skip_summary(skipped))

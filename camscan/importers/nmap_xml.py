@@ -1,8 +1,11 @@
 """`camscan import-nmap`: an existing nmap XML file (ideally with -sV) loaded as observations.
 
 The file is read as a stream, one `<host>` at a time (lxml `iterparse`, entities not resolved, no network,
-no huge-tree mode; a file whose DOCTYPE declares entities is refused), so a large scan needs little memory and
-a truncated file keeps every host before the damage. Each host's observations go through `camscan.pipeline.ingest_host`, the same path every source uses.
+no huge-tree mode), so a large scan needs little memory and a truncated file keeps every host before the
+damage. A file that declares entities or a DTD is refused before lxml sees it
+(`camscan.parse.xmlsafe.refuse_declarations_in_file`; nmap writes only a bare `<!DOCTYPE nmaprun>`), with the
+same message whichever lxml release is installed. Each host's observations go through
+`camscan.pipeline.ingest_host`, the same path every source uses.
 
 python-nmap is deliberately not used here: it is GPL-3.0 and must never be imported into the main process
 (docs/licensing.md). The XML format is simple and documented (nmap.dtd); this module reads it directly.
@@ -28,6 +31,8 @@ from lxml import etree
 from camscan.errors import CamscanError, UsageError
 from camscan.identify.engine import Engine
 from camscan.model import Observation
+from camscan.parse.base import ParseError
+from camscan.parse.xmlsafe import refuse_declarations_in_file
 from camscan.pipeline import ingest_host
 from camscan.store import Store
 
@@ -289,6 +294,12 @@ class _Run:
 
 def _open_run(path: Path) -> _Run:
     """Start parsing; check the root element is <nmaprun> before anything is stored."""
+    try:
+        refuse_declarations_in_file(path)
+    except ParseError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     events = etree.iterparse(
         str(path),
         events=("start", "end"),
@@ -307,10 +318,6 @@ def _open_run(path: Path) -> _Run:
         raise UsageError(f"{path}: not an nmap XML file ({exc.msg})") from None
     if root.tag != "nmaprun":
         raise UsageError(f"{path}: not an nmap XML file (root element <{root.tag}>, expected <nmaprun>)")
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        # nmap never declares entities; a file that does is not nmap's output (and may be an entity bomb).
-        raise UsageError(f"{path}: refusing an XML file that declares entities (nmap's output never does)")
     info = {k: root.get(k) for k in ("args", "version", "start", "startstr", "scanner") if root.get(k)}
     return _Run(info, events)
 

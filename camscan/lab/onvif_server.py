@@ -1,9 +1,10 @@
 """The ONVIF device service (SOAP over HTTP), driven by a profile's `onvif` section.
 
 `handle_soap` is sans-io: the HTTP server hands it the POST body and sends back what it returns. Requests are
-parsed with lxml with entity resolution, DTD loading and network access off; a request carrying a DTD is a
-fault. Operations outside the profile's open set need a valid WS-Security UsernameToken, checked against the
-device's own clock (which may be skewed), as real cameras do.
+parsed with lxml with entity resolution, DTD loading and network access off; a request that declares entities
+or a DTD is a fault (`camscan.parse.xmlsafe.refuse_declarations`, before lxml sees it). Operations outside the
+profile's open set need a valid WS-Security UsernameToken, checked against the device's own clock (which may be
+skewed), as real cameras do.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from camscan.lab.auth import UsernameToken, verify_username_token
 from camscan.lab.device import Device
 from camscan.lab.spec import OnvifSpec
 from camscan.lab.template import render
+from camscan.parse.base import ParseError
+from camscan.parse.xmlsafe import refuse_declarations
 
 SOAP_NAMESPACES = {"http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/"}
 ONVIF_ERROR_NS = "http://www.onvif.org/ver10/error"
@@ -64,11 +67,13 @@ def _child(element: etree._Element, name: str) -> etree._Element | None:
 def parse_soap_request(body: bytes) -> SoapRequest:
     """Parse a SOAP request (sans-io): the operation name and any UsernameToken."""
     try:
+        refuse_declarations(body)
+    except ParseError as exc:
+        raise SoapError(str(exc)) from None
+    try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise SoapError(f"not well-formed: {exc}") from exc
-    if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
-        raise SoapError("DTDs are not accepted")
     if _local(root.tag) != "Envelope" or etree.QName(root.tag).namespace not in SOAP_NAMESPACES:
         raise SoapError("not a SOAP envelope")
     envelope_body = _child(root, "Body")

@@ -14,6 +14,9 @@ from typing import Any
 
 from lxml import etree
 
+from camscan.parse.base import ParseError
+from camscan.parse.xmlsafe import refuse_declarations
+
 DVRIP_HEADER = struct.Struct("<BB2xII2xHI")  # 0xFF, version, session, sequence, message id, length
 DHIP_MAGIC = b"DHIP"
 DHIP_HEADER = struct.Struct("<I4sIIIIII")  # 0x20, "DHIP", session, id, length, 0, length, 0
@@ -23,6 +26,14 @@ DVRIP_LOGIN = 1000
 DVRIP_LOGIN_REPLY = 1001
 SOFIA_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 MAX_XML = 64 * 1024
+
+
+def _declares_nothing(data: bytes) -> bool:
+    try:
+        refuse_declarations(data)
+    except ParseError:
+        return False
+    return True
 
 
 def _parser() -> etree.XMLParser:
@@ -43,8 +54,8 @@ class WsdProbe:
 
 
 def parse_wsd_probe(data: bytes) -> WsdProbe | None:
-    """Parse a WS-Discovery message safely (no DTDs, no entities); None when it is not one."""
-    if len(data) > MAX_XML or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    """Parse a WS-Discovery message safely (nothing declared, no entities); None when it is not one."""
+    if len(data) > MAX_XML or not _declares_nothing(data):
         return None
     try:
         root = etree.fromstring(data, _parser())
@@ -81,7 +92,7 @@ class SadpProbe:
 
 def parse_sadp_probe(data: bytes) -> SadpProbe | None:
     """`<Probe><Uuid>…</Uuid><Types>inquiry</Types></Probe>`; None for anything else."""
-    if len(data) > MAX_XML or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    if len(data) > MAX_XML or not _declares_nothing(data):
         return None
     try:
         root = etree.fromstring(data, _parser())

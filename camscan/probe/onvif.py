@@ -17,8 +17,9 @@ How it is bounded and kept consistent with passive mode:
 - Those raw bytes — not zeep's objects — become observations, through the same sans-io parser the pcap reader
   uses (`camscan.parse.onvif`), so a live scan and a recording of it agree. zeep builds and signs each request;
   its parsing of the answer is skipped (`raw_only`: the transport stops once the bytes are kept), which saves
-  much of the CPU an ONVIF device costs. Where the library itself needs an answer (`update_xaddrs`), zeep parses it
-  with DTDs and entities refused; `camscan.parse.xmlsafe` refuses them too.
+  much of the CPU an ONVIF device costs. Where the library itself needs an answer (`update_xaddrs`), the transport
+  first passes it through `camscan.parse.xmlsafe.refuse_declarations` (the check every XML entry point makes),
+  then zeep parses it, with DTDs and entities refused as well.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from camscan.credentials import Credential
 from camscan.model import Observation
 from camscan.parse.base import ParseError
 from camscan.parse.onvif import OnvifResponse, is_soap, onvif_observations, parse_onvif_response
-from camscan.parse.xmlsafe import first_text, parse_xml
+from camscan.parse.xmlsafe import first_text, parse_xml, refuse_declarations
 from camscan.probe.findings import failure, observations
 from camscan.scan.limits import Limits
 
@@ -140,6 +141,7 @@ class CappedTransport(AsyncTransportProtocolErrorHandler):
         )
         if self.raw_only:
             raise Captured
+        refuse_declarations(bytes(body))  # zeep parses this answer: the one refusal first, before lxml sees it
         return response, bytes(body)
 
 
