@@ -110,7 +110,7 @@ def _report(result: Any, quiet: bool) -> None:
                 f"pcap: {result.public_hosts_skipped} hosts with public addresses not recorded (--allow-public)"
             )
     if result.devices:
-        from camscan.cli import render_devices
+        from camscan.cli.app import render_devices
 
         render_devices(result.devices)
 

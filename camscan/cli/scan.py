@@ -149,7 +149,7 @@ def scan(
 
 
 def _report(result: Any, quiet: bool) -> None:
-    from camscan.cli import render_devices
+    from camscan.cli.app import render_devices
 
     c = result.counters
     if not quiet:

@@ -18,7 +18,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from camscan import __version__
-from camscan.cli_reports import register as _register_reports
+from camscan.cli.reports import register as _register_reports
 from camscan.console import err, out, safe
 from camscan.errors import CamscanError, UsageError
 
@@ -378,8 +378,8 @@ def demo(
     out.print(f"Next: camscan report -o estate.html --db {db}   ·   camscan concerns Hikvision")
 
 
-from camscan.cli_pcap import register as _register_pcap  # noqa: E402 - added after the core commands
-from camscan.cli_scan import register as _register_scan  # noqa: E402
+from camscan.cli.pcap import register as _register_pcap  # noqa: E402 - added after the core commands
+from camscan.cli.scan import register as _register_scan  # noqa: E402
 
 _register_pcap(app)
 _register_scan(app)
