@@ -39,6 +39,17 @@ class DemoResult:
     devices: list[dict[str, Any]]
     lab_devices: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    exit_code: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `camscan demo --json` document."""
+        return {
+            "mode": self.mode,
+            "scan_id": self.scan_id,
+            "hosts": self.hosts,
+            "devices": self.devices,
+            "scan": self.summary,
+        }
 
 
 def can_run_lab() -> bool:

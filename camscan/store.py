@@ -549,6 +549,26 @@ class Store:
         return list(self.db.query("SELECT * FROM scans ORDER BY id"))
 
 
+#: The CONTRACT's device columns, in the order `devices --csv` writes them.
+DEVICE_COLUMNS: tuple[str, ...] = (
+    "ip",
+    "mac",
+    "brand",
+    "manufacturer",
+    "model",
+    "firmware",
+    "serial",
+    "device_type",
+    "is_camera",
+    "confidence",
+    "concerns",
+    "discovered_by",
+    "site",
+    "first_seen",
+    "last_seen",
+)
+
+
 def device_json(row: dict[str, Any]) -> dict[str, Any]:
     """A devices row as the CONTRACT's `devices --json` element."""
     out = {
