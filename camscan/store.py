@@ -27,7 +27,14 @@ from sqlite_utils import Migrations
 
 from camscan import __version__
 from camscan.errors import StoreError
-from camscan.model import IDENTITY_FIELDS, Identity, Observation
+from camscan.model import (
+    CAMERA_TYPES,
+    IDENTITY_FIELDS,
+    SKEW_THRESHOLD_S,
+    Device,
+    Identity,
+    Observation,
+)
 
 #: How long a write waits for another process holding the database (CAMSCAN_BUSY_TIMEOUT_MS to change).
 BUSY_TIMEOUT_MS = int(os.environ.get("CAMSCAN_BUSY_TIMEOUT_MS", "5000"))
@@ -493,6 +500,8 @@ class Store:
                     if name in ("ip", "mac", "is_camera") or getattr(ident, name, None) is not None:
                         continue
                     row[name] = old[name]  # a weaker later scan does not erase what an earlier one learned
+                # is_camera follows the device type the row ends up with (one rule: `Device.is_camera`)
+                row["is_camera"] = int(row["device_type"] in CAMERA_TYPES)
                 changes = [
                     {
                         "device_key": key,
@@ -549,51 +558,9 @@ class Store:
         return list(self.db.query("SELECT * FROM scans ORDER BY id"))
 
 
-#: The CONTRACT's device columns, in the order `devices --csv` writes them.
-DEVICE_COLUMNS: tuple[str, ...] = (
-    "ip",
-    "mac",
-    "brand",
-    "manufacturer",
-    "model",
-    "firmware",
-    "serial",
-    "device_type",
-    "is_camera",
-    "confidence",
-    "concerns",
-    "discovered_by",
-    "site",
-    "first_seen",
-    "last_seen",
-)
-
-
 def device_json(row: dict[str, Any]) -> dict[str, Any]:
-    """A devices row as the CONTRACT's `devices --json` element."""
-    out = {
-        "ip": row["ip"],
-        "mac": row["mac"],
-        "brand": row["brand"],
-        "manufacturer": row["manufacturer"],
-        "model": row["model"],
-        "firmware": row["firmware"],
-        "firmware_build": row["firmware_build"],
-        "serial": row["serial"],
-        "hardware": row["hardware"],
-        "device_type": row["device_type"],
-        "hostname": row["hostname"],
-        "is_camera": bool(row["is_camera"]),
-        "confidence": row["confidence"],
-        "concerns": json.loads(row["concerns"] or "[]"),
-        "discovered_by": json.loads(row["discovered_by"] or "[]"),
-        "site": row["site"],
-        "first_seen": row["first_seen"],
-        "last_seen": row["last_seen"],
-        "clock_skew_s": row.get("clock_skew_s"),
-        "key": row["key"],
-    }
-    return out
+    """A devices row as the CONTRACT's `devices --json` element (through the one read model, `Device`)."""
+    return Device.from_row(row).to_json()
 
 
 def _alive(pid: int) -> bool:
@@ -748,3 +715,35 @@ def m005_scan_owner(db: sqlite_utils.Database) -> None:
     """Which process runs a scan, so a scan whose process died can be told from one still running."""
     db["scans"].add_column("owner_pid", int)
     db["scans"].add_column("owner_host", str)
+
+
+@migrations()
+def m006_one_rule_per_aggregate(db: sqlite_utils.Database) -> None:
+    """The views count as the reports do (issue 12): one rule per aggregate, checked by tests/report/test_agreement.py.
+
+    - `is_camera` follows the stored device type (a weaker later scan used to keep the type but clear the flag);
+    - `firmware_spread` counts devices with a model or a firmware, as the report's firmware table does;
+    - `clock_skew` marks `skewed` the clocks off by more than SKEW_THRESHOLD_S seconds, the report's finding.
+    """
+    types = ", ".join(f"'{t}'" for t in sorted(CAMERA_TYPES))
+    db.execute(f"UPDATE devices SET is_camera = (coalesce(device_type, '') IN ({types}))")
+    db.create_view(
+        "firmware_spread",
+        """
+        SELECT coalesce(manufacturer, '(unknown)') AS manufacturer, coalesce(model, '(unknown)') AS model,
+               coalesce(firmware, '(unknown)') AS firmware, count(*) AS devices,
+               group_concat(DISTINCT site) AS sites, max(last_seen) AS last_seen
+        FROM devices WHERE model IS NOT NULL OR firmware IS NOT NULL
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, devices DESC
+        """,
+        replace=True,
+    )
+    db.create_view(
+        "clock_skew",
+        f"""
+        SELECT key, ip, site, brand, manufacturer, model, clock_skew_s, abs(clock_skew_s) AS abs_skew_s,
+               abs(clock_skew_s) > {SKEW_THRESHOLD_S} AS skewed, last_seen
+        FROM devices WHERE clock_skew_s IS NOT NULL ORDER BY abs(clock_skew_s) DESC
+        """,
+        replace=True,
+    )

@@ -132,8 +132,8 @@ def devices(
 
 
 def write_csv(rows: list[dict[str, Any]]) -> None:
+    from camscan.model import DEVICE_COLUMNS
     from camscan.report.safe import spreadsheet_safe
-    from camscan.store import DEVICE_COLUMNS
 
     writer = csv.writer(sys.stdout)
     writer.writerow(DEVICE_COLUMNS)
