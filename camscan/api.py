@@ -112,7 +112,7 @@ def scan(
     `ports` is the `--ports` text (e.g. "80,443,8000-8010"; default: the camera ports). Returns a `ScanResult`
     (`exit_code` 3 when some hosts failed, 130 when interrupted); bad input raises UsageError first.
     """
-    from camscan.scan.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S
+    from camscan.probe.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S
     from camscan.scan.options import ScanOptions, parse_ports
     from camscan.scan.runner import run_scan
 

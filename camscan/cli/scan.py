@@ -19,7 +19,7 @@ from camscan import api
 from camscan.cli.options import DEFAULT_DB, DbOption, QuietOption, RecordSiteOption, TableOption, emit_json
 from camscan.cli.render import render_found
 from camscan.console import err, progress_enabled, safe
-from camscan.scan.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S
+from camscan.probe.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S
 
 
 def scan(

@@ -8,7 +8,7 @@ What runs at once, on one asyncio loop:
 - local-segment discovery (multicast WS-Discovery, SADP, DHDiscover, SSDP, XiongMai broadcast, and ARP) on the
   interfaces the scope allows (`camscan.discover.interfaces`), repeated a few times;
 - fingerprinting of each live host (`camscan.scan.fingerprint`), at most `hosts_in_flight` at a time, within
-  the scan's socket, per-host, rate, timeout and byte limits (`camscan.scan.limits`);
+  the scan's socket, per-host, rate, timeout and byte limits (`camscan.probe.limits`);
 - one writer task (`camscan.scan.writer`) that owns the store and writes each batch in one transaction.
 
 Ctrl-C or SIGTERM cancels the work; everything gathered until then is identified and stored, and the scan is
@@ -33,10 +33,10 @@ from camscan.identify.engine import Engine, get_engine
 from camscan.model import Observation
 from camscan.probe import ssdp, vendor_udp, wsd
 from camscan.probe.endpoints import load_endpoints
+from camscan.probe.limits import Limits
 from camscan.probe.onvif import warm_up
 from camscan.probe.udp import DatagramHub, Reply
 from camscan.scan.fingerprint import Context, fingerprint
-from camscan.scan.limits import Limits
 from camscan.scan.options import ScanOptions
 from camscan.scan.progress import ScanProgress
 from camscan.scan.state import HostState

@@ -18,7 +18,7 @@ from camscan.probe import vendor_udp, wsd
 from camscan.probe.auth import authorization, parse_params
 from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
 from camscan.probe.http import redirect_target, request_bytes
-from camscan.scan.limits import Limits, LimitSettings, RateLimiter
+from camscan.probe.limits import Limits, LimitSettings, RateLimiter
 from camscan.scan.options import parse_ports
 from camscan.scan.runner import growing_blocks
 from camscan.scan.state import HostState
