@@ -16,8 +16,8 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -223,6 +223,16 @@ def device_key(
 
 
 @dataclass(slots=True)
+class ScanRun:
+    """A scan in progress (`Store.scan`): its id, and how it is to be finished."""
+
+    id: int
+    status: str = "complete"
+    errors: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class DeviceRecord:
     """What a scan learned about one host, ready to be stored."""
 
@@ -392,6 +402,49 @@ class Store:
                 }
             )
             return int(table.last_pk)
+
+    @contextmanager
+    def scan(
+        self,
+        kind: str,
+        *,
+        knowledge: Any = None,
+        site: str | None = None,
+        targets: Iterable[str] = (),
+        methods: Iterable[str] = (),
+        files: Iterable[str] = (),
+    ) -> Iterator[ScanRun]:
+        """The scan lifecycle, for every source (scan, pcap, nmap, demo), in one place:
+
+            with store.scan("pcap", knowledge=engine.knowledge, files=names) as run:
+                ...                       # store what the source finds under run.id
+                run.errors = len(problems)
+
+        Scans that died are marked, the reference data loaded (when `knowledge` is given), the scan row started;
+        at the end it is finished with `run.status` (default `complete`), `run.errors` and `run.extra` (more
+        scan columns). When the body raises, the scan is finished as `interrupted` (or `failed`, if the body
+        set that) with what it recorded, best effort, and the exception goes on.
+        """
+        if knowledge is not None:
+            self.load_reference(knowledge)
+        run = ScanRun(
+            self.start_scan(
+                kind,
+                site=site,
+                targets=targets,
+                methods=methods,
+                files=files,
+                data_version=knowledge.version if knowledge is not None else None,
+            )
+        )
+        try:
+            yield run
+        except BaseException:
+            status = run.status if run.status in ("failed", "interrupted") else "interrupted"
+            with suppress(StoreError):  # best effort; else the next scan marks it
+                self.finish_scan(run.id, status, errors=run.errors, **run.extra)
+            raise
+        self.finish_scan(run.id, run.status, errors=run.errors, **run.extra)
 
     def finish_scan(self, scan_id: int, status: str, *, errors: int = 0, **extra: Any) -> None:
         update = {"status": status, "finished": now_iso(), "errors": errors}
