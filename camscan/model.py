@@ -239,7 +239,8 @@ ITEM_DESCRIPTIONS = {
 }
 
 
-def _loads(text: str | None, default: Any) -> Any:
+def loads_json(text: str | None, default: Any) -> Any:
+    """A JSON column's value, or `default` when it is empty or not JSON."""
     if not text:
         return default
     try:
@@ -298,10 +299,10 @@ class Device:
             hostname=row["hostname"],
             platform=row.get("platform"),
             confidence=row["confidence"],
-            concerns=list(_loads(row["concerns"], [])),
-            concern_links=list(_loads(row.get("concern_details"), [])),
-            evidence=list(_loads(row["evidence"], [])),
-            discovered_by=list(_loads(row["discovered_by"], [])),
+            concerns=list(loads_json(row["concerns"], [])),
+            concern_links=list(loads_json(row.get("concern_details"), [])),
+            evidence=list(loads_json(row["evidence"], [])),
+            discovered_by=list(loads_json(row["discovered_by"], [])),
             first_seen=row["first_seen"],
             last_seen=row["last_seen"],
             clock_skew_s=row.get("clock_skew_s"),
@@ -343,15 +344,7 @@ class Device:
         return {
             "ip": self.ip,
             "mac": self.mac,
-            "brand": self.brand,
-            "manufacturer": self.manufacturer,
-            "model": self.model,
-            "firmware": self.firmware,
-            "firmware_build": self.firmware_build,
-            "serial": self.serial,
-            "hardware": self.hardware,
-            "device_type": self.device_type,
-            "hostname": self.hostname,
+            **{name: getattr(self, name) for name in IDENTITY_FIELDS},
             "is_camera": self.is_camera,
             "confidence": self.confidence,
             "concerns": list(self.concerns),

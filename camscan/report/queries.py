@@ -8,7 +8,6 @@ every report shows. Nothing here formats or escapes: each renderer does that for
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from camscan.model import (  # noqa: F401 - ITEM_DESCRIPTIONS, NO_SITE re-export
     UNKNOWN,
     Device,
 )
+from camscan.model import loads_json as _loads
 from camscan.store import Store, now_iso
 
 #: The one device read model (camscan.model.Device), under the name the reports have always used.
@@ -158,15 +158,6 @@ class Estate:
 
 
 # -- loading ---------------------------------------------------------------------------------------
-
-
-def _loads(text: str | None, default: Any) -> Any:
-    if not text:
-        return default
-    try:
-        return json.loads(text)
-    except ValueError:
-        return default
 
 
 _device = Device.from_row
