@@ -124,16 +124,24 @@ class Evidence:
     weight: float = 0.0
     port: int | None = None
     source: str | None = None
+    #: Precedence of the statement (higher wins per field): see camscan.identify.tiers.
+    tier: int = 0
+    #: Values the signature extracted that are placeholders (`Camera`, `H264` ...), dropped before voting.
+    ignored: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "kind": self.kind,
             "signature": self.signature,
             "asserts": self.asserts,
             "weight": self.weight,
             "port": self.port,
             "source": self.source,
+            "tier": self.tier,
         }
+        if self.ignored:
+            out["ignored"] = self.ignored
+        return out
 
 
 @dataclass(slots=True)
@@ -164,6 +172,12 @@ class Identity:
     device_type: str | None = None
     hostname: str | None = None
     platform: str | None = None  # chip maker's reference firmware the device runs (not its maker)
+    firmware_date: str | None = None  # ISO build date, when the firmware scheme carries one
+    firmware_scheme: str | None = None  # the vendor scheme that split the firmware string
+    #: Vendor fields whose value the device stated but vendors.yaml does not list (open world).
+    unlisted: list[str] = field(default_factory=list)
+    #: Per field, each rival value with its score and the signatures behind it.
+    conflict_details: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     confidence: float = 0.0
     field_confidence: dict[str, float] = field(default_factory=dict)
     concerns: list[str] = field(default_factory=list)
@@ -193,6 +207,9 @@ class Identity:
             "device_type": self.device_type,
             "hostname": self.hostname,
             "platform": self.platform,
+            "firmware_date": self.firmware_date,
+            "firmware_scheme": self.firmware_scheme,
+            "unlisted": list(self.unlisted),
             "is_camera": self.is_camera,
             "confidence": round(self.confidence, 3),
             "field_confidence": {k: round(v, 3) for k, v in self.field_confidence.items()},
@@ -200,6 +217,7 @@ class Identity:
             "concern_links": [c.to_dict() for c in self.concern_links],
             "possible_manufacturers": list(self.possible_manufacturers),
             "conflicts": dict(self.conflicts),
+            "conflict_details": dict(self.conflict_details),
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
@@ -280,6 +298,8 @@ class Device:
     last_seen: str | None
     clock_skew_s: float | None
     last_scan_id: int | None
+    #: What the store noticed about the device's identity (a MAC or serial other devices share, ...).
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Device:
@@ -307,6 +327,7 @@ class Device:
             last_seen=row["last_seen"],
             clock_skew_s=row.get("clock_skew_s"),
             last_scan_id=row.get("last_scan_id"),
+            findings=list(loads_json(row.get("findings"), [])),
         )
 
     @property
@@ -354,6 +375,7 @@ class Device:
             "last_seen": self.last_seen,
             "clock_skew_s": self.clock_skew_s,
             "key": self.key,
+            "findings": list(self.findings),
         }
 
     to_dict = to_json

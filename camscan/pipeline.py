@@ -10,10 +10,22 @@ from camscan.store import DeviceRecord, Store
 
 
 def host_mac(observations: Sequence[Observation]) -> str | None:
+    """The host's MAC: one seen at layer 2 first, else one it stated (see `host_macs`)."""
+    return host_macs(observations)[0]
+
+
+def host_macs(observations: Sequence[Observation]) -> tuple[str | None, bool]:
+    """(MAC, stated): a MAC seen at layer 2 (ARP, nmap's ARP, a frame: an observation with no port) wins over
+    one the device states in a service answer (ONVIF GetNetworkInterfaces, vendor discovery: it has a port),
+    which many cheap cameras set to one factory default. The earliest of each kind is taken."""
+    stated: str | None = None
     for obs in observations:
-        if obs.kind == "mac" and obs.error is None and isinstance(obs.value, str):
-            return obs.value.lower()
-    return None
+        if obs.kind != "mac" or obs.error is not None or not isinstance(obs.value, str):
+            continue
+        if obs.port is None:
+            return obs.value.lower(), False
+        stated = stated or obs.value.lower()
+    return stated, stated is not None
 
 
 def ingest_host(
@@ -32,7 +44,7 @@ def ingest_host(
     A host with no usable observation is stored as a host but not as a device.
     """
     identity = engine.identify(observations)
-    mac = host_mac(observations)
+    mac, stated = host_macs(observations)
     methods = sorted(set(discovered_by) or {o.source for o in observations})
     with store.batch():
         store.add_observations(scan_id, observations)
@@ -40,6 +52,6 @@ def ingest_host(
             store.add_host(scan_id, ip, mac=mac, site=site, discovered_by=methods)
         key = None
         if identity.evidence or mac:
-            record = DeviceRecord(ip, mac, site, identity, methods, clock_skew_s)
+            record = DeviceRecord(ip, mac, site, identity, methods, clock_skew_s, mac_stated=stated)
             key = store.upsert_device(scan_id, record)
     return key, identity

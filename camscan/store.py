@@ -212,14 +212,38 @@ def m002_sightings_skew_views(db: sqlite_utils.Database) -> None:
 
 
 def device_key(
-    ip: str | None, mac: str | None, serial: str | None, manufacturer: str | None, site: str | None
+    ip: str | None,
+    mac: str | None,
+    serial: str | None,
+    manufacturer: str | None,
+    site: str | None,
+    *,
+    stated_mac: bool = False,
 ) -> str:
-    """Stable identity of a physical device: MAC, else maker+serial, else site+IP."""
-    if mac:
-        return f"mac:{mac.lower()}"
+    """Stable identity of a physical device: a MAC seen at layer 2, else maker+serial, else a MAC the device
+    stated in a service answer (`stated_mac`), else site+IP (DESIGN.md §11)."""
+    return key_candidates(ip, mac, serial, manufacturer, site, stated_mac=stated_mac)[0]
+
+
+def key_candidates(
+    ip: str | None,
+    mac: str | None,
+    serial: str | None,
+    manufacturer: str | None,
+    site: str | None,
+    *,
+    stated_mac: bool = False,
+) -> list[str]:
+    """The keys a device may be stored under, strongest first; the last (site+IP) is always there."""
+    out: list[str] = []
+    if mac and not stated_mac:
+        out.append(f"mac:{mac.lower()}")
     if serial:
-        return f"serial:{(manufacturer or '?').lower()}:{serial}"
-    return f"ip:{site or ''}:{ip}"
+        out.append(f"serial:{(manufacturer or '?').lower()}:{serial}")
+    if mac and stated_mac:
+        out.append(f"mac:{mac.lower()}")
+    out.append(f"ip:{site or ''}:{ip}")
+    return out
 
 
 @dataclass(slots=True)
@@ -242,6 +266,8 @@ class DeviceRecord:
     identity: Identity
     discovered_by: list[str]
     clock_skew_s: float | None = None
+    #: The MAC came from a service answer (ONVIF, vendor discovery), not from layer 2 (ARP, a frame).
+    mac_stated: bool = False
 
 
 class Store:
@@ -522,7 +548,7 @@ class Store:
     def upsert_device(self, scan_id: int, record: DeviceRecord) -> str:
         """Store the current identity of a device and record what changed since it was last seen."""
         ident = record.identity
-        key = device_key(record.ip, record.mac, ident.serial, ident.manufacturer, record.site)
+        key, findings = self._choose_key(scan_id, record)
         now = now_iso()
         row: dict[str, Any] = {
             "key": key,
@@ -539,6 +565,7 @@ class Store:
             "last_seen": now,
             "last_scan_id": scan_id,
             "clock_skew_s": record.clock_skew_s,
+            "findings": _json(findings),
         }
         with self.batch():
             old = next(self.db["devices"].rows_where("key = ?", [key]), None)
@@ -575,6 +602,43 @@ class Store:
                 [key, scan_id, record.ip, _json({f: row.get(f) for f in TRACKED_FIELDS})],
             )
         return key
+
+    def _choose_key(self, scan_id: int, record: DeviceRecord) -> tuple[str, list[str]]:
+        """The strongest key no other address of this scan already holds, and findings about the others.
+
+        A serial or a MAC stated in a service answer is what the device says; cheap cameras ship one
+        factory-default MAC (or serial) on many units. Hosts at different addresses in one scan are never merged
+        through such a value: the later host is keyed more weakly and both carry a finding. A MAC seen at layer 2
+        belongs to the interface itself: two addresses with it are one device, and it says so."""
+        ident = record.identity
+        candidates = key_candidates(
+            record.ip, record.mac, ident.serial, ident.manufacturer, record.site, stated_mac=record.mac_stated
+        )
+        findings: list[str] = []
+        for key in candidates:
+            other = self.db.execute(
+                "SELECT ip FROM device_scans WHERE device_key = ? AND scan_id = ? AND ip IS NOT ? LIMIT 1",
+                [key, scan_id, record.ip],
+            ).fetchone()
+            if other is None or key.startswith("ip:"):
+                return key, findings
+            what = "serial" if key.startswith("serial:") else "MAC"
+            value = ident.serial if what == "serial" else record.mac
+            if key.startswith("mac:") and not record.mac_stated:
+                findings.append(f"one interface (MAC {value}) answers at {other[0]} and {record.ip}")
+                return key, findings
+            findings.append(f"{what} {value} is also reported by {other[0]} in this scan: kept as separate devices")
+            self._add_finding(key, f"{what} {value} is also reported by {record.ip} in this scan: kept as separate devices")
+        return candidates[-1], findings
+
+    def _add_finding(self, key: str, finding: str) -> None:
+        row = self.db.execute("SELECT findings FROM devices WHERE key = ?", [key]).fetchone()
+        if row is None:
+            return
+        findings = json.loads(row[0] or "[]")
+        if finding not in findings:
+            findings.append(finding)
+            self.db.execute("UPDATE devices SET findings = ? WHERE key = ?", [_json(findings), key])
 
     def supersede_device(self, scan_id: int, old_key: str, new_key: str) -> None:
         """A host this scan stored under `old_key` is the device `new_key` (a reply that came later gave its MAC
@@ -771,7 +835,13 @@ def m005_scan_owner(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m006_one_rule_per_aggregate(db: sqlite_utils.Database) -> None:
+def m006_device_findings(db: sqlite_utils.Database) -> None:
+    """Findings about a device's identity (a MAC or serial other devices share, one interface at two addresses)."""
+    db["devices"].add_column("findings", str)
+
+
+@migrations()
+def m007_one_rule_per_aggregate(db: sqlite_utils.Database) -> None:
     """The views count as the reports do (issue 12): one rule per aggregate, checked by tests/report/test_agreement.py.
 
     - `is_camera` follows the stored device type (a weaker later scan used to keep the type but clear the flag);

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -26,6 +27,7 @@ from camscan.cli.options import (
 )
 from camscan.cli.render import render_devices, render_vendor_summary
 from camscan.console import err, out, safe
+from camscan.errors import UsageError
 
 signatures_app = typer.Typer(help="Work with the signature data in vendor_signatures/.", no_args_is_help=True)
 
@@ -72,18 +74,49 @@ def concerns_cmd(
 
 
 @signatures_app.command("test")
-def signatures_test(json_out: JsonOption = False) -> None:
-    """Run every signature's examples and not_examples, and the shadowing check."""
+def signatures_test(
+    json_out: JsonOption = False,
+    corpus: Annotated[
+        bool, typer.Option("--corpus", help="Also score the engine on the real-device corpus (tests/fixtures/real).")
+    ] = False,
+    corpus_dir: Annotated[
+        Path | None, typer.Option("--corpus-dir", help="Score this corpus folder instead (implies --corpus).")
+    ] = None,
+    misses: Annotated[int, typer.Option("--misses", help="How many corpus misses to list.")] = 20,
+) -> None:
+    """Run every signature's examples and not_examples, and the shadowing check.
+
+    With --corpus, also run the real-device corpus through the engine and print maker, model, firmware and type
+    accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails or a
+    non-camera in the corpus is called a camera.
+    """
     from camscan.identify.selftest import run
 
-    count, examples, failures = run(api.engine().knowledge)
+    engine = api.engine()
+    count, examples, failures = run(engine.knowledge)
+    summary = None
+    if corpus or corpus_dir is not None:
+        from camscan.identify.corpus import Scorer, default_corpus_dir, load_corpus, summarise
+
+        folder = corpus_dir or default_corpus_dir()
+        if folder is None:
+            raise UsageError("no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)")
+        summary = summarise(Scorer(engine).run(load_corpus(folder)))
     if json_out:
-        emit_json({"signatures": count, "examples": examples, "failures": [str(f) for f in failures]})
+        data: dict[str, Any] = {"signatures": count, "examples": examples, "failures": [str(f) for f in failures]}
+        if summary is not None:
+            data["corpus"] = summary.to_dict()
+        emit_json(data)
     else:
         for f in failures:
             out.print(f"FAIL {safe(f)}")
         out.print(f"{count} signatures, {examples} examples: {len(failures)} failures")
-    if failures:
+        if summary is not None:
+            from camscan.identify.corpus import summary_lines
+
+            for line in summary_lines(summary, misses):
+                out.print(safe(line))
+    if failures or (summary is not None and summary.false_cameras):
         raise typer.Exit(EXIT_FOUND)
 
 

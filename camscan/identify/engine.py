@@ -1,69 +1,84 @@
 """The one identification engine: a host's observations in, an Identity out.
 
-Every source (active probe, pcap, nmap XML, `camscan identify`) ends here. How the votes combine is described
-in docs/data-format.md ("How the engine decides").
+Every source (active probe, pcap, nmap XML, `camscan identify`) ends here. How it decides is described in
+docs/identify.md ("How the engine decides"):
+
+- one statement, one vote: the same value stated again through the same kind of observation (WS-Discovery
+  scopes and GetScopes, a banner on two ports) counts once, at its strongest;
+- placeholders (`Camera`, `H264`, `IPC-model` ...) are not values;
+- per field, the most authoritative source wins (vendor API > device info > vendor discovery > scopes >
+  banners > OUI; camscan.identify.tiers); disagreeing values stay visible as conflicts;
+- a maker the device states but vendors.yaml does not list is still reported (open world, `unlisted`);
+- the device type comes from the product line (the model) or from type evidence, and from the maker alone only
+  when that maker sells nothing but video devices (`video_only`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
+from camscan.identify.tiers import TIERS
+from camscan.identify.vendors import display_name
 from camscan.model import IDENTITY_FIELDS, Evidence, Identity, Observation
 
-_BUILD = re.compile(r"^(?P<version>.*?\S)[\s_,.]*build[\s_:.]*(?P<build>\d{6,8})\b", re.IGNORECASE)
-#: Confidence given to a device type inferred from a camera maker's identity alone.
+#: Confidence given to a device type inferred from a video-only maker's identity alone.
 INFERRED_TYPE_CONFIDENCE = 0.3
+#: A statement at least this strong makes its tier outrank lower tiers for its field.
+STRONG = 0.5
+#: Fields where the more authoritative source wins (device_type is decided by the product line instead).
+PRECEDENCE_FIELDS = tuple(f for f in IDENTITY_FIELDS if f != "device_type")
+VENDOR_FIELDS = ("brand", "manufacturer")
 
 
 def split_firmware(firmware: str) -> tuple[str, str | None]:
-    """`V5.1.8 build 140616` → (`V5.1.8`, `140616`); other strings are returned unchanged."""
-    m = _BUILD.match(firmware)
-    if not m:
-        return firmware, None
-    return m.group("version"), m.group("build")
+    """`V5.1.8 build 140616` → (`V5.1.8`, `140616`); other strings are returned unchanged.
+
+    Kept for callers of 0.1; the engine uses the vendor schemes of firmware_schemes.yaml.
+    """
+    parts = load_knowledge().firmware.parse(firmware)
+    return parts.version, parts.build or parts.build_date
 
 
 @dataclass(slots=True)
-class _Ballot:
-    """Votes for one field: value (case-folded) → display value and weights.
+class _Candidate:
+    """One value of one field: its spellings and its statements (one per observation kind, strongest kept)."""
 
-    The display value of a case-folded value is its spelling with the most weight behind it (ties: the
-    alphabetically first), never the first one seen: the same evidence in any order gives the same identity
-    (an Axis serial read from the TLS certificate in lower case and from the realm in upper case is stored the
-    same way in every scan, so the device keeps its key).
-    """
+    spellings: dict[str, float] = field(default_factory=dict)
+    statements: dict[str, tuple[float, int, str]] = field(default_factory=dict)  # kind → (weight, tier, sig)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    display: dict[str, str] = field(default_factory=dict)
-    weights: dict[str, list[float]] = field(default_factory=dict)
-    spellings: dict[str, dict[str, float]] = field(default_factory=dict)
+    def add(self, spelling: str, ev: Evidence) -> None:
+        self.spellings[spelling] = self.spellings.get(spelling, 0.0) + ev.weight
+        old = self.statements.get(ev.kind)
+        if old is None or (ev.weight, ev.tier) > old[:2]:
+            self.statements[ev.kind] = (ev.weight, ev.tier, ev.signature)
 
-    def add(self, value: str, weight: float) -> None:
-        key = value.casefold()
-        self.weights.setdefault(key, []).append(weight)
-        spellings = self.spellings.setdefault(key, {})
-        spellings[value] = spellings.get(value, 0.0) + weight
-        self.display[key] = min(spellings, key=lambda s: (-spellings[s], s))
+    @property
+    def display(self) -> str:
+        return min(self.spellings, key=lambda s: (-self.spellings[s], s))
 
-    def ranked(self) -> list[tuple[str, float]]:
-        if len(self.weights) == 1:
-            ((key, ws),) = self.weights.items()
-            miss = 1.0
-            for w in ws:
-                miss *= 1.0 - w
-            return [(self.display[key], 1.0 - miss)]
-        scores = []
-        for key, ws in self.weights.items():
-            miss = 1.0
-            for w in ws:
-                miss *= 1.0 - w
-            scores.append((self.display[key], 1.0 - miss))
-        scores.sort(key=lambda s: (-s[1], s[0]))
-        return scores
+    @property
+    def score(self) -> float:
+        miss = 1.0
+        for weight, _tier, _sig in self.statements.values():
+            miss *= 1.0 - weight
+        return 1.0 - miss
+
+    @property
+    def strong_tier(self) -> int:
+        return max((t for w, t, _ in self.statements.values() if w >= STRONG), default=0)
+
+    @property
+    def top_tier(self) -> int:
+        return max(t for _, t, _ in self.statements.values())
+
+    def rank(self, precedence: bool) -> tuple[Any, ...]:
+        return (self.strong_tier if precedence else 0, self.score, -len(self.display), self.display)
 
 
 class Engine:
@@ -72,21 +87,38 @@ class Engine:
         self.vendors = knowledge.vendors
         self.signatures = knowledge.signatures
         self.concerns = knowledge.concerns
+        self.placeholders = knowledge.placeholders
+        self.firmware = knowledge.firmware
+        self.product_lines = getattr(knowledge, "product_lines", None)
 
+    # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
         out: list[Evidence] = []
         for obs in observations:
             if obs.error is not None:
                 continue
             for m in self.signatures.match_all(obs.kind, obs.value):
+                asserts: dict[str, Any] = {}
+                ignored: dict[str, Any] = {}
+                for key, value in m.values.items():
+                    if key in VENDOR_FIELDS and key in m.unresolved:
+                        value = display_name(value)
+                    if self.placeholders.is_placeholder(key, value):
+                        ignored[key] = value
+                    else:
+                        asserts[key] = value
+                if not asserts and not ignored:
+                    continue
                 out.append(
                     Evidence(
                         kind=obs.kind,
                         signature=m.signature.id,
-                        asserts=dict(m.values),
+                        asserts=asserts,
                         weight=m.signature.weight,
                         port=obs.port,
                         source=obs.source,
+                        tier=m.signature.tier,
+                        ignored=ignored,
                     )
                 )
         return out
@@ -94,29 +126,52 @@ class Engine:
     def identify(self, observations: Iterable[Observation]) -> Identity:
         return self.decide(self.evidence(observations))
 
+    # ------------------------------------------------------------------------------------------- decide
     def decide(self, evidence: list[Evidence]) -> Identity:
-        ballots: dict[str, _Ballot] = {}
+        fields: dict[str, dict[str, _Candidate]] = {}
         for ev in evidence:
             for key, value in ev.asserts.items():
                 if key == "firmware":
-                    value, build = split_firmware(value)
-                    if build and "firmware_build" not in ev.asserts:
-                        ballots.setdefault("firmware_build", _Ballot()).add(build, ev.weight)
-                ballots.setdefault(key, _Ballot()).add(value, ev.weight)
+                    parts = self.firmware.parse(value)
+                    cand = fields.setdefault(key, {}).setdefault(parts.version.casefold(), _Candidate())
+                    cand.add(parts.version, ev)
+                    if parts.build or parts.build_date:
+                        cand.extra.setdefault("parts", parts)
+                    cand.extra.setdefault("scheme", parts.scheme)
+                    continue
+                fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate()).add(value, ev)
         ident = Identity(evidence=evidence)
+        winners: dict[str, _Candidate] = {}
         for name in IDENTITY_FIELDS:
-            if name not in ballots:
+            if name not in fields:
                 continue
-            ranked = ballots[name].ranked()
-            value, score = ranked[0]
-            rivals = [(v, s) for v, s in ranked[1:] if not self._related(name, value, v)]
+            precedence = name in PRECEDENCE_FIELDS
+            ranked = sorted(fields[name].values(), key=lambda c: c.rank(precedence), reverse=True)
+            best = ranked[0]
+            value, score = best.display, best.score
+            rivals = [c for c in ranked[1:] if not self._related(name, value, c.display)]
             if rivals:
-                score *= 1.0 - 0.5 * rivals[0][1]
-                ident.conflicts[name] = [v for v, _ in rivals]
+                top = rivals[0]
+                equal_footing = not precedence or top.strong_tier >= best.strong_tier
+                score *= 1.0 - (0.5 if equal_footing else 0.25) * top.score
+                ident.conflicts[name] = [c.display for c in rivals]
+                ident.conflict_details[name] = [
+                    {
+                        "value": c.display,
+                        "score": round(c.score, 3),
+                        "tier": c.top_tier,
+                        "signatures": sorted({s for _, _, s in c.statements.values()}),
+                    }
+                    for c in rivals
+                ]
             setattr(ident, name, value)
             ident.field_confidence[name] = score
+            winners[name] = best
+        self._firmware_parts(ident, winners.get("firmware"))
         self._drop_model_as_brand(ident)
-        self._derive_manufacturer(ident)
+        self._derive_manufacturer(ident, winners)
+        self._mark_unlisted(ident)
+        self._type_from_product_line(ident)
         self._infer_device_type(ident)
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
@@ -125,9 +180,22 @@ class Engine:
         self._attach_concerns(ident)
         return ident
 
+    def _firmware_parts(self, ident: Identity, winner: _Candidate | None) -> None:
+        """Build and build date follow the winning firmware string, not a vote of their own."""
+        if winner is None:
+            return
+        ident.firmware_scheme = winner.extra.get("scheme")
+        parts = winner.extra.get("parts")
+        if parts is None:
+            return
+        ident.firmware_date = parts.build_date
+        if not ident.firmware_build:
+            ident.firmware_build = parts.build or parts.build_date
+            ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
+
     def _related(self, field_name: str, a: str, b: str) -> bool:
         """Two vendor values in one corporate family do not contradict each other."""
-        if field_name not in ("brand", "manufacturer"):
+        if field_name not in VENDOR_FIELDS:
             return False
         family_a = {a, *(v for v, _ in self.vendors.ancestors(a))}
         family_b = {b, *(v for v, _ in self.vendors.ancestors(b))}
@@ -141,8 +209,9 @@ class Engine:
             ident.brand = None
             ident.field_confidence.pop("brand", None)
             ident.conflicts.pop("brand", None)
+            ident.conflict_details.pop("brand", None)
 
-    def _derive_manufacturer(self, ident: Identity) -> None:
+    def _derive_manufacturer(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""
         maker = self.vendors.vendors.get(ident.manufacturer or "")
         if maker is not None and maker.role == "chipset":
@@ -150,6 +219,7 @@ class Engine:
             ident.platform = maker.name
             ident.field_confidence["platform"] = ident.field_confidence.pop("manufacturer")
             rivals = ident.conflicts.pop("manufacturer", [])
+            ident.conflict_details.pop("manufacturer", None)
             ident.manufacturer = rivals[0] if rivals else None
             if ident.manufacturer:
                 ident.field_confidence["manufacturer"] = 0.5
@@ -163,10 +233,18 @@ class Engine:
                 ident.manufacturer = None
                 ident.field_confidence.pop("manufacturer", None)
         brand = ident.brand
-        vendor = self.vendors.vendors.get(brand or "")
-        if vendor is None:
+        if not brand:
             return
         brand_conf = ident.field_confidence.get("brand", 0.0)
+        vendor = self.vendors.vendors.get(brand)
+        if vendor is None:
+            # Open world: a maker the device states itself (device info, UPnP, discovery, an API) and that no
+            # vendor file lists is still its maker, unless other evidence names the real one.
+            stated = winners.get("brand")
+            if not ident.manufacturer and stated is not None and stated.top_tier >= TIERS["discovery"]:
+                ident.manufacturer = brand
+                ident.field_confidence["manufacturer"] = brand_conf * 0.8
+            return
         documented = [r for r in vendor.made_by if r.confidence == "documented"]
         weaker = [r for r in vendor.made_by if r.confidence != "documented"]
         for rel in weaker:
@@ -183,11 +261,52 @@ class Engine:
             ident.manufacturer = vendor.name
             ident.field_confidence["manufacturer"] = brand_conf * 0.9
 
+    def _mark_unlisted(self, ident: Identity) -> None:
+        ident.unlisted = [f for f in VENDOR_FIELDS if getattr(ident, f) and getattr(ident, f) not in self.vendors]
+
+    def _family(self, ident: Identity) -> list[str]:
+        """The device's vendors for product-line look-ups: maker, label, then their owners."""
+        names: list[str] = []
+        for name in (ident.manufacturer, ident.brand):
+            if name and name not in names:
+                names.append(name)
+        for name in list(names):
+            for owner, _rel in self.vendors.ancestors(name):
+                if owner not in names:
+                    names.append(owner)
+        return names
+
+    def _type_from_product_line(self, ident: Identity) -> None:
+        """The model's product line says what the device is (an Axis C-series is a speaker, a DCH a hub)."""
+        if self.product_lines is None or not ident.model:
+            return
+        family = self._family(ident)
+        if not family:
+            return
+        line = self.product_lines.match(family, ident.model)
+        if line is None:
+            return
+        conf = max(ident.field_confidence.get("device_type", 0.0) if ident.device_type == line.device_type else 0.0,
+                   0.9 * ident.field_confidence.get("model", 0.0))
+        if ident.device_type and ident.device_type != line.device_type:
+            ident.conflicts["device_type"] = [ident.device_type, *ident.conflicts.get("device_type", [])]
+        ident.device_type = line.device_type
+        ident.field_confidence["device_type"] = conf
+        ident.evidence.append(
+            Evidence(
+                kind="inference",
+                signature=f"product_line.{line.id}",
+                asserts={"device_type": line.device_type},
+                weight=conf,
+                tier=TIERS["vendor_api"],
+            )
+        )
+
     def _infer_device_type(self, ident: Identity) -> None:
         if ident.device_type or not ident.manufacturer:
             return
         if (
-            self.vendors.is_camera_vendor(ident.manufacturer)
+            self.vendors.is_video_only(ident.manufacturer)
             and ident.field_confidence["manufacturer"] >= 0.5
         ):
             ident.device_type = "camera"
@@ -195,9 +314,10 @@ class Engine:
             ident.evidence.append(
                 Evidence(
                     kind="inference",
-                    signature="engine.camera_vendor_default",
+                    signature="engine.video_only_maker",
                     asserts={"device_type": "camera"},
                     weight=INFERRED_TYPE_CONFIDENCE,
+                    tier=TIERS["inference"],
                 )
             )
 

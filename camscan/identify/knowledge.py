@@ -12,6 +12,8 @@ from pathlib import Path
 
 from camscan.concerns import ConcernRegister
 from camscan.errors import DataError
+from camscan.identify.firmware import FirmwareSchemes
+from camscan.identify.placeholders import Placeholders
 from camscan.identify.signatures import SignatureSet
 from camscan.identify.vendors import VendorRegistry
 
@@ -42,6 +44,8 @@ class Knowledge:
     signatures: SignatureSet
     concerns: ConcernRegister
     directory: Path
+    placeholders: Placeholders
+    firmware: FirmwareSchemes
 
     @property
     def version(self) -> str:
@@ -62,4 +66,6 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     concerns = ConcernRegister.load(directory / "concerns.yaml", vendors)
     for path in extra_concerns:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))
-    return Knowledge(vendors, signatures, concerns, directory)
+    placeholders = Placeholders.load(directory / "placeholders.yaml")
+    firmware = FirmwareSchemes.load(directory / "firmware_schemes.yaml")
+    return Knowledge(vendors, signatures, concerns, directory, placeholders, firmware)

@@ -90,6 +90,9 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     for sig in kb.signatures:
         examples += len(sig.examples) + len(sig.not_examples)
         failures.extend(check_signature(sig, kb))
+    for scheme in kb.firmware.schemes:
+        examples += len(scheme.examples)
+    failures.extend(Failure("firmware_schemes.yaml", "-", p) for p in kb.firmware.selftest())
     return len(kb.signatures), examples, failures
 
 

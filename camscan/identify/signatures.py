@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
+from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.vendors import VendorRegistry
 from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
 
@@ -91,6 +92,7 @@ class Signature:
     pattern: re.Pattern[str] | None = None
     fields: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     oui: bool = False
+    tier: int = 0
     examples: list[dict[str, Any]] = field(default_factory=list)
     not_examples: list[Any] = field(default_factory=list)
     _memo: dict[tuple[str, ...], Match | None] = field(default_factory=dict, repr=False)
@@ -269,6 +271,9 @@ def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry
         raise fail("'asserts' must be a mapping")
     asserts = {str(k): str(v) for k, v in asserts.items()}
     flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
+    tier_name = raw.get("tier")
+    if tier_name is not None and tier_name not in TIERS:
+        raise fail(f"tier {tier_name!r} is not one of {', '.join(TIERS)}")
 
     def compile_re(text: Any, what: str) -> re.Pattern[str]:
         if not isinstance(text, (str, int)):
@@ -286,6 +291,7 @@ def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry
         source=str(raw["source"]),
         asserts=asserts,
         file=path.name,
+        tier=tier_of(kind, tier_name),
         examples=examples,
         not_examples=list(raw.get("not_examples") or []),
     )

@@ -42,12 +42,44 @@ _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 _HEX = re.compile(r"^[0-9A-F]+$")
 
 
+#: Words that describe a company rather than name it ("Technology Co., Ltd."), folded away by `core_name`.
+_DESCRIPTORS = frozenset(
+    ["technology", "technologies", "tech", "digital", "electronics", "electronic", "electric", "industrial", "industries", "international", "group", "holding", "holdings", "systems", "system", "security", "communication", "communications", "network", "networks", "intelligent", "intelligence", "smart", "science", "sciences", "innovation", "development", "trading", "enterprise", "enterprises", "products", "product", "imaging", "solutions", "solution", "the", "and", "of"]
+)
+#: Places that prefix Chinese company names ("Hangzhou Hikvision ...", "Zhejiang Dahua ...").
+_PLACES = frozenset(
+    ["hangzhou", "zhejiang", "shenzhen", "guangzhou", "guangdong", "beijing", "shanghai", "tianjin", "xiamen", "fujian", "suzhou", "jiangsu", "ningbo", "wuhan", "chengdu", "dongguan", "foshan", "zhuhai", "qingdao", "nanjing", "hong", "kong", "hongkong", "taiwan", "taipei", "china"]
+)
+
+
 def normalise_name(name: str) -> str:
     """Fold a vendor name for lookup: case, punctuation and trailing company suffixes removed."""
     words = _PUNCT.sub(" ", name.casefold()).split()
     while words and words[-1] in _SUFFIXES:
         words.pop()
     return " ".join(words)
+
+
+def core_name(name: str) -> str:
+    """A looser fold for spellings no alias lists: descriptors ("Technology"), legal suffixes and a leading
+    place name go, so "HIKVISION Technology Co., Ltd" and "Hangzhou Hikvision Digital Technology" meet."""
+    words = [w for w in _PUNCT.sub(" ", name.casefold()).split() if w not in _SUFFIXES]
+    named = [w for w in words if w not in _DESCRIPTORS]
+    while len(named) > 1 and named[0] in _PLACES:
+        named.pop(0)
+    return " ".join(named or words)
+
+
+def display_name(raw: str) -> str:
+    """How a maker the registry does not list is shown: as the device spelled it, trailing legal suffixes
+    and punctuation removed ("ZOSI Technology Co.,Ltd" → "ZOSI Technology")."""
+    words = raw.split()
+    while words and _PUNCT.sub("", words[-1].casefold()) in _SUFFIXES | {""}:
+        words.pop()
+    text = " ".join(words).strip(" ,.;:-_/")
+    # "Co.,Ltd." glued to the last word: strip a glued suffix run too.
+    text = re.sub(r"(?i)[\s,.]*(?:co\.?,?\s*ltd\.?|inc\.?|corp\.?|gmbh|llc)$", "", text).strip(" ,.;:-_/")
+    return text or raw.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +127,17 @@ class VendorRegistry:
         self.ouis = ouis
         self.version = version
         self._index: dict[str, str] = {}
+        self._core: dict[str, str | None] = {}
         for v in vendors.values():
             for n in (v.name, *v.legal_names, *v.aliases):
                 self._index[normalise_name(n)] = v.name
+        for v in vendors.values():
+            for n in (v.name, *v.legal_names, *v.aliases):
+                core = core_name(n)
+                if not core or (core in self._index and self._index[core] != v.name):
+                    continue
+                # Two vendors whose names fold to the same core make that core ambiguous: it resolves to none.
+                self._core[core] = v.name if self._core.get(core, v.name) == v.name else None
         self.subsidiaries: dict[str, list[str]] = {}
         for v in vendors.values():
             if v.parent:
@@ -110,7 +150,10 @@ class VendorRegistry:
         """The canonical name for a reported vendor name, or None when unknown."""
         if not name:
             return None
-        return self._index.get(normalise_name(name))
+        hit = self._index.get(normalise_name(name))
+        if hit is None:
+            hit = self._core.get(core_name(name))
+        return hit
 
     def lookup_mac(self, mac: str) -> str | None:
         """The vendor that registered the MAC's prefix (longest prefix wins), or None."""

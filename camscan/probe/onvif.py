@@ -1,9 +1,11 @@
 """ONVIF probe through onvif-zeep-async (`onvif.ONVIFCamera`), with camscan's limits and parsers.
 
 Unauthenticated first: the PRE_AUTH calls GetSystemDateAndTime, GetCapabilities, GetServices and GetHostname,
-and GetScopes (PRE_AUTH on many devices). The camera's clock gives the clock skew (camera − local). With
-credentials the user gave for this host, the library signs the WS-Security token with that offset (its `dt_diff`,
-as `ONVIFCamera(adjust_time=True)` does), then GetDeviceInformation, GetNetworkInterfaces and GetScopes.
+then GetScopes, GetDeviceInformation and GetNetworkInterfaces, which many real cameras answer without a login
+(most auditors are given no camera passwords, so this is the common case). A refusal is recorded as a finding
+("needs credentials"). The camera's clock gives the clock skew (camera − local). With credentials the user gave
+for this host, the library signs the WS-Security token with that offset (its `dt_diff`, as
+`ONVIFCamera(adjust_time=True)` does) and asks again only what was refused or not answered.
 
 How it is bounded and kept consistent with passive mode:
 - WSDLs are parsed once per process: onvif-zeep-async keeps every parsed WSDL in its module-level
@@ -86,6 +88,8 @@ class Exchange:
     received: float  # when the answer's head arrived
     status: int
     body: bytes
+    operation: str | None = None  # the call camscan made (None for the library's own requests)
+    signed: bool = False  # sent with the user's credentials
 
 
 class CappedTransport(AsyncTransportProtocolErrorHandler):
@@ -95,6 +99,9 @@ class CappedTransport(AsyncTransportProtocolErrorHandler):
     exchanges: list[Exchange]
     #: The caller reads the raw answer (camscan.parse.onvif), not zeep's objects: stop before zeep parses it.
     raw_only: bool = False
+    #: The operation being called and whether it is signed (set by `_call`, kept with each exchange).
+    operation: str | None = None
+    signed: bool = False
 
     async def _post_internal(
         self, address: str, message: str | bytes, headers: dict[str, str]
@@ -128,7 +135,9 @@ class CappedTransport(AsyncTransportProtocolErrorHandler):
                 raise ResponseTooLarge(f"SOAP answer larger than {settings.max_bytes} bytes (cut)")
         finally:
             response.release()
-        self.exchanges.append(Exchange(sent, answered, response.status, bytes(body)))
+        self.exchanges.append(
+            Exchange(sent, answered, response.status, bytes(body), self.operation, self.signed)
+        )
         if self.raw_only:
             raise Captured
         return response, bytes(body)
@@ -158,6 +167,22 @@ class ScanCamera(ONVIFCamera):
     def raw_only(self, value: bool) -> None:
         for transport in self._transports:
             transport.raw_only = value
+
+    def calling(self, operation: str | None, signed: bool) -> None:
+        """Label the exchanges that follow with the operation and whether it carries the user's credentials."""
+        for transport in self._transports:
+            transport.operation = operation
+            transport.signed = signed
+
+    def answered(self, operation: str) -> bool:
+        """Did some exchange of `operation` come back as a SOAP answer that is not a fault?"""
+        for exchange in self.exchanges:
+            if exchange.operation != operation or not is_soap(exchange.body):
+                continue
+            with contextlib.suppress(ParseError):
+                if parse_onvif_response(exchange.body).operation != "Fault":
+                    return True
+        return False
 
     async def create_onvif_service(
         self, name: str, port_type: str | None = None, *args: Any, **kwargs: Any
@@ -204,10 +229,19 @@ def network_mac(data: bytes) -> str | None:
     return mac
 
 
-async def _call(camera: ScanCamera, host: str, coro: Any, *, raw: bool = True) -> None:
+async def _call(
+    camera: ScanCamera,
+    host: str,
+    coro: Any,
+    *,
+    raw: bool = True,
+    operation: str | None = None,
+    signed: bool = False,
+) -> None:
     """One SOAP call within the scan's limits. `raw`: camscan reads the answer's bytes itself (the usual case)."""
     settings = camera.limits.settings
     camera.raw_only = raw
+    camera.calling(operation, signed)
     try:
         async with camera.limits.slot(host), asyncio.timeout(settings.probe_deadline + 0.5):
             await coro
@@ -215,13 +249,35 @@ async def _call(camera: ScanCamera, host: str, coro: Any, *, raw: bool = True) -
         pass
     finally:
         camera.raw_only = False
+        camera.calling(None, False)
         if inspect.iscoroutine(coro):
             coro.close()  # never awaited when cancelled while waiting for a slot: no "never awaited" warning
+
+
+#: Identity calls asked without a login first; with credentials, asked again only when refused.
+IDENTITY_CALLS = ("GetScopes", "GetDeviceInformation", "GetNetworkInterfaces")
+
+
+def _refusal(exchange: Exchange, camera: ScanCamera, fault: str | None) -> str | None:
+    """A finding for an identity call the device refused without credentials (None when it is no such refusal,
+    or when the same call answered later with credentials)."""
+    if exchange.signed or exchange.operation not in IDENTITY_CALLS:
+        return None
+    if any(e.signed and e.operation == exchange.operation for e in camera.exchanges) and camera.answered(
+        exchange.operation
+    ):
+        return None
+    return f"{exchange.operation} needs credentials (refused without: {fault or f'HTTP {exchange.status}'})"
 
 
 def _interpret(result: OnvifResult, camera: ScanCamera, host: str, port: int) -> None:
     """Every answer the device gave, through the shared parser; skew from its clock."""
     for exchange in camera.exchanges:
+        if exchange.status in (401, 403) and not is_soap(exchange.body):
+            refused = _refusal(exchange, camera, None)
+            if refused:
+                result.observations.append(failure("onvif_device_info", host, port, SOURCE, refused))
+            continue
         if not is_soap(exchange.body):
             continue
         try:
@@ -241,8 +297,11 @@ def _interpret(result: OnvifResult, camera: ScanCamera, host: str, port: int) ->
             if mac:
                 result.observations.append(Observation("mac", mac, host=host, port=port, source=SOURCE))
         elif parsed.operation == "Fault" and parsed.fault:
+            refused = _refusal(exchange, camera, parsed.fault)
+            if exchange.operation in IDENTITY_CALLS and not exchange.signed and refused is None:
+                continue  # refused without a login, answered with one: not a failure
             result.observations.append(
-                failure("onvif_device_info", host, port, SOURCE, f"SOAP fault: {parsed.fault}")
+                failure("onvif_device_info", host, port, SOURCE, refused or f"SOAP fault: {parsed.fault}")
             )
 
 
@@ -269,10 +328,11 @@ async def _authenticated_calls(camera: ScanCamera, host: str) -> None:
         with contextlib.suppress(Exception):
             await _call(camera, host, camera.update_xaddrs(), raw=False)
     devicemgmt = await camera.create_devicemgmt_service()
-    calls = (devicemgmt.GetDeviceInformation, devicemgmt.GetNetworkInterfaces, devicemgmt.GetScopes)
-    for call in calls:  # each coroutine made when it is awaited: a cancelled scan leaves none un-awaited
+    for name in IDENTITY_CALLS:  # each coroutine made when it is awaited: a cancelled scan leaves none un-awaited
+        if camera.answered(name):
+            continue  # answered without a login: credentials add nothing
         try:
-            await _call(camera, host, call())
+            await _call(camera, host, getattr(devicemgmt, name)(), operation=name, signed=True)
         except Exception:
             continue
 
@@ -293,15 +353,15 @@ async def probe_onvif(
                 return result
         if not any(is_soap(e.body) for e in camera.exchanges):
             return result  # a web server, but not an ONVIF device service
-        pre_auth: list[Callable[[], Any]] = [
-            lambda: devicemgmt.authless_GetCapabilities({"Category": "All"}),
-            lambda: devicemgmt.authless_GetServices({"IncludeCapability": False}),
-            devicemgmt.authless_GetHostname,
-            devicemgmt.authless_GetScopes,
+        pre_auth: list[tuple[str, Callable[[], Any]]] = [
+            ("GetCapabilities", lambda: devicemgmt.authless_GetCapabilities({"Category": "All"})),
+            ("GetServices", lambda: devicemgmt.authless_GetServices({"IncludeCapability": False})),
+            ("GetHostname", devicemgmt.authless_GetHostname),
+            *((name, getattr(devicemgmt, f"authless_{name}")) for name in IDENTITY_CALLS),
         ]
-        for call in pre_auth:  # each coroutine made when it is awaited (see _authenticated_calls)
+        for name, call in pre_auth:  # each coroutine made when it is awaited (see _authenticated_calls)
             try:
-                await _call(camera, host, call())
+                await _call(camera, host, call(), operation=name)
             except Exception:
                 continue  # faults and failures are read from the raw exchanges
         if credential is not None:

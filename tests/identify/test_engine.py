@@ -45,11 +45,31 @@ def test_rebadged_label_keeps_brand_and_resolves_real_maker(fixture_engine):
     assert ident.conflicts == {}
 
 
-def test_unknown_label_alone_does_not_invent_a_maker(fixture_engine):
-    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "Foo Bar Cams"})])
+def test_a_maker_the_device_states_is_reported_even_when_unlisted(fixture_engine):
+    """Open world: GetDeviceInformation names a company vendors.yaml does not know; it is still the maker."""
+    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "Foo Bar Cams Co.,Ltd."})])
     assert ident.brand == "Foo Bar Cams"
-    assert ident.manufacturer is None
+    assert ident.manufacturer == "Foo Bar Cams"
+    assert ident.unlisted == ["brand", "manufacturer"]
+    assert ident.field_confidence["manufacturer"] < ident.field_confidence["brand"]
     assert ident.concerns == []
+
+
+def test_an_unlisted_label_from_a_banner_alone_names_no_maker(fixture_engine):
+    """A free-text title is a label, not the device stating who made it."""
+    ident = fixture_engine.identify([obs("html_title", "Foo Bar Network Camera")])
+    assert ident.brand == "Foo Bar"
+    assert ident.manufacturer is None
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["HIKVISION Technology Co., Ltd", "Hangzhou Hikvision Digital Technology Co.,Ltd.", "hikvision digital technology"],
+)
+def test_known_makers_are_recognised_in_other_spellings(fixture_engine, spelling):
+    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": spelling})])
+    assert ident.brand == "Hikvision" and ident.manufacturer == "Hikvision"
+    assert ident.unlisted == []
 
 
 def test_brand_with_documented_oem_derives_manufacturer(fixture_engine):
@@ -110,11 +130,19 @@ def test_lookalikes_are_not_cameras(fixture_engine):
     assert axis2.manufacturer == "Apache Axis" and not axis2.is_camera
 
 
-def test_camera_maker_without_type_evidence_is_a_probable_camera(fixture_engine):
+def test_a_maker_that_sells_more_than_cameras_implies_no_type(fixture_engine):
+    """Hikvision also sells alarm panels and intercoms: its OUI alone says who, not what."""
     ident = fixture_engine.identify([obs("mac", "c4:2f:90:01:02:03")])
+    assert ident.manufacturer == "Hikvision"
+    assert ident.device_type is None and not ident.is_camera
+
+
+def test_a_video_only_maker_without_type_evidence_is_a_probable_camera(fixture_engine):
+    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "Hikmicro"})])
+    assert ident.manufacturer == "Hikmicro"
     assert ident.device_type == "camera"
     assert ident.field_confidence["device_type"] < 0.5
-    assert ident.evidence[-1].signature == "engine.camera_vendor_default"
+    assert ident.evidence[-1].signature == "engine.video_only_maker"
 
 
 def test_failed_observations_are_ignored(fixture_engine):
@@ -198,3 +226,65 @@ def test_a_label_that_only_repeats_the_model_is_not_a_brand(fixture_engine):
     assert ident.model == "XNV-6080R" and ident.brand is None
     known = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "AXIS", "model": "AXIS"})])
     assert known.brand == "Axis"
+
+
+def test_placeholders_are_not_values(fixture_engine):
+    """`Camera` in a hardware scope and `H264` as the manufacturer say nothing about the device."""
+    ident = fixture_engine.identify(
+        [
+            obs("onvif_scopes", ["onvif://www.onvif.org/hardware/Camera"]),
+            obs("onvif_device_info", {"manufacturer": "H264", "model": "XM530_50X50-WG_8M"}),
+        ]
+    )
+    assert ident.model == "XM530_50X50-WG_8M"
+    assert ident.brand is None and ident.manufacturer is None
+    assert "model" not in ident.conflicts
+    ignored = {k: v for e in ident.evidence for k, v in e.ignored.items()}
+    assert ignored == {"model": "Camera", "brand": "H264"}
+
+
+def test_one_statement_is_one_vote(fixture_engine):
+    """The same scope from WS-Discovery and from GetScopes, or a banner on two ports, counts once."""
+    once = fixture_engine.identify([obs("http_server", "App-webs/", port=80)])
+    twice = fixture_engine.identify([obs("http_server", "App-webs/", port=80), obs("http_server", "App-webs/", port=443)])
+    assert twice.confidence == pytest.approx(once.confidence)
+    scopes = ["onvif://www.onvif.org/hardware/DS-2CD2032-I"]
+    ident = fixture_engine.identify(
+        [
+            obs("onvif_scopes", scopes, source="wsd"),
+            obs("onvif_scopes", scopes, source="onvif"),
+            obs("onvif_device_info", {"model": "DS-2CD2043G0-I"}),
+        ]
+    )
+    assert ident.model == "DS-2CD2043G0-I"
+
+
+def test_device_info_outranks_scopes_and_the_conflict_stays_visible(fixture_engine):
+    """A stronger source wins its field even against a heavier lower-tier vote; the loser is a conflict."""
+    ident = fixture_engine.identify(
+        [
+            obs("onvif_scopes", ["onvif://www.onvif.org/hardware/DS-2CD2032-I"]),
+            obs("vendor_discovery", {"protocol": "sadp", "DeviceDescription": "DS-2CD2032-I", "SoftwareVersion": "V5.4.0 build 160530"}),
+            obs("http_path", {"path": "/ISAPI/System/deviceInfo", "status": 200, "headers": {"Content-Type": "application/xml"},
+                              "body": "<DeviceInfo><model>DS-2CD2142FWD-I</model></DeviceInfo>"}),
+        ]
+    )
+    assert ident.model == "DS-2CD2142FWD-I"
+    assert ident.conflicts["model"] == ["DS-2CD2032-I"]
+    detail = ident.conflict_details["model"][0]
+    assert detail["value"] == "DS-2CD2032-I" and detail["tier"] < 6
+    assert set(detail["signatures"]) == {"onvif.scope.hardware", "hikvision.vendor_discovery.sadp"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "version", "build", "built"),
+    [
+        ("V5.5.800build 210628", "V5.5.800", "210628", "2021-06-28"),
+        ("V5.4.0 build 160530", "V5.4.0", "160530", "2016-05-30"),
+        ("2.800.0000000.13.R, Build Date 2021-06-16", "2.800.0000000.13.R", "2021-06-16", "2021-06-16"),
+        ("9.80.1", "9.80.1", None, None),
+    ],
+)
+def test_firmware_is_split_by_its_vendor_scheme(fixture_engine, raw, version, build, built):
+    ident = fixture_engine.identify([obs("onvif_device_info", {"firmware_version": raw})])
+    assert (ident.firmware, ident.firmware_build, ident.firmware_date) == (version, build, built)

@@ -1,0 +1,336 @@
+"""The real-device corpus: load its cases, run them through the engine, score what it got right.
+
+Cases are observations real devices produced, copied from public material with the truth the source states
+(tests/fixtures/real/README.md). Scoring is per field, over the cases whose observations carry that field
+(`supports`); device type and "is it a camera" are scored on every case. docs/accuracy.md has the method.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import DataError
+from camscan.identify.engine import Engine
+from camscan.model import CAMERA_TYPES, Identity, Observation, ObservationError
+
+CATEGORIES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control", "non_camera", "lookalike")
+SCORED_FIELDS = ("manufacturer", "brand", "model", "firmware", "device_type")
+SPLITS = ("dev", "held_out")
+_FOLD = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    file: str
+    category: str
+    observations: tuple[Observation, ...]
+    truth: dict[str, Any]
+    supports: tuple[str, ...]
+    where: str
+    source: str
+    split: str = "dev"  # "held_out": a source nobody inspected while writing signatures
+
+
+@dataclass(slots=True)
+class Outcome:
+    case: Case
+    identity: Identity
+    right: dict[str, bool]  # scored field → correct
+
+    @property
+    def missed(self) -> list[str]:
+        return [f for f, ok in self.right.items() if not ok]
+
+
+def load_corpus(directory: Path) -> list[Case]:
+    """Every case of every `*.yaml` file; a malformed case is a DataError naming the file and the case."""
+    from camscan.identify.yamlio import load_yaml
+
+    cases: list[Case] = []
+    ids: dict[str, str] = {}
+    files = sorted(Path(directory).glob("*.yaml"))
+    if not files:
+        raise DataError(directory, None, "no corpus files (*.yaml) found")
+    for path in files:
+        doc = load_yaml(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
+            raise DataError(path, None, "expected a mapping with 'source' and a 'cases' list")
+        src = doc.get("source") or {}
+        if not isinstance(src, dict) or not (src.get("repo") or src.get("url")):
+            raise DataError(path, "source", "needs 'repo' or 'url' naming where the values come from")
+        source = str(src.get("repo") or src.get("url"))
+        split = str(src.get("split", "dev"))
+        if split not in SPLITS:
+            raise DataError(path, "source", f"split {split!r} is not one of {', '.join(SPLITS)}")
+        for i, raw in enumerate(doc["cases"], 1):
+            cases.append(_case(path, i, raw, source, ids, split=split))
+    return cases
+
+
+def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str], *, split: str) -> Case:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise DataError(path, f"case #{index}", "each case needs an 'id'")
+    cid = raw["id"]
+    entry = f"case {cid!r}"
+    if cid in ids:
+        raise DataError(path, entry, f"id already used in {ids[cid]}")
+    ids[cid] = path.name
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        raise DataError(path, entry, f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+    truth = raw.get("truth")
+    if not isinstance(truth, dict) or "is_camera" not in truth or "device_type" not in truth:
+        raise DataError(path, entry, "'truth' needs at least 'device_type' and 'is_camera'")
+    if bool(truth["is_camera"]) != (truth["device_type"] in CAMERA_TYPES):
+        raise DataError(path, entry, f"is_camera {truth['is_camera']} contradicts device_type {truth['device_type']!r}")
+    if (category in CAMERA_TYPES) != bool(truth["is_camera"]):
+        raise DataError(path, entry, f"category {category!r} contradicts is_camera {truth['is_camera']}")
+    supports = raw.get("supports") or []
+    if not isinstance(supports, list) or any(s not in truth for s in supports):
+        raise DataError(path, entry, "'supports' must list fields present in 'truth'")
+    if not isinstance(raw.get("verbatim"), bool):
+        raise DataError(path, entry, "needs 'verbatim: true|false' (false when anything was composed; notes say what)")
+    if raw["verbatim"] is False and not raw.get("notes"):
+        raise DataError(path, entry, "'verbatim: false' needs 'notes' saying what was composed")
+    if not raw.get("where"):
+        raise DataError(path, entry, "needs 'where': the place in the source the values were copied from")
+    items = raw.get("observations")
+    if not isinstance(items, list) or not items:
+        raise DataError(path, entry, "needs at least one observation")
+    try:
+        observations = tuple(Observation.from_dict(o, source="corpus") for o in items)
+    except ObservationError as exc:
+        raise DataError(path, entry, str(exc)) from None
+    return Case(
+        id=cid,
+        file=path.name,
+        category=category,
+        observations=observations,
+        truth=dict(truth),
+        supports=tuple(str(s) for s in supports),
+        where=str(raw["where"]),
+        source=source,
+        split=split,
+    )
+
+
+def fold_model(text: str, makers: tuple[str, ...] = ()) -> str:
+    """Models compare without case, punctuation or a leading maker word ("AXIS M3045-V" = "m3045v")."""
+    folded = text.casefold().strip()
+    for maker in makers:
+        m = maker.casefold()
+        if folded.startswith(m + " ") or folded.startswith(m + "-"):
+            folded = folded[len(m) + 1 :]
+    return _FOLD.sub("", folded)
+
+
+class Scorer:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.vendors = engine.vendors
+
+    def _vendor_key(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        from camscan.identify.vendors import core_name
+
+        return self.vendors.resolve(name) or core_name(name)
+
+    def _firmware_key(self, text: str | None) -> str | None:
+        if not text:
+            return None
+        version = self.engine.firmware.parse(str(text)).version
+        return _FOLD.sub("", version.casefold().lstrip("v"))
+
+    def right(self, case: Case, ident: Identity) -> dict[str, bool]:
+        truth = case.truth
+        out: dict[str, bool] = {}
+        for name in SCORED_FIELDS:
+            if name == "device_type" or name not in case.supports:
+                continue
+            want, got = truth.get(name), getattr(ident, name)
+            if name in ("manufacturer", "brand"):
+                ok = got is not None and self._vendor_key(got) == self._vendor_key(want)
+            elif name == "model":
+                makers = tuple(n for n in (truth.get("manufacturer"), truth.get("brand"), ident.manufacturer, ident.brand) if n)
+                ok = got is not None and fold_model(str(got), makers) == fold_model(str(want), makers)
+            else:
+                ok = got is not None and self._firmware_key(got) == self._firmware_key(str(want))
+            out[name] = ok
+        out["device_type"] = ident.device_type == truth["device_type"]
+        out["is_camera"] = ident.is_camera == bool(truth["is_camera"])
+        return out
+
+    def run(self, cases: list[Case]) -> list[Outcome]:
+        outcomes = []
+        for case in cases:
+            ident = self.engine.identify(case.observations)
+            outcomes.append(Outcome(case, ident, self.right(case, ident)))
+        return outcomes
+
+
+@dataclass(slots=True)
+class Tally:
+    right: int = 0
+    total: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.right / self.total if self.total else None
+
+    def add(self, ok: bool) -> None:
+        self.total += 1
+        self.right += int(ok)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"right": self.right, "total": self.total, "rate": None if self.rate is None else round(self.rate, 4)}
+
+
+@dataclass(slots=True)
+class Summary:
+    cases: int
+    makers: int
+    by_category: Counter[str]
+    fields: dict[str, Tally]
+    camera_recall: Tally
+    camera_precision: Tally
+    false_cameras: list[str]
+    by_maker: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    by_kind: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    by_split: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "makers": self.makers,
+            "by_category": dict(sorted(self.by_category.items())),
+            "fields": {k: v.to_dict() for k, v in self.fields.items()},
+            "camera_recall": self.camera_recall.to_dict(),
+            "camera_precision": self.camera_precision.to_dict(),
+            "false_cameras": self.false_cameras,
+            "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
+            "by_kind": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_kind.items())},
+            "by_split": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_split.items())},
+            "misses": self.misses,
+        }
+
+
+def summarise(outcomes: list[Outcome]) -> Summary:
+    fields = {name: Tally() for name in (*SCORED_FIELDS, "is_camera")}
+    recall, precision = Tally(), Tally()
+    by_maker: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    by_kind: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    by_split: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    false_cameras: list[str] = []
+    misses: list[dict[str, Any]] = []
+    for o in outcomes:
+        truth = o.case.truth
+        for name, ok in o.right.items():
+            fields[name].add(ok)
+            maker = str(truth.get("manufacturer") or truth.get("brand") or "(unknown)")
+            by_maker[maker][name].add(ok)
+            for kind in {ob.kind for ob in o.case.observations}:
+                by_kind[kind][name].add(ok)
+            by_split[o.case.split][name].add(ok)
+        if truth["is_camera"]:
+            by_split[o.case.split]["camera_recall"].add(o.identity.is_camera)
+        if truth["is_camera"]:
+            recall.add(o.identity.is_camera)
+        if o.identity.is_camera:
+            precision.add(bool(truth["is_camera"]))
+            if not truth["is_camera"]:
+                false_cameras.append(o.case.id)
+        if o.missed:
+            misses.append(
+                {
+                    "id": o.case.id,
+                    "file": o.case.file,
+                    "split": o.case.split,
+                    "missed": o.missed,
+                    "truth": {k: truth.get(k) for k in (*o.missed, "device_type") if k != "is_camera"},
+                    "got": {k: getattr(o.identity, k) for k in (*o.missed, "device_type") if k != "is_camera"},
+                }
+            )
+    makers = {str(o.case.truth.get("manufacturer") or o.case.truth.get("brand")) for o in outcomes}
+    makers.discard("None")
+    return Summary(
+        cases=len(outcomes),
+        makers=len(makers),
+        by_category=Counter(o.case.category for o in outcomes),
+        fields=fields,
+        camera_recall=recall,
+        camera_precision=precision,
+        false_cameras=false_cameras,
+        by_maker={m: dict(f) for m, f in by_maker.items()},
+        by_kind={k: dict(f) for k, f in by_kind.items()},
+        by_split={k: dict(f) for k, f in by_split.items()},
+        misses=misses,
+    )
+
+
+def default_corpus_dir() -> Path | None:
+    """tests/fixtures/real beside the package in a checkout (the corpus is not shipped in the wheel)."""
+    here = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "real"
+    return here if here.is_dir() else None
+
+
+def _pct(t: Tally) -> str:
+    return "  n/a " if t.rate is None else f"{100 * t.rate:5.1f}%"
+
+
+def summary_lines(s: Summary, misses: int = 0) -> list[str]:
+    """The figures as plain lines for a terminal (`camscan signatures test --corpus`)."""
+    cats = ", ".join(f"{k} {v}" for k, v in sorted(s.by_category.items()))
+    lines = [f"corpus: {s.cases} cases, {s.makers} makers ({cats})"]
+    for name, t in s.fields.items():
+        lines.append(f"  {name:<13} {_pct(t)}  ({t.right}/{t.total})")
+    lines.append(f"  camera recall     {_pct(s.camera_recall)}  ({s.camera_recall.right}/{s.camera_recall.total})")
+    lines.append(
+        f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
+    )
+    lines.append(f"  non-cameras called cameras: {len(s.false_cameras)}" + (f" ({', '.join(s.false_cameras)})" if s.false_cameras else ""))
+    for split, tallies in sorted(s.by_split.items()):
+        parts = [f"{k} {_pct(t).strip()}" for k, t in tallies.items() if k in ("manufacturer", "model", "firmware", "camera_recall")]
+        lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
+    for miss in s.misses[:misses]:
+        lines.append(f"  MISS {miss['id']} ({miss['file']}): {', '.join(miss['missed'])}: got {miss['got']}, truth {miss['truth']}")
+    if misses and len(s.misses) > misses:
+        lines.append(f"  … {len(s.misses) - misses} more misses (--json lists them all)")
+    return lines
+
+
+def markdown_tables(s: Summary, min_cases: int = 3) -> str:
+    """The figures as Markdown tables (overall, per category of case, per maker, per observation kind)."""
+    names = [*SCORED_FIELDS, "is_camera"]
+    head = "| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
+
+    def row(label: str, tallies: dict[str, Tally]) -> str:
+        cells = []
+        for n in names:
+            t = tallies.get(n)
+            cells.append("" if t is None or not t.total else f"{_pct(t).strip()} ({t.right}/{t.total})")
+        return f"| {label} | " + " | ".join(cells) + " |\n"
+
+    out = ["### Overall\n\n", head, row("all cases", s.fields)]
+    out.append(
+        f"\nCamera recall {_pct(s.camera_recall).strip()} ({s.camera_recall.right}/{s.camera_recall.total}); camera "
+        f"precision {_pct(s.camera_precision).strip()} ({s.camera_precision.right}/{s.camera_precision.total}); "
+        f"non-cameras called cameras: {len(s.false_cameras)}.\n"
+    )
+    out += ["\n### Per split (held_out: sources nobody inspected while writing signatures)\n\n", head]
+    for split, tallies in sorted(s.by_split.items()):
+        out.append(row(split, tallies))
+    out += [f"\n### Per maker (makers with at least {min_cases} cases)\n\n", head]
+    for maker, tallies in sorted(s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])):
+        if max(t.total for t in tallies.values()) >= min_cases:
+            out.append(row(maker, tallies))
+    out += ["\n### Per observation kind (cases that contain the kind)\n\n", head]
+    for kind, tallies in sorted(s.by_kind.items()):
+        out.append(row(f"`{kind}`", tallies))
+    return "".join(out)

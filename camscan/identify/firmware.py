@@ -1,0 +1,142 @@
+"""Firmware strings split by vendor scheme: version, build and build date.
+
+Devices report firmware in their maker's own shape (`V5.5.800build 210628`, `2.800.0000000.13.R, Build Date
+2021-06-16`, `9.80.1`). Each scheme is data (vendor_signatures/firmware_schemes.yaml, with examples); the first
+whose pattern matches the whole string splits it. A string no scheme knows is kept whole as the version.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import DataError
+
+DATE_FORMATS = ("yymmdd", "yyyymmdd", "iso", "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareParts:
+    version: str
+    build: str | None = None
+    build_date: str | None = None  # ISO yyyy-mm-dd
+    scheme: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Scheme:
+    id: str
+    pattern: re.Pattern[str]
+    date_group: str | None
+    date_format: str | None
+    vendors: tuple[str, ...] = ()
+    source: str = ""
+    examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def _date(text: str, fmt: str) -> str | None:
+    digits = text.replace("-", "")
+    if fmt == "auto":
+        fmt = {6: "yymmdd", 8: "yyyymmdd"}.get(len(digits), "")
+    try:
+        if fmt == "yymmdd" and len(digits) == 6:
+            return date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:])).isoformat()
+        if fmt in ("yyyymmdd", "iso") and len(digits) == 8:
+            return date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+    except ValueError:
+        return None
+    return None
+
+
+class FirmwareSchemes:
+    def __init__(self, schemes: list[Scheme], version: str = "unknown") -> None:
+        self.schemes = schemes
+        self.version = version
+        self.parse = lru_cache(maxsize=16384)(self._parse)
+
+    def __len__(self) -> int:
+        return len(self.schemes)
+
+    def _parse(self, text: str) -> FirmwareParts:
+        text = text.strip()
+        for scheme in self.schemes:
+            m = scheme.pattern.fullmatch(text)
+            if not m:
+                continue
+            groups = m.groupdict()
+            version = (groups.get("version") or "").strip()
+            if not version:
+                continue
+            build = groups.get("build") or None
+            built = None
+            if scheme.date_group and groups.get(scheme.date_group) and scheme.date_format:
+                built = _date(groups[scheme.date_group], scheme.date_format)
+            return FirmwareParts(version, build, built, scheme.id)
+        return FirmwareParts(text)
+
+    def selftest(self) -> list[str]:
+        """Examples that do not split as they say (`camscan signatures test`)."""
+        problems = []
+        for scheme in self.schemes:
+            for n, ex in enumerate(scheme.examples, 1):
+                parts = self._parse(str(ex["value"]))
+                if parts.scheme != scheme.id:
+                    problems.append(f"scheme {scheme.id!r} example {n} is parsed by {parts.scheme!r}")
+                    continue
+                for key, want in (ex.get("expect") or {}).items():
+                    got = getattr(parts, key, None)
+                    if str(want) != str(got):
+                        problems.append(f"scheme {scheme.id!r} example {n}: {key} {got!r}, expected {want!r}")
+        return problems
+
+    @classmethod
+    def load(cls, path: Path) -> FirmwareSchemes:
+        from camscan.identify.yamlio import load_yaml
+
+        if not path.exists():
+            return cls([])
+        doc = load_yaml(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("schemes"), list):
+            raise DataError(path, None, "expected a mapping with a 'schemes' list")
+        schemes: list[Scheme] = []
+        seen: set[str] = set()
+        for i, raw in enumerate(doc["schemes"], 1):
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+                raise DataError(path, f"scheme #{i}", "each scheme needs an 'id'")
+            entry = f"scheme {raw['id']!r}"
+            if raw["id"] in seen:
+                raise DataError(path, entry, "duplicate id")
+            seen.add(raw["id"])
+            if not raw.get("source"):
+                raise DataError(path, entry, "needs a 'source'")
+            examples = raw.get("examples")
+            if not isinstance(examples, list) or not examples or not all(
+                isinstance(e, dict) and "value" in e for e in examples
+            ):
+                raise DataError(path, entry, "needs 'examples': [{value, expect}]")
+            try:
+                pattern = re.compile(str(raw.get("pattern", "")), re.IGNORECASE)
+            except re.error as exc:
+                raise DataError(path, entry, f"'pattern' is not a valid regular expression: {exc}") from None
+            if "version" not in pattern.groupindex:
+                raise DataError(path, entry, "'pattern' needs a named group 'version'")
+            date_from = raw.get("date_from") or {}
+            group, fmt = date_from.get("group"), date_from.get("format")
+            if date_from and (group not in pattern.groupindex or fmt not in DATE_FORMATS):
+                raise DataError(path, entry, f"'date_from' needs a group of the pattern and a format in {DATE_FORMATS}")
+            schemes.append(
+                Scheme(
+                    id=raw["id"],
+                    pattern=pattern,
+                    date_group=group,
+                    date_format=fmt,
+                    vendors=tuple(raw.get("vendors") or ()),
+                    source=str(raw["source"]),
+                    examples=tuple(examples),
+                )
+            )
+        return cls(schemes, str(doc.get("version", "unknown")))

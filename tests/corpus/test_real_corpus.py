@@ -1,0 +1,82 @@
+"""The real-device corpus (issue 11): it loads, it is what it claims to be, and the engine does not fall back.
+
+The targets themselves (maker ≥ 0.95, model ≥ 0.90, ...) live in bench/bench_accuracy.py and docs/accuracy.md;
+here CI checks the corpus is sound, that no non-camera is called a camera, and that no figure falls below the
+floor last recorded by the benchmark (bench/accuracy_floor.json).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from camscan.identify.corpus import Scorer, load_corpus, summarise
+from camscan.identify.engine import get_engine
+from camscan.identify.signatures import value_text
+
+from ..conftest import ROOT, run_camscan
+
+CORPUS = ROOT / "tests" / "fixtures" / "real"
+FLOOR = ROOT / "bench" / "accuracy_floor.json"
+NON_CAMERA = {"non_camera", "lookalike", "intercom", "access_control", "vms"}
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def summary(cases):
+    return summarise(Scorer(get_engine()).run(cases))
+
+
+def test_the_corpus_is_as_large_and_varied_as_promised(cases, summary):
+    assert len(cases) >= 300
+    assert summary.makers >= 40
+    non_cameras = [c for c in cases if c.category in NON_CAMERA]
+    assert len(non_cameras) * 3 >= len(cases), "a third of the corpus is non-camera devices and look-alikes"
+
+
+def _key(kind: str, value: Any) -> tuple[str, str]:
+    return kind, value_text(value).strip().casefold()
+
+
+def test_no_corpus_value_is_a_signature_example(cases):
+    """The corpus measures generalisation: a value a signature was written against is not in it."""
+    examples: set[tuple[str, str]] = set()
+    for sig in get_engine().signatures:
+        for ex in sig.examples:
+            examples.add(_key(sig.kind, ex["value"]))
+        for value in sig.not_examples:
+            examples.add(_key(sig.kind, value))
+    overlap = [
+        (c.id, o.kind) for c in cases for o in c.observations if o.kind != "mac" and _key(o.kind, o.value) in examples
+    ]
+    assert overlap == []
+
+
+def test_no_non_camera_is_called_a_camera(summary):
+    assert summary.false_cameras == []
+
+
+def test_no_figure_falls_below_the_recorded_floor(summary):
+    if not FLOOR.exists():
+        pytest.skip("no floor recorded yet (bench/bench_accuracy.py --record)")
+    floor = json.loads(FLOOR.read_text())
+    got = {name: t.rate for name, t in summary.fields.items()}
+    got["camera_recall"] = summary.camera_recall.rate
+    got["camera_precision"] = summary.camera_precision.rate
+    low = {k: (got.get(k), v) for k, v in floor["rates"].items() if got.get(k) is None or got[k] + 1e-9 < v}
+    assert low == {}, "accuracy fell below the recorded floor: (now, floor)"
+
+
+def test_the_command_scores_the_corpus():
+    result = run_camscan("signatures", "test", "--corpus", "--json")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    data = json.loads(result.stdout)
+    assert data["failures"] == []
+    assert data["corpus"]["cases"] >= 300
+    assert set(data["corpus"]["fields"]) >= {"manufacturer", "model", "firmware", "device_type", "is_camera"}
