@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `import camscan.api` and `cams
     from camscan.importers.nmap_xml import ImportResult
     from camscan.merge import MergeResult
     from camscan.model import Identity
-    from camscan.passive.api import PcapResult
+    from camscan.passive.pcap_import import PcapResult
     from camscan.report.check import Finding
     from camscan.report.diff import ScanDiff
     from camscan.report.queries import Estate
@@ -143,10 +143,10 @@ def import_pcaps(
 ) -> PcapResult:
     """Identify the devices in recorded traffic (pcap/pcapng, plain or .gz), stored as one scan of kind `pcap`.
 
-    Raises `camscan.passive.api.NoCaptures` (a UsageError) when no file is a capture; otherwise the result's
+    Raises `camscan.passive.pcap_import.NoCaptures` (a UsageError) when no file is a capture; otherwise the result's
     `problems` lists what could not be read and `exit_code` is 3 when anything could not.
     """
-    from camscan.passive.api import import_pcaps as run_import
+    from camscan.passive.pcap_import import import_pcaps as run_import
 
     identify_with = engine(concerns)
     with open_inventory(db, create=True) as store:

@@ -67,7 +67,7 @@ def pcap(
 
     Example: camscan pcap site-a.pcapng.gz --site site-a
     """
-    from camscan.passive.api import NoCaptures
+    from camscan.passive.pcap_import import NoCaptures
 
     try:
         with _progress(progress_enabled(json_out, quiet)) as progress:

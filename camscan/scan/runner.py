@@ -9,7 +9,7 @@ What runs at once, on one asyncio loop:
   interfaces the scope allows (`camscan.discover.interfaces`), repeated a few times;
 - fingerprinting of each live host (`camscan.scan.fingerprint`), at most `hosts_in_flight` at a time, within
   the scan's socket, per-host, rate, timeout and byte limits (`camscan.probe.limits`);
-- one writer task (`camscan.scan.writer`) that owns the store and writes each batch in one transaction.
+- one writer task (`camscan.scan.store_writer`) that owns the store and writes each batch in one transaction.
 
 Ctrl-C or SIGTERM cancels the work; everything gathered until then is identified and stored, and the scan is
 marked `interrupted`. A host that fails is data (an observation with its error), counted in the summary.
@@ -40,7 +40,7 @@ from camscan.scan.fingerprint import Context, fingerprint
 from camscan.scan.options import ScanOptions
 from camscan.scan.progress import ScanProgress
 from camscan.scan.state import HostState
-from camscan.scan.writer import Counters, Writer
+from camscan.scan.store_writer import Counters, Writer
 from camscan.scope import Scope
 from camscan.store import ScanRun, Store
 
