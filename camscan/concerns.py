@@ -113,7 +113,7 @@ class ConcernRegister:
 
     @classmethod
     def load(cls, path: Path, registry: VendorRegistry) -> ConcernRegister:
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         doc = load_yaml(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("concerns"), list):

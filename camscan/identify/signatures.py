@@ -217,7 +217,7 @@ class SignatureSet:
 
     @classmethod
     def load(cls, directory: Path, registry: VendorRegistry) -> SignatureSet:
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         files = sorted(Path(directory).glob("*.yaml"))
         if not files:
