@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan import __version__
-from camscan.store import CAMERA_PORTS, CAMERA_PROTOCOL_KINDS
+from camscan.migrations import CAMERA_PORTS, CAMERA_PROTOCOL_KINDS
 
 _IDENTITY = {
     "brand": "What the device calls itself (its label), canonical vendor name where known",
