@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from camscan.errors import UsageError
+from camscan.errors import EXIT_FOUND, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time: `import camscan.api` and `camscan --help` stay fast
     from camscan.demo import DemoResult
@@ -38,8 +38,6 @@ if TYPE_CHECKING:  # imported lazily at run time: `import camscan.api` and `cams
     from camscan.scan.runner import ScanResult
     from camscan.store import Store
 
-#: Exit codes (CONTRACT).
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 #: The inventory a command uses when none is named.
 DEFAULT_DB = Path("inventory.db")
 
@@ -48,6 +46,11 @@ Note = Callable[[str], None]
 
 __all__ = [
     "DEFAULT_DB",
+    "EXIT_FOUND",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_USAGE",
     "check",
     "concerns",
     "demo",

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from camscan.api import DEFAULT_DB, EXIT_FOUND, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from camscan.api import DEFAULT_DB
 from camscan.console import err
+from camscan.errors import EXIT_FOUND, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 __all__ = [
     "DEFAULT_DB",

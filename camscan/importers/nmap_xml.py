@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml import etree
 
-from camscan.errors import CamscanError, UsageError
+from camscan.errors import EXIT_PARTIAL, CamscanError, UsageError
 from camscan.identify.engine import Engine
 from camscan.model import Observation
 from camscan.pipeline import ingest_host
@@ -53,7 +53,7 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 class PartialImport(CamscanError):
     """The file was damaged part-way: the hosts before the damage were stored (exit code 3)."""
 
-    exit_code = 3
+    exit_code = EXIT_PARTIAL
 
 
 @dataclass(slots=True)

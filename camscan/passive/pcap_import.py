@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from camscan.errors import UsageError
+from camscan.errors import EXIT_OK, EXIT_PARTIAL, UsageError
 from camscan.identify.engine import Engine
 from camscan.passive.capture import SUPPORTED_LINKTYPES, CaptureStats, NotACapture, open_capture
 from camscan.passive.decoder import PacketDecoder
@@ -61,7 +61,7 @@ class PcapResult:
 
     @property
     def exit_code(self) -> int:
-        return 3 if self.problems else 0
+        return EXIT_PARTIAL if self.problems else EXIT_OK
 
     def summary(self) -> dict[str, Any]:
         """The `camscan pcap --json` document."""

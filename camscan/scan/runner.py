@@ -28,7 +28,7 @@ from typing import Any
 from camscan.credentials import CredentialStore, load_credentials
 from camscan.discover import interfaces as local
 from camscan.discover.nmap import BLOCK_SIZES, NmapBlockResult, NmapRunner
-from camscan.errors import StoreError
+from camscan.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, StoreError
 from camscan.identify.engine import Engine, get_engine
 from camscan.model import Observation
 from camscan.probe import ssdp, vendor_udp, wsd
@@ -44,7 +44,6 @@ from camscan.scan.store_writer import Counters, Writer
 from camscan.scope import Scope
 from camscan.store import ScanRun, Store
 
-EXIT_OK, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 3, 130
 REPLY_PORTS = {wsd.PORT: "wsd", ssdp.PORT: "ssdp", **{port: p for p, (port, _g) in vendor_udp.PORTS.items()}}
 Note = Callable[[str], None]
 
