@@ -280,11 +280,16 @@ def scan_summary(db: PathLike, scan_id: int) -> ScanSummary:
         return summarise_scan(store, scan_id)
 
 
-def concerns(vendor: str | None = None, *, extra: Iterable[PathLike] = ()) -> dict[str, Any]:
-    """The concerns register (or what applies to `vendor`), the `camscan concerns --json` document."""
+def concerns(
+    vendor: str | None = None, *, extra: Iterable[PathLike] = (), since: str | None = None
+) -> dict[str, Any]:
+    """The concerns register (or what applies to `vendor`), the `camscan concerns --json` document; with
+    `since` (YYYY-MM-DD), only the entries added or changed on or after that date."""
+    from camscan.concerns import parse_since
     from camscan.concerns_view import concerns_report
 
-    return concerns_report(engine(extra).knowledge, vendor)
+    since_date = parse_since(since) if since is not None else None
+    return concerns_report(engine(extra).knowledge, vendor, since_date)
 
 
 # -- reports -----------------------------------------------------------------------------------------

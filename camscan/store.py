@@ -214,6 +214,11 @@ class Store:
                 "sources": _json(c.sources),
                 "origin": c.origin,
                 "data_version": version,
+                # Added with register 2026.12.1; `alter=True` below adds the columns to older files.
+                "status": c.status,
+                "status_as_of": c.raw.get("status_as_of"),
+                "added": c.raw.get("added"),
+                "updated": c.raw.get("updated"),
             }
             for c in register.concerns.values()
         ]
@@ -231,9 +236,11 @@ class Store:
             for table in ("vendor_concerns", "concerns", "vendors"):
                 self.db.execute(f"DELETE FROM [{table}]")
             self.db["vendors"].insert_all(vendor_rows)
-            self.db["concerns"].insert_all(concern_rows)
+            self.db["concerns"].insert_all(concern_rows, alter=True)
             self.db["vendor_concerns"].insert_all(link_rows.values())
             self.db["_camscan_meta"].upsert({"key": "data_version", "value": version}, pk="key")
+            # What an answer relies on: the concerns register's version and date (`camscan concerns` shows both).
+            self.db["_camscan_meta"].upsert({"key": "concerns_register", "value": register.label}, pk="key")
 
     # -- scans ----------------------------------------------------------------------------------
 

@@ -58,15 +58,26 @@ def concerns_cmd(
     ] = None,
     json_out: JsonOption = False,
     concerns: ConcernsOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only entries added to or changed in the register on or after DATE (YYYY-MM-DD), "
+            "with what changed: for re-answering a questionnaire answered earlier.",
+        ),
+    ] = None,
 ) -> None:
     """The concerns register, with the public source behind every entry.
 
     With VENDOR, the concerns that apply to a device made or sold by that vendor, including those that
-    reach it through a parent company, and the vendor's recorded responses.
+    reach it through a parent company, and the vendor's recorded responses. Every entry shows its status
+    (in force, under appeal, stayed, proposed, superseded, ended, or a past event) and the register's
+    version and date.
     """
     from camscan.concerns_view import render_concerns
 
-    report = api.concerns(vendor, extra=concerns or ())
+    report = api.concerns(vendor, extra=concerns or (), since=since)
     if json_out:
         emit_json(report)
     else:
@@ -84,7 +95,7 @@ def signatures_test(
     ] = None,
     misses: Annotated[int, typer.Option("--misses", help="How many corpus misses to list.")] = 20,
 ) -> None:
-    """Run every signature's examples and not_examples, and the shadowing check.
+    """Run every signature's and product line's examples and not_examples, and the shadowing check.
 
     With --corpus, also run the real-device corpus through the engine and print maker, model, firmware and type
     accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails or a
@@ -103,14 +114,20 @@ def signatures_test(
             raise UsageError("no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)")
         summary = summarise(Scorer(engine).run(load_corpus(folder)))
     if json_out:
-        data: dict[str, Any] = {"signatures": count, "examples": examples, "failures": [str(f) for f in failures]}
+        data: dict[str, Any] = {
+            "signatures": count,
+            "product_lines": len(engine.knowledge.product_lines),
+            "examples": examples,
+            "failures": [str(f) for f in failures],
+        }
         if summary is not None:
             data["corpus"] = summary.to_dict()
         emit_json(data)
     else:
         for f in failures:
             out.print(f"FAIL {safe(f)}")
-        out.print(f"{count} signatures, {examples} examples: {len(failures)} failures")
+        lines = len(engine.knowledge.product_lines)
+        out.print(f"{count} signatures, {lines} product lines, {examples} examples: {len(failures)} failures")
         if summary is not None:
             from camscan.identify.corpus import summary_lines
 

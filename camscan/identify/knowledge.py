@@ -1,4 +1,4 @@
-"""Everything camscan knows, loaded once per process: vendors, signatures, concerns."""
+"""Everything camscan knows, loaded once per process: vendors, product lines, signatures, concerns."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from camscan.concerns import ConcernRegister
 from camscan.errors import DataError
 from camscan.identify.firmware import FirmwareSchemes
 from camscan.identify.placeholders import Placeholders
+from camscan.identify.product_lines import ProductLines
 from camscan.identify.signatures import SignatureSet
 from camscan.identify.vendors import VendorRegistry
 
@@ -46,6 +47,7 @@ class Knowledge:
     directory: Path
     placeholders: Placeholders
     firmware: FirmwareSchemes
+    product_lines: ProductLines
 
     @property
     def version(self) -> str:
@@ -62,10 +64,15 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     if not directory.is_dir():
         raise DataError(directory, None, "data directory not found (set CAMSCAN_DATA or reinstall camscan)")
     vendors = VendorRegistry.load(directory / "vendors.yaml")
+    lines_file = directory / "product_lines.yaml"
+    # Optional: a data directory without product lines (an old or hand-made one) types devices from signatures only.
+    product_lines = ProductLines.load(lines_file, vendors) if lines_file.exists() else ProductLines.empty(vendors)
     signatures = SignatureSet.load(directory / "signatures", vendors)
-    concerns = ConcernRegister.load(directory / "concerns.yaml", vendors)
+    # The shipped register must carry its change tracking (added/status); a test data directory need not.
+    strict = directory == shipped_data_dir().resolve()
+    concerns = ConcernRegister.load(directory / "concerns.yaml", vendors, strict=strict)
     for path in extra_concerns:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))
     placeholders = Placeholders.load(directory / "placeholders.yaml")
     firmware = FirmwareSchemes.load(directory / "firmware_schemes.yaml")
-    return Knowledge(vendors, signatures, concerns, directory, placeholders, firmware)
+    return Knowledge(vendors, signatures, concerns, directory, placeholders, firmware, product_lines)

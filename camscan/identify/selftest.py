@@ -1,4 +1,5 @@
 """Signatures test themselves (Recog's self-test, adapted): examples, not_examples and shadowing.
+Product lines test their example model names the same way.
 
 Run with `camscan signatures test` or `python -m camscan.identify.selftest`.
 """
@@ -20,9 +21,10 @@ class Failure:
     file: str
     signature: str
     message: str
+    what: str = "signature"
 
     def __str__(self) -> str:
-        return f"{self.file}: signature {self.signature!r}: {self.message}"
+        return f"{self.file}: {self.what} {self.signature!r}: {self.message}"
 
 
 def _expected_value(key: str, value: object) -> str | None:
@@ -93,6 +95,11 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     for scheme in kb.firmware.schemes:
         examples += len(scheme.examples)
     failures.extend(Failure("firmware_schemes.yaml", "-", p) for p in kb.firmware.selftest())
+    lines = kb.product_lines
+    examples += lines.example_count()
+    where = str(lines.path.name if lines.path else "product_lines.yaml")
+    for ident, message in lines.problems():
+        failures.append(Failure(where, ident, message, what="product line"))
     return len(kb.signatures), examples, failures
 
 
@@ -106,7 +113,7 @@ def main() -> int:
         return 2
     for f in failures:
         print(f"FAIL {f}")
-    print(f"{count} signatures, {examples} examples: {len(failures)} failures")
+    print(f"{count} signatures, {examples} examples (with product lines): {len(failures)} failures")
     return 1 if failures else 0
 
 

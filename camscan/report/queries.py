@@ -8,6 +8,7 @@ every report shows. Nothing here formats or escapes: each renderer does that for
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -91,6 +92,8 @@ class ConcernRow:
     summary: str | None
     confidence: str | None
     sources: list[dict[str, Any]]
+    status: str | None = None  # in_force, superseded, ... (None in files written before register 2026.12.1)
+    status_as_of: str | None = None
 
     @property
     def source_document(self) -> str:
@@ -146,6 +149,7 @@ class Estate:
     unidentified: dict[str, str]  # device key → why it counts as an unidentified camera
     data_version: str | None
     camscan_version: str = __version__
+    concerns_register: str | None = None  # `2026.12.1 of 2026-12-04`: the register the concern links rely on
 
     @property
     def scope_text(self) -> str:
@@ -233,6 +237,7 @@ def load_estate(store: Store, *, site: str | None = None, scan_id: int | None = 
             if r["key"] in keys
         },
         data_version=_meta(store, "data_version"),
+        concerns_register=concerns_register(store),
     )
 
 
@@ -307,6 +312,8 @@ def _concerns(store: Store, ids: Iterable[str]) -> dict[str, ConcernRow]:
                 summary=r["summary"],
                 confidence=r["confidence"],
                 sources=list(_loads(r["sources"], [])),
+                status=r.get("status"),
+                status_as_of=r.get("status_as_of"),
             )
     for cid in wanted:  # a concern id whose register was not loaded into this file: still listed
         found.setdefault(
@@ -323,6 +330,16 @@ def _vendors(store: Store) -> dict[str, VendorRow]:
             r["name"], r["country"], r["role"], r["parent"], legal[0] if legal else None
         )
     return out
+
+
+def concerns_register(store: Store) -> str | None:
+    """The concerns register's version and date recorded in the file; older files have only the version,
+    inside `data_version` ("vendors …, concerns 2026.11.1, … signatures")."""
+    label = _meta(store, "concerns_register")
+    if label:
+        return label
+    match = re.search(r"concerns ([^,]+)", _meta(store, "data_version") or "")
+    return f"{match.group(1)} (date not recorded)" if match else None
 
 
 def _meta(store: Store, key: str) -> str | None:

@@ -210,11 +210,13 @@ def _concerns(e: q.Estate) -> Table:
         [Column("manufacturer", "manufacturer"), Column("devices", "devices", "int"), Column("id", "concern id"),
          Column("title", "concern", width=50), Column("authority", "authority", width=36),
          Column("jurisdiction", "jurisdiction"), Column("date", "date", "date"), Column("category", "category"),
-         Column("confidence", "confidence"), Column("via", "applies via"), Column("source", "source", width=60),
-         Column("url", "source URL", width=50)],
+         Column("confidence", "confidence"), Column("status", "status"),
+         Column("status_as_of", "status as of", "date"), Column("via", "applies via"),
+         Column("source", "source", width=60), Column("url", "source URL", width=50)],
         [{"manufacturer": a.manufacturer, "devices": a.devices, "id": a.concern.id, "title": a.concern.title,
           "authority": a.concern.authority, "jurisdiction": a.concern.jurisdiction, "date": a.concern.date,
-          "category": a.concern.category, "confidence": a.concern.confidence, "via": a.via,
+          "category": a.concern.category, "confidence": a.concern.confidence, "status": a.concern.status,
+          "status_as_of": a.concern.status_as_of, "via": a.via,
           "source": a.concern.source_document, "url": a.concern.source_url} for a in q.concerns_by_manufacturer(e)],
     )  # fmt: skip
 
@@ -275,7 +277,10 @@ def method_notes(e: q.Estate) -> list[tuple[str, str]]:
         ("unknown", "Devices whose manufacturer could not be established are counted as (unknown) in every "
          "total and listed in the unknown_manufacturer table; nothing is dropped."),
         ("concerns", "Concerns come from camscan's register of public decisions and reports (concerns.yaml), "
-         "each with its authority, date and sources. Links of uncertain confidence are not counted."),
+         "each with its authority, date, sources and status (in_force, under_appeal, stayed, proposed, "
+         "superseded, ended, or historical for a past event or statement), as of the register named under "
+         "'concerns register'. Links of uncertain confidence are not counted. `camscan concerns --since DATE` "
+         "lists what the register added or changed since an earlier answer."),
         ("percentages", "Of all devices in scope; surveillance percentages are of surveillance devices."),
         ("limits", "Only devices that answered on the scanned networks are counted: cameras on unscanned "
          "networks, switched off or silent are not. Partial scans: "
@@ -284,6 +289,7 @@ def method_notes(e: q.Estate) -> list[tuple[str, str]]:
          "unique entity identifier (if known), CAGE code (if known), brand, model number, item description."),
         ("sources", SOURCES),
         ("data version", e.data_version or "unknown"),
+        ("concerns register", e.concerns_register or "unknown"),
     ]  # fmt: skip
 
 
@@ -307,6 +313,7 @@ def build(estate: q.Estate) -> Document:
         "database": str(estate.database),
         "scope": estate.scope_text,
         "camscan": estate.camscan_version,
+        "concerns register": estate.concerns_register or "unknown",
     }
     return Document(TITLE, meta, tables, method_notes(estate))
 

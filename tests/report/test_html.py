@@ -165,3 +165,12 @@ def test_hostile_report_runs_nothing_in_chromium(tmp_path, engine, artifacts):
         page = browser.open(out.as_uri(), evaluate=probe, screenshot=artifacts / "report-hostile.png")
     assert page.errors == []  # no alert, no CSP violation, no exception
     assert page.values == {"scripts": 1, "imgs": 0, "brand_text": True}
+
+
+def test_footer_and_concerns_section_name_the_register_and_statuses(example_db, tmp_path):
+    from camscan.identify.knowledge import load_knowledge
+
+    page = report(example_db, tmp_path / "r.html")
+    label = load_knowledge().concerns.label
+    assert f"concerns register {label}" in page
+    assert "status in force (as of " in page

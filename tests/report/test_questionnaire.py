@@ -175,3 +175,34 @@ def test_every_command_has_help(command):
     r = run_camscan(*command, "--help")
     assert r.returncode == 0
     assert "Usage:" in r.stdout and len(r.stdout) > 300
+
+
+def test_every_format_names_the_concerns_register_and_each_concern_status(example_db, tmp_path):
+    """Issue 15: an answer given in 2026 says which register (version and date) it relied on."""
+    from camscan.identify.knowledge import load_knowledge
+
+    label = load_knowledge().concerns.label  # e.g. "2026.12.1 of 2026-12-04"
+    data = json.loads(export(example_db, "--format", "json").stdout)
+    assert data["concerns register"] == label and data["notes"]["concerns register"] == label
+    ndaa = next(c for c in data["concerns"] if c["id"] == "ndaa-s889")
+    assert ndaa["status"] == "in_force" and ndaa["status_as_of"]
+    assert f"# concerns register,{label}" in export(example_db, "--format", "csv").stdout
+    assert label in export(example_db, "--format", "md").stdout
+    out = tmp_path / "q.xlsx"
+    assert export(example_db, "--format", "xlsx", "-o", str(out)).returncode == 0
+    notes = {row[0]: row[1] for row in openpyxl.load_workbook(out)["notes"].iter_rows(values_only=True)}
+    assert notes["concerns register"] == label
+
+
+def test_an_older_inventory_shows_the_register_version_without_a_date(example_db):
+    with Store.open(example_db) as store:  # as written before register 2026.12.1: no concerns_register key
+        store.db.execute("DELETE FROM _camscan_meta WHERE key = 'concerns_register'")
+    data = json.loads(export(example_db, "--format", "json").stdout)
+    assert data["concerns register"].endswith("(date not recorded)")
+    assert data["concerns register"].split()[0] == load_version()
+
+
+def load_version() -> str:
+    from camscan.identify.knowledge import load_knowledge
+
+    return load_knowledge().concerns.version

@@ -1,0 +1,223 @@
+"""Product lines: which of a maker's model names are cameras, recorders, intercoms, plugs, speakers, ….
+
+Loaded from `vendor_signatures/product_lines.yaml` (format: docs/data-format.md). Most camera makers also sell
+things that are not cameras (Axis speakers and door controllers, D-Link plugs and routers, Hikvision alarm
+panels), so a device's type comes from its product line (the model name), not from its maker's name alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import DataError
+from camscan.identify.vendors import VendorRegistry
+
+#: CONTRACT.md's video-surveillance and security types; any other lowercase word is also a valid type.
+CONTRACT_TYPES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control")
+_DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_SEPARATORS = " _-:/"
+_FIELDS = frozenset(["id", "vendor", "pattern", "device_type", "description", "source", "examples", "not_examples"])
+
+
+@dataclass(frozen=True, slots=True)
+class ProductLine:
+    id: str
+    vendor: str
+    pattern: re.Pattern[str]
+    device_type: str
+    source: str
+    description: str | None
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A loaded line with the examples it tests itself with."""
+
+    line: ProductLine
+    examples: list[str] = field(default_factory=list)
+    not_examples: list[str] = field(default_factory=list)
+
+
+class ProductLines:
+    """The product lines of every maker, in file order."""
+
+    def __init__(self, entries: list[_Entry], vendors: VendorRegistry, path: Path | None = None) -> None:
+        self._entries = entries
+        self._vendors = vendors
+        self.path = path
+        self._by_vendor: dict[str, list[ProductLine]] = {}
+        for e in entries:
+            self._by_vendor.setdefault(e.line.vendor, []).append(e.line)
+        self._prefixes: dict[str, re.Pattern[str]] = {}
+
+    @classmethod
+    def empty(cls, vendors: VendorRegistry) -> ProductLines:
+        return cls([], vendors)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[ProductLine]:
+        return (e.line for e in self._entries)
+
+    # ------------------------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: Path, vendors: VendorRegistry) -> ProductLines:
+        """Load and validate; a broken entry is a DataError naming the file and the entry."""
+        from camscan.datafile import load_yaml
+
+        doc = load_yaml(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("product_lines"), list):
+            raise DataError(path, None, "expected a mapping with a 'product_lines' list")
+        words = doc.get("device_types") or {}
+        if not isinstance(words, dict) or not all(isinstance(k, str) and _DEVICE_TYPE.match(k) for k in words):
+            raise DataError(path, "device_types", "expected a mapping of lowercase type words to their meaning")
+        allowed = frozenset((*CONTRACT_TYPES, *words))
+        entries: list[_Entry] = []
+        seen: set[str] = set()
+        for i, raw in enumerate(doc["product_lines"], 1):
+            entries.append(_parse_entry(path, i, raw, vendors, seen=seen, allowed=allowed))
+        return cls(entries, vendors, path)
+
+    # ------------------------------------------------------------------------------------ matching
+
+    def match(self, vendors: Sequence[str], model: str) -> ProductLine | None:
+        """The product line of `model`, trying the makers in `vendors` in order of preference.
+
+        For each vendor (canonical names: the device's manufacturer, brand and their ancestors, most preferred
+        first), its lines are tried in file order; the first whose pattern matches the model (`re.match`,
+        case-insensitive) wins. The model is tried as given and with a leading maker word (`AXIS M1065-LW`,
+        `HIKVISION DS-2CD2043G0-I`) stripped, so a model code that starts with the maker's name (`WYZE_CAKP2JFUS`)
+        still matches.
+        """
+        text = (model or "").strip()
+        if not text:
+            return None
+        tried: set[str] = set()
+        for vendor in vendors:
+            if vendor in tried:
+                continue
+            tried.add(vendor)
+            lines = self._by_vendor.get(vendor)
+            if not lines:
+                continue
+            candidates = self._candidates(vendor, text)
+            for line in lines:
+                if any(line.pattern.match(c) for c in candidates):
+                    return line
+        return None
+
+    def _candidates(self, vendor: str, model: str) -> tuple[str, ...]:
+        stripped = self._strip_vendor_word(vendor, model)
+        return (model,) if stripped == model else (model, stripped)
+
+    def _strip_vendor_word(self, vendor: str, model: str) -> str:
+        prefix = self._prefixes.get(vendor)
+        if prefix is None:
+            v = self._vendors.vendors.get(vendor)
+            names = {vendor, *(v.aliases if v else ())}
+            words = sorted((re.escape(n) for n in names if n), key=len, reverse=True)
+            prefix = re.compile(rf"^(?:{'|'.join(words)})[{re.escape(_SEPARATORS)}]+", re.IGNORECASE)
+            self._prefixes[vendor] = prefix
+        stripped = prefix.sub("", model, count=1).strip()
+        return stripped or model
+
+    # ------------------------------------------------------------------------------------ self-test
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(line id, problem) for every example that does not get its own line and every matching not_example."""
+        out: list[tuple[str, str]] = []
+        for e in self._entries:
+            line = e.line
+            chain = [line.vendor]
+            for n, example in enumerate(e.examples, 1):
+                got = self.match(chain, example)
+                if got is None:
+                    out.append((line.id, f"example {n} {example!r} matches no line of {line.vendor}"))
+                elif got.id != line.id and got.device_type != line.device_type:
+                    out.append(
+                        (
+                            line.id,
+                            f"example {n} {example!r} is taken by the earlier line {got.id!r} "
+                            f"(type {got.device_type!r}, not {line.device_type!r})",
+                        )
+                    )
+                elif not any(line.pattern.match(c) for c in self._candidates(line.vendor, example)):
+                    out.append((line.id, f"example {n} {example!r} does not match this line's pattern"))
+            for n, example in enumerate(e.not_examples, 1):
+                got = self.match(chain, example)
+                if got is not None and got.id == line.id:
+                    out.append((line.id, f"not_example {n} {example!r} gets this line but must not"))
+        return out
+
+    def selftest(self) -> list[str]:
+        where = str(self.path) if self.path else "product_lines"
+        return [f"{where}: product line {ident!r}: {message}" for ident, message in self.problems()]
+
+    def example_count(self) -> int:
+        return sum(len(e.examples) + len(e.not_examples) for e in self._entries)
+
+
+def _parse_entry(
+    path: Path, index: int, raw: Any, vendors: VendorRegistry, *, seen: set[str], allowed: frozenset[str]
+) -> _Entry:
+    entry = f"product line #{index}"
+    if not isinstance(raw, dict):
+        raise DataError(path, entry, "each product line must be a mapping")
+    ident = raw.get("id")
+    if not isinstance(ident, str) or not _ID.match(ident):
+        raise DataError(path, entry, "needs an 'id' (lowercase letters, digits, '.', '_', '-')")
+    entry = f"product line {ident!r}"
+    if ident in seen:
+        raise DataError(path, entry, "duplicate id")
+    seen.add(ident)
+    unknown = set(raw) - _FIELDS
+    if unknown:
+        raise DataError(path, entry, f"unknown field(s): {', '.join(sorted(unknown))}")
+    vendor = raw.get("vendor")
+    if not isinstance(vendor, str) or vendor not in vendors:
+        raise DataError(path, entry, f"vendor {vendor!r} is not a canonical vendor name from vendors.yaml")
+    device_type = raw.get("device_type")
+    if not isinstance(device_type, str) or device_type not in allowed:
+        raise DataError(
+            path,
+            entry,
+            f"device_type {device_type!r} is neither one of {', '.join(CONTRACT_TYPES)} nor a word listed "
+            "under 'device_types'",
+        )
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise DataError(path, entry, "needs a 'source'")
+    pattern_text = raw.get("pattern")
+    if not isinstance(pattern_text, str) or not pattern_text:
+        raise DataError(path, entry, "needs a 'pattern' (a regular expression)")
+    try:
+        pattern = re.compile(pattern_text, re.IGNORECASE)
+    except re.error as exc:
+        raise DataError(path, entry, f"pattern is not a valid regular expression: {exc}") from None
+    examples = _strings(path, entry, raw, "examples")
+    if not examples:
+        raise DataError(path, entry, "needs at least one example (a real model name)")
+    description = raw.get("description")
+    line = ProductLine(
+        id=ident,
+        vendor=vendor,
+        pattern=pattern,
+        device_type=device_type,
+        source=source.strip(),
+        description=str(description) if description else None,
+    )
+    return _Entry(line, examples, _strings(path, entry, raw, "not_examples"))
+
+
+def _strings(path: Path, entry: str, raw: dict[str, Any], key: str) -> list[str]:
+    values = raw.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) for v in values):
+        raise DataError(path, entry, f"'{key}' must be a list of model names")
+    return [str(v) for v in values]
