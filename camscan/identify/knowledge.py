@@ -33,6 +33,10 @@ def shipped_data_dir() -> Path:
     return Path(stack.enter_context(resources.as_file(root)))
 
 
+#: The shipped data directory (what `data_dir()` gives without $CAMSCAN_DATA).
+DEFAULT_DATA_DIR: Path = shipped_data_dir()
+
+
 def data_dir() -> Path:
     """Where the data lives: $CAMSCAN_DATA, else the data shipped with camscan."""
     env = os.environ.get("CAMSCAN_DATA")
