@@ -12,6 +12,7 @@ from pathlib import Path
 
 from camscan.concerns import ConcernRegister
 from camscan.errors import DataError
+from camscan.identify import oui
 from camscan.identify.firmware import FirmwareSchemes
 from camscan.identify.placeholders import Placeholders
 from camscan.identify.product_lines import ProductLines
@@ -55,7 +56,10 @@ class Knowledge:
 
     @property
     def version(self) -> str:
-        return f"vendors {self.vendors.version}, concerns {self.concerns.version}, {len(self.signatures)} signatures"
+        return (
+            f"vendors {self.vendors.version}, concerns {self.concerns.version}, {len(self.signatures)} signatures, "
+            f"OUI registry {oui.registry_version()}"
+        )
 
 
 def load_knowledge(directory: Path | None = None, extra_concerns: tuple[Path, ...] = ()) -> Knowledge:

@@ -99,7 +99,7 @@ class Signature:
 
     def groups(self, value: Any, registry: VendorRegistry) -> dict[str, str] | None:
         """Named groups (and the OUI vendor) when the signature matches `value`, else None."""
-        if self.oui:
+        if self.oui:  # the IEEE registry via camscan/identify/oui.py
             vendor = registry.lookup_mac(value) if isinstance(value, str) else None
             return {"vendor": vendor} if vendor else None
         if self.pattern is not None:
@@ -165,7 +165,7 @@ class Signature:
             text = clean_value(raw)
             if not text:
                 continue
-            if key in VENDOR_FIELDS:
+            if key in VENDOR_FIELDS and not self.oui:  # an OUI match names its maker already (oui.py)
                 canonical = registry.resolve(text)
                 if canonical is None:
                     result.unresolved[key] = text
@@ -330,6 +330,10 @@ def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry
             raise fail(f"asserts {key} {value!r}, which is not a canonical vendor name in vendors.yaml")
         elif key == "device_type" and not _DEVICE_TYPE.match(value):
             raise fail(f"device_type {value!r} must be one lowercase word")
+        if key == "device_type" and kind == "mac":
+            raise fail(
+                "a MAC address never says what kind of device it is: kind 'mac' cannot assert device_type"
+            )
     if not asserts and not groups - {"vendor"}:
         raise fail("asserts nothing and extracts nothing")
     return sig

@@ -156,15 +156,19 @@ class VendorRegistry:
         return hit
 
     def lookup_mac(self, mac: str) -> str | None:
-        """The vendor that registered the MAC's prefix (longest prefix wins), or None."""
-        digits = re.sub(r"[^0-9A-Fa-f]", "", mac).upper()
-        if len(digits) != 12:
+        """The maker that registered the MAC's IEEE block (camscan/identify/oui.py): the canonical vendor whose
+        legal name is the registrant, else the registrant's display name; prefixes under `ouis:` come first."""
+        from camscan.identify import oui
+
+        digits = oui.mac_digits(mac)
+        if digits is None:
             return None
         for n in (9, 7, 6):
             hit = self.ouis.get(digits[:n])
             if hit:
                 return hit
-        return None
+        entry = oui.lookup(digits)
+        return oui.maker_name(entry.registrant, self) if entry else None
 
     def ancestors(self, name: str) -> list[tuple[str, Relation]]:
         """Owners above `name` through current relationships, nearest first."""

@@ -126,15 +126,6 @@ def test_subsidiaries_inherit_listings_that_cover_them():
     assert "ndaa-s889" not in lorex  # Dahua sold Lorex in November 2022
 
 
-@pytest.mark.skipif(not (SHARED / "reference").is_dir(), reason="../shared/reference not present")
-def test_every_ieee_prefix_of_the_reference_list_is_in_vendors():
-    lines = (SHARED / "reference" / "concerns" / "oui_camera_vendors.txt").read_text().splitlines()
-    prefixes = [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
-    assert len(prefixes) > 200
-    missing = [p for p in prefixes if p.upper() not in KB.vendors.ouis]
-    assert not missing
-
-
 def seed_concern_ids() -> list[str]:
     text = (SHARED / "reference" / "concerns" / "seed_concerns.md").read_text().split("## B.")[0]
     ids: list[str] = []

@@ -81,16 +81,20 @@ def test_dlink_hnap_evidence(run_pcap: Run, store: Store) -> None:
 
 
 @pytest.mark.parametrize("name", ["EdnetCam1", "EdnetCam2"])
-def test_ednet_holds_no_identifying_traffic(run_pcap: Run, name: str) -> None:
+def test_ednet_is_named_by_its_mac_alone(run_pcap: Run, store: Store, name: str) -> None:
+    """The Ednet captures hold nothing identifying but the camera's MAC: block 3C4937 is registered to
+    "ASSMANN Electronic GmbH" (IEEE registry, docs/oui.md), an open-world maker that names no device type."""
     path, mac = capture(name)
     result = run_pcap(path)
     found = device(result, mac)
     assert (found["brand"], found["manufacturer"], found["model"], found["device_type"]) == (
         None,
-        None,
+        "ASSMANN Electronic",
         None,
         None,
     )
+    [(evidence,)] = store.db.execute("SELECT evidence FROM devices WHERE mac = ?", [mac]).fetchall()
+    assert {e["signature"] for e in json.loads(evidence)} == {"mac.oui"}
     assert not any(d["is_camera"] for d in result.devices)
 
 
