@@ -276,3 +276,8 @@ def test_onvif_skew_and_device_info_with_credentials(loopback_lab_ok: None) -> N
     info = [o.value for o in result.observations if o.kind == "onvif_device_info" and o.error is None]
     assert info and info[0]["model"] == "DS-7608NI-K2"
     assert any(o.kind == "mac" for o in result.observations)
+
+
+def test_digest_challenge_parameters_with_the_standard_library_splitter():
+    params = parse_params('realm="Login to 2J0123, door", nonce="a\\"b", qop="auth,auth-int", stale=FALSE, x = "y"')
+    assert params == {"realm": "Login to 2J0123, door", "nonce": 'a"b', "qop": "auth,auth-int", "stale": "FALSE", "x": "y"}
