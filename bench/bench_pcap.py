@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from camscan.passive.capture import LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, open_capture  # noqa: E402
-from camscan.passive.writer import PcapWriter, ethernet_ipv4_tcp, ethernet_ipv4_udp  # noqa: E402
+from camscan.passive.pcap_writer import PcapWriter, ethernet_ipv4_tcp, ethernet_ipv4_udp  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "pcaps"
 SHARED = ROOT.parent / "shared" / "reference" / "devices"

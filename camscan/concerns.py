@@ -160,7 +160,7 @@ class ConcernRegister:
     def load(cls, path: Path, registry: VendorRegistry, strict: bool = False) -> ConcernRegister:
         """Load and validate a register. `strict` (the shipped register) also requires the change-tracking
         fields (`added`, `status`, `status_as_of`), a top-level `date`, and a quote on every concern."""
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         doc = load_yaml(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("concerns"), list):

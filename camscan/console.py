@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from rich.console import Console
 from rich.markup import escape
+
+from camscan.text import visible
 
 
 def _width(stream: object) -> int | None:
@@ -20,14 +21,11 @@ def _width(stream: object) -> int | None:
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
 out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def safe(text: object) -> str:
     """Anything a device said, made safe for a terminal: control characters removed, rich markup escaped."""
     if text is None:
         return ""
-    return escape(_CONTROL.sub("", str(text)))
+    return escape(visible(str(text), keep="\t\n"))
 
 
 def progress_enabled(json_mode: bool, quiet: bool) -> bool:

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from camscan.datafile import YamlProblem, read_yaml
 from camscan.errors import UsageError
 from camscan.scope import AddressRange, parse_target
 
@@ -88,15 +87,15 @@ def load_credentials(path: Path | None = None, environ: Mapping[str, str] | None
     if path is None:
         return store
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read credentials file {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"credentials file {path} is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise UsageError(f"credentials file {path} is not valid YAML{where}") from None
+        data = read_yaml(Path(path))
+    except YamlProblem as exc:
+        if exc.reason == "not_utf8":
+            raise UsageError(f"credentials file {path} is not UTF-8 text") from None
+        if exc.reason == "invalid":
+            where = f" (line {exc.line})" if exc.line else ""
+            raise UsageError(f"credentials file {path} is not valid YAML{where}") from None
+        reason = "No such file or directory" if exc.reason == "missing" else exc.detail
+        raise UsageError(f"cannot read credentials file {path}: {reason}") from None
     if not isinstance(data, list):
         raise UsageError(f"credentials file {path}: expected a list of {{targets, username, password}}")
     for n, entry in enumerate(data, 1):

@@ -39,6 +39,17 @@ class DemoResult:
     devices: list[dict[str, Any]]
     lab_devices: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    exit_code: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `camscan demo --json` document."""
+        return {
+            "mode": self.mode,
+            "scan_id": self.scan_id,
+            "hosts": self.hosts,
+            "devices": self.devices,
+            "scan": self.summary,
+        }
 
 
 def can_run_lab() -> bool:
@@ -75,25 +86,20 @@ def run_lab(db_path: Path, *, progress: bool = False, site: str = "demo-lab") ->
 def run_examples(db_path: Path, engine: Engine, site: str = "demo") -> DemoResult:
     """Identify the recorded example hosts through the pipeline a scan uses."""
     with Store.open(db_path) as store:
-        store.load_reference(engine.knowledge)
-        scan_id = store.start_scan(
-            "demo",
-            site=site,
-            files=[EXAMPLE_HOSTS.name],
-            methods=["recorded"],
-            data_version=engine.knowledge.version,
-        )
         hosts = 0
-        for line in EXAMPLE_HOSTS.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            ip = json.loads(line).get("host")
-            observations = [
-                Observation(o.kind, o.value, host=ip, source="recorded") for o in parse_line(line)
-            ]
-            ingest_host(store, engine, scan_id, ip, observations, site=site, discovered_by=["recorded"])
-            hosts += 1
-        store.finish_scan(scan_id, "complete")
+        with store.scan(
+            "demo", knowledge=engine.knowledge, site=site, files=[EXAMPLE_HOSTS.name], methods=["recorded"]
+        ) as run:
+            scan_id = run.id
+            for line in EXAMPLE_HOSTS.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                ip = json.loads(line).get("host")
+                observations = [
+                    Observation(o.kind, o.value, host=ip, source="recorded") for o in parse_line(line)
+                ]
+                ingest_host(store, engine, scan_id, ip, observations, site=site, discovered_by=["recorded"])
+                hosts += 1
         devices = [d for d in store.devices() if d["site"] == site]
     return DemoResult("recorded", scan_id, hosts, devices)
 

@@ -1,12 +1,16 @@
-"""The small error tree. Each boundary (CLI, probe, reader) translates these once."""
+"""The small error tree, and the exit codes (CONTRACT). Each boundary (CLI, probe, reader) translates these once."""
 
 from __future__ import annotations
+
+#: Exit codes (CONTRACT): ok, `check` found what it was asked to report, bad usage or input, partial failure,
+#: interrupted (Ctrl-C / SIGTERM; what was gathered is stored).
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class CamscanError(Exception):
     """Base class for errors camscan reports to a person."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class UsageError(CamscanError):

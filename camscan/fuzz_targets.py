@@ -2,7 +2,7 @@
 
 A target may return anything; the only exception it may raise is `ParseError` (or `UsageError` for whole
 capture files). Anything else — an IndexError, a RecursionError, a MemoryError, a hang — is a bug. The targets
-are shared by the property tests (tests/fuzz/) and the coverage-guided fuzzer (fuzz/run_atheris.py).
+are shared by the property tests (tests/fuzz/) and the coverage-guided fuzzer (fuzz/run_campaign.py, fuzz/fuzz_one.py).
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
 """The shared language of camscan: every source yields Observations; one engine makes Identities.
 
 Active probes, pcap files and imported nmap XML all produce the same `Observation`. The identification
-engine turns the observations of one host into an `Identity`; the store keeps a `Device` (an identity with
-where and when it was seen) per physical device and a `Scan` per run.
+engine turns the observations of one host into an `Identity`; the store keeps one device row per physical
+device, read back as a `Device` (an identity with where and when it was seen) by everything that reports.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -220,32 +222,160 @@ class Identity:
         }
 
 
+#: How a missing manufacturer or model is shown and grouped, and a device with no site.
+UNKNOWN = "(unknown)"
+NO_SITE = "(none)"
+#: A device clock this far (seconds, either way) from the scanner's is a finding (reports and the views).
+SKEW_THRESHOLD_S = 60.0
+#: The CONTRACT's device columns, in the order `devices --csv` writes them.
+DEVICE_COLUMNS: tuple[str, ...] = (
+    "ip",
+    "mac",
+    "brand",
+    "manufacturer",
+    "model",
+    "firmware",
+    "serial",
+    "device_type",
+    "is_camera",
+    "confidence",
+    "concerns",
+    "discovered_by",
+    "site",
+    "first_seen",
+    "last_seen",
+)
+#: FAR 52.204-25(d)(2)(i) "item description" for each device type.
+ITEM_DESCRIPTIONS = {
+    "camera": "IP video surveillance camera",
+    "nvr": "network video recorder",
+    "dvr": "digital video recorder",
+    "encoder": "video encoder",
+    "vms": "video management system",
+    "intercom": "video intercom",
+    "access_control": "access control device",
+}
+
+
+def loads_json(text: str | None, default: Any) -> Any:
+    """A JSON column's value, or `default` when it is empty or not JSON."""
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default
+
+
 @dataclass(slots=True)
 class Device:
-    """A device in the inventory: an identity plus where and when it was seen."""
+    """A device as the inventory holds it (current state, or as one scan saw it): the one read model.
+
+    `Device.from_row` reads a `devices` row; `to_json` is the CONTRACT's `devices --json` element. The store,
+    the reports, the exports and `check` all read devices through this class.
+    """
 
     key: str
     ip: str | None
     mac: str | None
     site: str | None
-    identity: Identity
-    discovered_by: list[str] = field(default_factory=list)
-    first_seen: str | None = None
-    last_seen: str | None = None
-    clock_skew_s: float | None = None
+    brand: str | None
+    manufacturer: str | None
+    model: str | None
+    firmware: str | None
+    firmware_build: str | None
+    serial: str | None
+    hardware: str | None
+    device_type: str | None
+    hostname: str | None
+    platform: str | None
+    confidence: float | None
+    concerns: list[str]
+    concern_links: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    discovered_by: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    clock_skew_s: float | None
+    last_scan_id: int | None
+    #: What the store noticed about the device's identity (a MAC or serial other devices share, ...).
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Device:
+        return cls(
+            key=row["key"],
+            ip=row["ip"],
+            mac=row["mac"],
+            site=row["site"],
+            brand=row["brand"],
+            manufacturer=row["manufacturer"],
+            model=row["model"],
+            firmware=row["firmware"],
+            firmware_build=row["firmware_build"],
+            serial=row["serial"],
+            hardware=row["hardware"],
+            device_type=row["device_type"],
+            hostname=row["hostname"],
+            platform=row.get("platform"),
+            confidence=row["confidence"],
+            concerns=list(loads_json(row["concerns"], [])),
+            concern_links=list(loads_json(row.get("concern_details"), [])),
+            evidence=list(loads_json(row["evidence"], [])),
+            discovered_by=list(loads_json(row["discovered_by"], [])),
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            clock_skew_s=row.get("clock_skew_s"),
+            last_scan_id=row.get("last_scan_id"),
+            findings=list(loads_json(row.get("findings"), [])),
+        )
 
-@dataclass(slots=True)
-class Scan:
-    """One run that produced observations: an active scan, a pcap import or an nmap import."""
+    @property
+    def is_camera(self) -> bool:
+        return self.device_type in CAMERA_TYPES
 
-    id: int | None
-    kind: str  # "active" | "pcap" | "nmap" | "identify"
-    started: str
-    status: str = "running"  # running | complete | interrupted | failed
-    finished: str | None = None
-    site: str | None = None
-    targets: list[str] = field(default_factory=list)
-    methods: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    errors: int = 0
+    @property
+    def maker(self) -> str:
+        return self.manufacturer or UNKNOWN
+
+    @property
+    def site_name(self) -> str:
+        return self.site or NO_SITE
+
+    @property
+    def of_concern(self) -> bool:
+        return bool(self.concerns)
+
+    @property
+    def clock_skewed(self) -> bool:
+        return self.clock_skew_s is not None and abs(self.clock_skew_s) > SKEW_THRESHOLD_S
+
+    @property
+    def item_description(self) -> str:
+        if not self.device_type:
+            return "network device (type not identified)"
+        return ITEM_DESCRIPTIONS.get(self.device_type, self.device_type.replace("_", " "))
+
+    @property
+    def rebadged(self) -> bool:
+        return bool(self.brand and self.manufacturer and self.brand != self.manufacturer)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CONTRACT's `devices --json` element (and the device in `check --json`)."""
+        return {
+            "ip": self.ip,
+            "mac": self.mac,
+            **{name: getattr(self, name) for name in IDENTITY_FIELDS},
+            "is_camera": self.is_camera,
+            "confidence": self.confidence,
+            "concerns": list(self.concerns),
+            "discovered_by": list(self.discovered_by),
+            "site": self.site,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "clock_skew_s": self.clock_skew_s,
+            "key": self.key,
+            "findings": list(self.findings),
+        }
+
+    to_dict = to_json

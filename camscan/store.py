@@ -3,7 +3,7 @@
 Tables: `scans`, `hosts`, `services`, `observations` (raw evidence), `devices` (current identity per device),
 `device_history` (field changes per scan), `device_scans` (which devices each scan saw), and reference tables
 `vendors`, `concerns`, `vendor_concerns` loaded from the data files with their version. Views for people:
-`vendor_counts`, `devices_of_concern`, `cameras`. Schema changes are migrations (sqlite-utils `Migrations`),
+`vendor_counts`, `devices_of_concern`, `cameras`. Schema changes are migrations (`camscan.migrations`),
 applied when a database is opened, so a file made by an older camscan is upgraded in place.
 
 One writer owns a Store: callers batch their writes; each batch is one transaction.
@@ -16,25 +16,30 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
 from camscan import __version__
 from camscan.errors import StoreError
-from camscan.model import IDENTITY_FIELDS, Identity, Observation
+from camscan.migrations import migrations
+from camscan.model import (
+    CAMERA_TYPES,
+    IDENTITY_FIELDS,
+    Device,
+    Identity,
+    Observation,
+)
 
 #: How long a write waits for another process holding the database (CAMSCAN_BUSY_TIMEOUT_MS to change).
 BUSY_TIMEOUT_MS = int(os.environ.get("CAMSCAN_BUSY_TIMEOUT_MS", "5000"))
 #: Identity and location fields whose changes are written to device_history.
 TRACKED_FIELDS: tuple[str, ...] = (*IDENTITY_FIELDS, "ip", "mac", "is_camera")
 
-migrations = Migrations("camscan")
 
 
 def now_iso() -> str:
@@ -43,165 +48,6 @@ def now_iso() -> str:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["scans"].create(
-        {
-            "id": int,
-            "kind": str,
-            "status": str,
-            "started": str,
-            "finished": str,
-            "site": str,
-            "targets": str,
-            "methods": str,
-            "files": str,
-            "errors": int,
-            "camscan_version": str,
-            "data_version": str,
-        },
-        pk="id",
-    )
-    db["hosts"].create(
-        {"id": int, "scan_id": int, "ip": str, "mac": str, "site": str, "discovered_by": str, "seen": str},
-        pk="id",
-        foreign_keys=[("scan_id", "scans", "id")],
-    )
-    db["hosts"].create_index(["scan_id", "ip"], unique=True)
-    db["services"].create(
-        {"id": int, "scan_id": int, "ip": str, "port": int, "proto": str, "name": str, "product": str},
-        pk="id",
-        foreign_keys=[("scan_id", "scans", "id")],
-    )
-    db["services"].create_index(["scan_id", "ip", "port", "proto"], unique=True)
-    db["observations"].create(
-        {
-            "id": int,
-            "scan_id": int,
-            "ip": str,
-            "port": int,
-            "kind": str,
-            "value": str,
-            "source": str,
-            "time": float,
-            "error": str,
-        },
-        pk="id",
-        foreign_keys=[("scan_id", "scans", "id")],
-    )
-    db["observations"].create_index(["scan_id", "ip"])
-    db["devices"].create(
-        {
-            "key": str,
-            "ip": str,
-            "mac": str,
-            "site": str,
-            "brand": str,
-            "manufacturer": str,
-            "model": str,
-            "firmware": str,
-            "firmware_build": str,
-            "serial": str,
-            "hardware": str,
-            "device_type": str,
-            "hostname": str,
-            "is_camera": int,
-            "confidence": float,
-            "concerns": str,
-            "evidence": str,
-            "discovered_by": str,
-            "first_seen": str,
-            "last_seen": str,
-            "last_scan_id": int,
-        },
-        pk="key",
-    )
-    db["device_history"].create(
-        {"id": int, "device_key": str, "scan_id": int, "time": str, "field": str, "old": str, "new": str},
-        pk="id",
-        foreign_keys=[("device_key", "devices", "key"), ("scan_id", "scans", "id")],
-    )
-    db["device_history"].create_index(["device_key"])
-    db["vendors"].create(
-        {
-            "name": str,
-            "role": str,
-            "country": str,
-            "camera_vendor": int,
-            "parent": str,
-            "parent_relation": str,
-            "parent_confidence": str,
-            "legal_names": str,
-            "aliases": str,
-            "data_version": str,
-        },
-        pk="name",
-    )
-    db["concerns"].create(
-        {
-            "id": str,
-            "title": str,
-            "date": str,
-            "authority": str,
-            "jurisdiction": str,
-            "category": str,
-            "summary": str,
-            "confidence": str,
-            "includes_subsidiaries": int,
-            "applies_to": str,
-            "sources": str,
-            "origin": str,
-            "data_version": str,
-        },
-        pk="id",
-    )
-    db["vendor_concerns"].create(
-        {"vendor": str, "concern_id": str, "named_vendor": str, "relation": str, "confidence": str},
-        pk=("vendor", "concern_id", "named_vendor"),
-    )
-
-
-@migrations()
-def m002_sightings_skew_views(db: sqlite_utils.Database) -> None:
-    """Per-scan sightings (for diffs), clock skew and the views people open in Datasette."""
-    db["devices"].add_column("clock_skew_s", float)
-    db["devices"].add_column("concern_details", str)
-    db["devices"].add_column("platform", str)
-    db["device_scans"].create(
-        {"device_key": str, "scan_id": int, "ip": str, "identity": str},
-        pk=("device_key", "scan_id"),
-        foreign_keys=[("device_key", "devices", "key"), ("scan_id", "scans", "id")],
-    )
-    db["device_scans"].create_index(["scan_id"])
-    db["_camscan_meta"].create({"key": str, "value": str}, pk="key")
-    db.create_view(
-        "vendor_counts",
-        """
-        SELECT coalesce(manufacturer, '(unknown)') AS manufacturer,
-               count(*) AS devices,
-               sum(is_camera) AS cameras,
-               group_concat(DISTINCT brand) AS brands,
-               max(CASE WHEN concerns != '[]' THEN 1 ELSE 0 END) AS has_concerns
-        FROM devices GROUP BY coalesce(manufacturer, '(unknown)') ORDER BY devices DESC
-        """,
-    )
-    db.create_view(
-        "devices_of_concern",
-        """
-        SELECT key, ip, mac, site, brand, manufacturer, model, firmware, device_type, concerns, last_seen
-        FROM devices WHERE concerns IS NOT NULL AND concerns != '[]' ORDER BY manufacturer, ip
-        """,
-    )
-    db.create_view(
-        "cameras",
-        """
-        SELECT key, ip, mac, site, brand, manufacturer, model, firmware, firmware_build, serial, device_type,
-               confidence, concerns, first_seen, last_seen
-        FROM devices WHERE is_camera = 1 ORDER BY manufacturer, model, ip
-        """,
-    )
 
 
 def device_key(
@@ -237,6 +83,16 @@ def key_candidates(
         out.append(f"mac:{mac.lower()}")
     out.append(f"ip:{site or ''}:{ip}")
     return out
+
+
+@dataclass(slots=True)
+class ScanRun:
+    """A scan in progress (`Store.scan`): its id, and how it is to be finished."""
+
+    id: int
+    status: str = "complete"
+    errors: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -419,6 +275,49 @@ class Store:
             )
             return int(table.last_pk)
 
+    @contextmanager
+    def scan(
+        self,
+        kind: str,
+        *,
+        knowledge: Any = None,
+        site: str | None = None,
+        targets: Iterable[str] = (),
+        methods: Iterable[str] = (),
+        files: Iterable[str] = (),
+    ) -> Iterator[ScanRun]:
+        """The scan lifecycle, for every source (scan, pcap, nmap, demo), in one place:
+
+            with store.scan("pcap", knowledge=engine.knowledge, files=names) as run:
+                ...                       # store what the source finds under run.id
+                run.errors = len(problems)
+
+        Scans that died are marked, the reference data loaded (when `knowledge` is given), the scan row started;
+        at the end it is finished with `run.status` (default `complete`), `run.errors` and `run.extra` (more
+        scan columns). When the body raises, the scan is finished as `interrupted` (or `failed`, if the body
+        set that) with what it recorded, best effort, and the exception goes on.
+        """
+        if knowledge is not None:
+            self.load_reference(knowledge)
+        run = ScanRun(
+            self.start_scan(
+                kind,
+                site=site,
+                targets=targets,
+                methods=methods,
+                files=files,
+                data_version=knowledge.version if knowledge is not None else None,
+            )
+        )
+        try:
+            yield run
+        except BaseException:
+            status = run.status if run.status in ("failed", "interrupted") else "interrupted"
+            with suppress(StoreError):  # best effort; else the next scan marks it
+                self.finish_scan(run.id, status, errors=run.errors, **run.extra)
+            raise
+        self.finish_scan(run.id, run.status, errors=run.errors, **run.extra)
+
     def finish_scan(self, scan_id: int, status: str, *, errors: int = 0, **extra: Any) -> None:
         update = {"status": status, "finished": now_iso(), "errors": errors}
         for key, value in extra.items():
@@ -527,6 +426,8 @@ class Store:
                     if name in ("ip", "mac", "is_camera") or getattr(ident, name, None) is not None:
                         continue
                     row[name] = old[name]  # a weaker later scan does not erase what an earlier one learned
+                # is_camera follows the device type the row ends up with (one rule: `Device.is_camera`)
+                row["is_camera"] = int(row["device_type"] in CAMERA_TYPES)
                 changes = [
                     {
                         "device_key": key,
@@ -621,31 +522,8 @@ class Store:
 
 
 def device_json(row: dict[str, Any]) -> dict[str, Any]:
-    """A devices row as the CONTRACT's `devices --json` element."""
-    out = {
-        "ip": row["ip"],
-        "mac": row["mac"],
-        "brand": row["brand"],
-        "manufacturer": row["manufacturer"],
-        "model": row["model"],
-        "firmware": row["firmware"],
-        "firmware_build": row["firmware_build"],
-        "serial": row["serial"],
-        "hardware": row["hardware"],
-        "device_type": row["device_type"],
-        "hostname": row["hostname"],
-        "is_camera": bool(row["is_camera"]),
-        "confidence": row["confidence"],
-        "concerns": json.loads(row["concerns"] or "[]"),
-        "discovered_by": json.loads(row["discovered_by"] or "[]"),
-        "site": row["site"],
-        "first_seen": row["first_seen"],
-        "last_seen": row["last_seen"],
-        "clock_skew_s": row.get("clock_skew_s"),
-        "key": row["key"],
-        "findings": json.loads(row.get("findings") or "[]"),
-    }
-    return out
+    """A devices row as the CONTRACT's `devices --json` element (through the one read model, `Device`)."""
+    return Device.from_row(row).to_json()
 
 
 def _alive(pid: int) -> bool:
@@ -683,126 +561,3 @@ def _describe(path: str, exc: sqlite3.DatabaseError) -> str:
     if "unable to open" in text:
         return f"{path}: cannot open the database file (does the folder exist and is it writable?)"
     return f"{path}: {text}"
-
-
-# -- migrations added with the reports (issue 6) --------------------------------------------------------
-
-#: Ports that only cameras, recorders and their discovery protocols normally expose (used by the
-#: `camera_signals` view; documented in docs/reports.md, "Unidentified cameras").
-CAMERA_PORTS: tuple[int, ...] = (554, 8554, 10554, 3702, 37020, 37777, 37778, 37810, 34567, 34569)
-#: Observation kinds that only a camera-like device produces: it speaks RTSP or ONVIF or a vendor discovery protocol.
-CAMERA_PROTOCOL_KINDS: tuple[str, ...] = (
-    "rtsp_server",
-    "rtsp_www_authenticate",
-    "sdp",
-    "onvif_scopes",
-    "onvif_device_info",
-    "vendor_discovery",
-)
-
-
-@migrations()
-def m003_report_views(db: sqlite_utils.Database) -> None:
-    """Views for the reports and for people browsing the inventory in Datasette; scan details."""
-    db["scans"].add_column("details", str)  # JSON: what the source recorded about itself (e.g. nmap's args)
-    ports = ", ".join(str(p) for p in CAMERA_PORTS)
-    kinds = ", ".join(f"'{k}'" for k in CAMERA_PROTOCOL_KINDS)
-    db.create_view(
-        "camera_signals",
-        f"""
-        SELECT ds.device_key, ds.scan_id, ds.ip, 'port ' || s.port || '/' || coalesce(s.proto, 'tcp')
-               || coalesce(' (' || s.name || ')', '') AS signal
-        FROM device_scans ds JOIN services s ON s.scan_id = ds.scan_id AND s.ip = ds.ip
-        WHERE s.port IN ({ports}) OR s.name = 'rtsp'
-        UNION
-        SELECT ds.device_key, ds.scan_id, ds.ip,
-               CASE WHEN o.kind IN ({kinds}) THEN 'answered ' || o.kind ELSE 'port ' || o.port END AS signal
-        FROM device_scans ds JOIN observations o ON o.scan_id = ds.scan_id AND o.ip = ds.ip
-        WHERE o.error IS NULL
-          AND (o.kind IN ({kinds})
-               OR (o.port IN ({ports}) AND NOT EXISTS (SELECT 1 FROM services s WHERE s.scan_id = o.scan_id
-                                                       AND s.ip = o.ip AND s.port = o.port)))
-        """,
-    )
-    db.create_view(
-        "unidentified_cameras",
-        """
-        SELECT d.key, d.ip, d.mac, d.site, d.brand, d.model, d.device_type, d.confidence, d.last_seen,
-               CASE WHEN d.is_camera = 1 THEN d.device_type || ' with no known manufacturer'
-                    ELSE 'no identity, but ' || (SELECT replace(group_concat(DISTINCT cs.signal), ',', ', ')
-                                                 FROM camera_signals cs WHERE cs.device_key = d.key)
-               END AS reason
-        FROM devices d
-        WHERE d.manufacturer IS NULL
-          AND (d.is_camera = 1
-               OR (d.device_type IS NULL
-                   AND EXISTS (SELECT 1 FROM camera_signals cs WHERE cs.device_key = d.key)))
-        ORDER BY d.site, d.ip
-        """,
-    )
-    db.create_view(
-        "firmware_spread",
-        """
-        SELECT coalesce(manufacturer, '(unknown)') AS manufacturer, coalesce(model, '(unknown)') AS model,
-               coalesce(firmware, '(unknown)') AS firmware, count(*) AS devices,
-               group_concat(DISTINCT site) AS sites, max(last_seen) AS last_seen
-        FROM devices GROUP BY 1, 2, 3 ORDER BY 1, 2, devices DESC
-        """,
-    )
-    db.create_view(
-        "devices_by_site",
-        """
-        SELECT coalesce(site, '(none)') AS site, count(*) AS devices, sum(is_camera) AS cameras,
-               sum(CASE WHEN concerns IS NOT NULL AND concerns != '[]' THEN 1 ELSE 0 END) AS of_concern,
-               sum(CASE WHEN manufacturer IS NULL THEN 1 ELSE 0 END) AS unknown_manufacturer,
-               count(DISTINCT manufacturer) AS manufacturers
-        FROM devices GROUP BY 1 ORDER BY devices DESC
-        """,
-    )
-    db.create_view(
-        "clock_skew",
-        """
-        SELECT key, ip, site, brand, manufacturer, model, clock_skew_s, abs(clock_skew_s) AS abs_skew_s,
-               last_seen
-        FROM devices WHERE clock_skew_s IS NOT NULL ORDER BY abs(clock_skew_s) DESC
-        """,
-    )
-    db.create_view(
-        "scan_summary",
-        """
-        SELECT s.id, s.kind, s.status, s.started, s.finished, s.site, s.methods, s.files, s.errors,
-               (SELECT count(*) FROM device_scans ds WHERE ds.scan_id = s.id) AS devices_seen,
-               (SELECT count(*) FROM hosts h WHERE h.scan_id = s.id) AS hosts_seen,
-               s.camscan_version, s.data_version
-        FROM scans s ORDER BY s.id
-        """,
-    )
-    db.create_view(
-        "device_changes",
-        """
-        SELECT h.time, h.scan_id, d.site, d.ip, d.manufacturer, d.model, h.field, h.old, h.new, h.device_key
-        FROM device_history h JOIN devices d ON d.key = h.device_key ORDER BY h.time DESC, h.id DESC
-        """,
-    )
-
-
-@migrations()
-def m004_pcap_capture(db: sqlite_utils.Database) -> None:
-    """Passive imports (`camscan pcap`): the captured time range, packets read and per-file details (JSON)."""
-    db["scans"].add_column("capture_start", str)
-    db["scans"].add_column("capture_end", str)
-    db["scans"].add_column("packets", int)
-    db["scans"].add_column("pcap_files", str)
-
-
-@migrations()
-def m005_scan_owner(db: sqlite_utils.Database) -> None:
-    """Which process runs a scan, so a scan whose process died can be told from one still running."""
-    db["scans"].add_column("owner_pid", int)
-    db["scans"].add_column("owner_host", str)
-
-
-@migrations()
-def m006_device_findings(db: sqlite_utils.Database) -> None:
-    """Findings about a device's identity (a MAC or serial other devices share, one interface at two addresses)."""
-    db["devices"].add_column("findings", str)

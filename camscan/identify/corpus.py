@@ -49,7 +49,7 @@ class Outcome:
 
 def load_corpus(directory: Path) -> list[Case]:
     """Every case of every `*.yaml` file; a malformed case is a DataError naming the file and the case."""
-    from camscan.identify.yamlio import load_yaml
+    from camscan.datafile import load_yaml
 
     cases: list[Case] = []
     ids: dict[str, str] = {}

@@ -95,7 +95,7 @@ class FirmwareSchemes:
 
     @classmethod
     def load(cls, path: Path) -> FirmwareSchemes:
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         if not path.exists():
             return cls([])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from pathlib import Path
 
 from camscan.concerns import ConcernRegister
@@ -16,12 +19,29 @@ from camscan.identify.product_lines import ProductLines
 from camscan.identify.signatures import SignatureSet
 from camscan.identify.vendors import VendorRegistry
 
-#: Where the data lives: $CAMSCAN_DATA, else `vendor_signatures/` beside the package.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "vendor_signatures"
+#: The package the data files ship as (repository folder `vendor_signatures/`, mapped in setup.py).
+DATA_PACKAGE = "camscan.vendor_signatures"
+
+
+@cache
+def shipped_data_dir() -> Path:
+    """The data shipped with camscan, as a directory (a wheel, `pip install .`, or an editable install)."""
+    root = resources.files(DATA_PACKAGE)
+    if isinstance(root, Path):
+        return root
+    stack = ExitStack()  # zipped install: extracted once, removed at exit
+    atexit.register(stack.close)
+    return Path(stack.enter_context(resources.as_file(root)))
+
+
+#: The shipped data directory (what `data_dir()` gives without $CAMSCAN_DATA).
+DEFAULT_DATA_DIR: Path = shipped_data_dir()
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("CAMSCAN_DATA") or DEFAULT_DATA_DIR)
+    """Where the data lives: $CAMSCAN_DATA, else the data shipped with camscan."""
+    env = os.environ.get("CAMSCAN_DATA")
+    return Path(env) if env else shipped_data_dir()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +77,7 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     product_lines = ProductLines.load(lines_file, vendors) if lines_file.exists() else ProductLines.empty(vendors)
     signatures = SignatureSet.load(directory / "signatures", vendors)
     # The shipped register must carry its change tracking (added/status); a test data directory need not.
-    strict = directory == Path(DEFAULT_DATA_DIR).resolve()
+    strict = directory == shipped_data_dir().resolve()
     concerns = ConcernRegister.load(directory / "concerns.yaml", vendors, strict=strict)
     for path in extra_concerns:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))

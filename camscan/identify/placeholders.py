@@ -31,7 +31,7 @@ class Placeholders:
 
     @classmethod
     def load(cls, path: Path) -> Placeholders:
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         if not path.exists():
             return cls.empty()

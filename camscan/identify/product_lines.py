@@ -70,7 +70,7 @@ class ProductLines:
     @classmethod
     def load(cls, path: Path, vendors: VendorRegistry) -> ProductLines:
         """Load and validate; a broken entry is a DataError naming the file and the entry."""
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         doc = load_yaml(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("product_lines"), list):

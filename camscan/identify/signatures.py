@@ -217,7 +217,7 @@ class SignatureSet:
 
     @classmethod
     def load(cls, directory: Path, registry: VendorRegistry) -> SignatureSet:
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         files = sorted(Path(directory).glob("*.yaml"))
         if not files:
@@ -253,7 +253,7 @@ def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry
 
     kind = raw.get("kind")
     if kind not in OBSERVATION_KINDS:
-        raise fail(f"kind {kind!r} is not an observation kind (see CONTRACT.md)")
+        raise fail(f"kind {kind!r} is not an observation kind (one of {', '.join(sorted(OBSERVATION_KINDS))})")
     value_type = OBSERVATION_KINDS[kind]
     weight = raw.get("weight")
     if not isinstance(weight, (int, float)) or not 0 < float(weight) <= 1:

@@ -192,7 +192,7 @@ class VendorRegistry:
 
     @classmethod
     def load(cls, path: Path) -> VendorRegistry:
-        from camscan.identify.yamlio import load_yaml
+        from camscan.datafile import load_yaml
 
         doc = load_yaml(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("vendors"), list):

@@ -28,7 +28,7 @@ from typing import Any
 
 from lxml import etree
 
-from camscan.errors import CamscanError, UsageError
+from camscan.errors import EXIT_PARTIAL, CamscanError, UsageError
 from camscan.identify.engine import Engine
 from camscan.model import Observation
 from camscan.parse.base import ParseError
@@ -58,7 +58,7 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 class PartialImport(CamscanError):
     """The file was damaged part-way: the hosts before the damage were stored (exit code 3)."""
 
-    exit_code = 3
+    exit_code = EXIT_PARTIAL
 
 
 @dataclass(slots=True)
@@ -333,47 +333,38 @@ def import_nmap(store: Store, engine: Engine, path: Path, *, site: str | None = 
         start = float(run.info.get("start") or time.time())
     except ValueError:
         start = time.time()
-    store.load_reference(engine.knowledge)
-    scan_id = store.start_scan(
-        "nmap",
-        site=site,
-        methods=[SOURCE],
-        files=[path.name],
-        data_version=engine.knowledge.version,
-    )
-    result = ImportResult(scan_id, str(path), "running", nmap=dict(run.info))
-    finished: dict[str, Any] = {}
-    try:
-        for event, elem in run.events:
-            if event != "end":
-                continue
-            if elem.tag == "host":
-                _ingest(store, engine, scan_id, parse_host(elem, start), site=site, result=result)
-                elem.clear(keep_tail=False)
-                parent = elem.getparent()
-                while parent is not None and elem.getprevious() is not None:
-                    del parent[0]
-            elif elem.tag == "finished":
-                finished = {k: elem.get(k) for k in ("time", "exit", "errormsg", "summary") if elem.get(k)}
-    except etree.XMLSyntaxError as exc:
-        result.status = "interrupted"
-        result.error = f"{path}: XML damaged at line {exc.lineno} ({exc.msg}); {result.hosts} hosts before it were imported"
-    except BaseException:
-        store.finish_scan(scan_id, "interrupted", errors=1, details={**run.info, "file": str(path)})
-        raise
-    else:
-        if finished.get("exit") == "error":
+    with store.scan(
+        "nmap", knowledge=engine.knowledge, site=site, methods=[SOURCE], files=[path.name]
+    ) as scan_run:
+        scan_id = scan_run.id
+        scan_run.errors, scan_run.extra = 1, {"details": {**run.info, "file": str(path)}}  # if stopped
+        result = ImportResult(scan_id, str(path), "running", nmap=dict(run.info))
+        finished: dict[str, Any] = {}
+        try:
+            for event, elem in run.events:
+                if event != "end":
+                    continue
+                if elem.tag == "host":
+                    _ingest(store, engine, scan_id, parse_host(elem, start), site=site, result=result)
+                    elem.clear(keep_tail=False)
+                    parent = elem.getparent()
+                    while parent is not None and elem.getprevious() is not None:
+                        del parent[0]
+                elif elem.tag == "finished":
+                    finished = {k: elem.get(k) for k in ("time", "exit", "errormsg", "summary") if elem.get(k)}
+        except etree.XMLSyntaxError as exc:
             result.status = "interrupted"
-            result.error = f"{path}: nmap reported an error: {finished.get('errormsg') or 'unknown'}"
+            result.error = f"{path}: XML damaged at line {exc.lineno} ({exc.msg}); {result.hosts} hosts before it were imported"
         else:
-            result.status = "complete"
-    result.nmap.update({f"finished_{k}": v for k, v in finished.items()})
-    store.finish_scan(
-        scan_id,
-        result.status,
-        errors=0 if result.status == "complete" else 1,
-        details={**result.nmap, "file": str(path.resolve())},
-    )
+            if finished.get("exit") == "error":
+                result.status = "interrupted"
+                result.error = f"{path}: nmap reported an error: {finished.get('errormsg') or 'unknown'}"
+            else:
+                result.status = "complete"
+        result.nmap.update({f"finished_{k}": v for k, v in finished.items()})
+        scan_run.status = result.status
+        scan_run.errors = 0 if result.status == "complete" else 1
+        scan_run.extra = {"details": {**result.nmap, "file": str(path.resolve())}}
     return result
 
 

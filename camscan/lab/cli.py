@@ -1,4 +1,4 @@
-"""`camscan lab up|down|profiles`: a thin command line over `camscan.lab.api.Lab`.
+"""`camscan lab up|down|profiles`: a thin command line over `camscan.lab.estate.Lab`.
 
 The lead mounts `app` as `camscan lab`; `python -m camscan.lab` runs it on its own.
 """
@@ -17,8 +17,8 @@ import typer
 
 from camscan.errors import CamscanError
 from camscan.lab import netns as ns
-from camscan.lab.api import Lab
 from camscan.lab.catalog import demo_profiles
+from camscan.lab.estate import Lab
 from camscan.lab.profiles import load_all
 
 app = typer.Typer(

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import yaml
-
+from camscan.datafile import YamlProblem, read_yaml
 from camscan.lab.spec import (
     BEHAVIOR_TYPES,
     CATEGORIES,
@@ -102,9 +101,10 @@ def load_all(directory: Path = PROFILE_DIR, category: str | None = None) -> list
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(path, None, f"cannot read: {exc}") from exc
+        data = read_yaml(path)
+    except YamlProblem as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        raise ProfileError(path, None, f"cannot read: {exc.detail}{where}") from exc
     if not isinstance(data, dict):
         raise ProfileError(path, None, "top level must be a mapping")
     return data

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from camscan.text import device_text
 
 #: An observation before it knows its host: (kind, value) with a CONTRACT.md kind and value shape.
 Finding = tuple[str, Any]
 
 #: Longest banner or header value kept, in characters.
 MAX_TEXT = 4096
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 class ParseError(ValueError):
     """The bytes are not (a complete, well-formed) message of the expected protocol."""
@@ -26,9 +24,9 @@ def text(data: bytes, limit: int = MAX_TEXT) -> str:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
         decoded = raw.decode("latin-1")
-    return _CONTROL.sub("", decoded)[:limit]
+    return device_text(decoded)[:limit]
 
 
 def one_line(value: str, limit: int = MAX_TEXT) -> str:
     """A header-like value: control characters and line breaks removed, surrounding space stripped."""
-    return _CONTROL.sub("", value).replace("\r", " ").replace("\n", " ").strip()[:limit]
+    return device_text(value).replace("\r", " ").replace("\n", " ").strip()[:limit]

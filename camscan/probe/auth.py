@@ -12,6 +12,7 @@ import base64
 import hashlib
 import os
 from collections.abc import Sequence
+from urllib.request import parse_http_list
 
 from camscan.credentials import Credential
 
@@ -24,32 +25,15 @@ _HASHES = {
 
 
 def parse_params(value: str) -> dict[str, str]:
-    """`key=value` pairs of a challenge (quoted values may contain commas and escaped quotes)."""
+    """`key=value` pairs of a challenge (quoted values may contain commas and escaped quotes): the standard
+    library's HTTP list splitter (`urllib.request.parse_http_list`), keys lowercased, quotes removed."""
     params: dict[str, str] = {}
-    i, n = 0, len(value)
-    while i < n:
-        while i < n and value[i] in " ,\t":
-            i += 1
-        eq = value.find("=", i)
-        if eq < 0:
-            break
-        key = value[i:eq].strip().lower()
-        i = eq + 1
-        if i < n and value[i] == '"':
-            i += 1
-            out: list[str] = []
-            while i < n and value[i] != '"':
-                if value[i] == "\\" and i + 1 < n:
-                    i += 1
-                out.append(value[i])
-                i += 1
-            i += 1
-            params[key] = "".join(out)
-        else:
-            end = value.find(",", i)
-            end = n if end < 0 else end
-            params[key] = value[i:end].strip()
-            i = end
+    for item in parse_http_list(value):
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            continue
+        raw = raw.strip()
+        params[key.strip().lower()] = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
     return params
 
 

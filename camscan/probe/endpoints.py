@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from camscan.datafile import load_yaml
 from camscan.errors import DataError
 from camscan.identify.knowledge import data_dir
-from camscan.identify.yamlio import load_yaml
 from camscan.model import Identity
 
 PROBES_FILE = "probes.yaml"

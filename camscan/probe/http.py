@@ -25,8 +25,8 @@ from camscan.parse.http import HttpResponse, http_observations, response_from_me
 from camscan.parse.tls import tls_observations
 from camscan.probe.auth import authorization
 from camscan.probe.findings import failure, observations
+from camscan.probe.limits import Limits
 from camscan.probe.net import ProbeError, connection, peer_certificate, read_message, send
-from camscan.scan.limits import Limits
 
 try:  # optional: the favicon hash (Shodan's mmh3 of the base64 body)
     import mmh3

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from camscan.parse.framing import MessageReader, RawMessage
-from camscan.scan.limits import Limits
+from camscan.probe.limits import Limits
 
 READ_CHUNK = 65536
 

@@ -42,7 +42,7 @@ from camscan.parse.base import ParseError
 from camscan.parse.onvif import OnvifResponse, is_soap, onvif_observations, parse_onvif_response
 from camscan.parse.xmlsafe import first_text, parse_xml, refuse_declarations
 from camscan.probe.findings import failure, observations
-from camscan.scan.limits import Limits
+from camscan.probe.limits import Limits
 
 for _name in ("onvif", "zeep", "zeep.client", "zeep.transports", "zeep.wsdl", "zeep.xsd"):
     logging.getLogger(_name).setLevel(logging.ERROR)

@@ -16,8 +16,8 @@ from camscan.parse.http import HttpResponse
 from camscan.parse.rtsp import rtsp_observations, rtsp_reader, rtsp_response_from_message
 from camscan.probe.auth import authorization
 from camscan.probe.findings import failure, observations
+from camscan.probe.limits import Limits
 from camscan.probe.net import ProbeError, connection, read_message, send
-from camscan.scan.limits import Limits
 
 SOURCE = "rtsp"
 USER_AGENT = f"camscan/{__version__}"

@@ -12,8 +12,8 @@ from camscan.parse.base import ParseError
 from camscan.parse.upnp import parse_description, parse_ssdp, ssdp_observations, upnp_observations
 from camscan.probe.findings import failure, observations
 from camscan.probe.http import fetch
+from camscan.probe.limits import Limits
 from camscan.probe.net import ProbeError
-from camscan.scan.limits import Limits
 
 PORT = 1900
 GROUP = "239.255.255.250"

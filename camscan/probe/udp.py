@@ -13,7 +13,7 @@ import contextlib
 import socket
 from collections.abc import Callable
 
-from camscan.scan.limits import Limits
+from camscan.probe.limits import Limits
 
 Reply = tuple[str, int, bytes]  # (source ip, source port, data)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan import __version__
-from camscan.store import CAMERA_PORTS, CAMERA_PROTOCOL_KINDS
+from camscan.migrations import CAMERA_PORTS, CAMERA_PROTOCOL_KINDS
 
 _IDENTITY = {
     "brand": "What the device calls itself (its label), canonical vendor name where known",
@@ -120,7 +120,10 @@ TABLES: dict[str, dict[str, Any]] = {
     "devices_by_site": {
         "description": "View: per site, devices, cameras, devices of concern, unknown makers."
     },
-    "clock_skew": {"description": "View: devices whose clock was measured, worst skew first."},
+    "clock_skew": {
+        "description": "View: devices whose clock was measured, worst skew first; `skewed` is 1 when the clock "
+        "is off by more than 60 s, the finding the HTML report counts."
+    },
     "scan_summary": {"description": "View: each scan with the number of devices and hosts it saw."},
     "device_changes": {"description": "View: device history with the device's site, address and maker."},
     "_camscan_meta": {"hidden": True},

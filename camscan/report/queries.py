@@ -8,7 +8,6 @@ every report shows. Nothing here formats or escapes: each renderer does that for
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -17,101 +16,21 @@ from typing import Any
 
 from camscan import __version__
 from camscan.errors import UsageError
-from camscan.model import CAMERA_TYPES, IDENTITY_FIELDS
+from camscan.model import (  # noqa: F401 - ITEM_DESCRIPTIONS, NO_SITE re-exported for the renderers
+    IDENTITY_FIELDS,
+    ITEM_DESCRIPTIONS,
+    NO_SITE,
+    SKEW_THRESHOLD_S,
+    UNKNOWN,
+    Device,
+)
+from camscan.model import loads_json as _loads
 from camscan.store import Store, now_iso
 
-UNKNOWN = "(unknown)"
-NO_SITE = "(none)"
-#: A device clock this far (seconds, either way) from the scanner's is reported as a finding.
-SKEW_THRESHOLD_S = 60.0
+#: The one device read model (camscan.model.Device), under the name the reports have always used.
+DeviceRow = Device
 #: Fields of a per-scan identity snapshot (device_scans.identity) that override the current row.
 SNAPSHOT_FIELDS = (*IDENTITY_FIELDS, "ip", "mac")
-#: FAR 52.204-25(d)(2)(i) "item description" for each device type.
-ITEM_DESCRIPTIONS = {
-    "camera": "IP video surveillance camera",
-    "nvr": "network video recorder",
-    "dvr": "digital video recorder",
-    "encoder": "video encoder",
-    "vms": "video management system",
-    "intercom": "video intercom",
-    "access_control": "access control device",
-}
-
-
-@dataclass(slots=True)
-class DeviceRow:
-    """One device as the reports see it (current state, or as one scan saw it)."""
-
-    key: str
-    ip: str | None
-    mac: str | None
-    site: str | None
-    brand: str | None
-    manufacturer: str | None
-    model: str | None
-    firmware: str | None
-    firmware_build: str | None
-    serial: str | None
-    hardware: str | None
-    device_type: str | None
-    hostname: str | None
-    platform: str | None
-    confidence: float | None
-    concerns: list[str]
-    concern_links: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
-    discovered_by: list[str]
-    first_seen: str | None
-    last_seen: str | None
-    clock_skew_s: float | None
-    last_scan_id: int | None
-
-    @property
-    def is_camera(self) -> bool:
-        return self.device_type in CAMERA_TYPES
-
-    @property
-    def maker(self) -> str:
-        return self.manufacturer or UNKNOWN
-
-    @property
-    def site_name(self) -> str:
-        return self.site or NO_SITE
-
-    @property
-    def of_concern(self) -> bool:
-        return bool(self.concerns)
-
-    @property
-    def item_description(self) -> str:
-        if not self.device_type:
-            return "network device (type not identified)"
-        return ITEM_DESCRIPTIONS.get(self.device_type, self.device_type.replace("_", " "))
-
-    @property
-    def rebadged(self) -> bool:
-        return bool(self.brand and self.manufacturer and self.brand != self.manufacturer)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "ip": self.ip,
-            "mac": self.mac,
-            "site": self.site,
-            "brand": self.brand,
-            "manufacturer": self.manufacturer,
-            "model": self.model,
-            "firmware": self.firmware,
-            "firmware_build": self.firmware_build,
-            "serial": self.serial,
-            "device_type": self.device_type,
-            "is_camera": self.is_camera,
-            "confidence": self.confidence,
-            "concerns": list(self.concerns),
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "clock_skew_s": self.clock_skew_s,
-        }
 
 
 @dataclass(slots=True)
@@ -245,41 +164,7 @@ class Estate:
 # -- loading ---------------------------------------------------------------------------------------
 
 
-def _loads(text: str | None, default: Any) -> Any:
-    if not text:
-        return default
-    try:
-        return json.loads(text)
-    except ValueError:
-        return default
-
-
-def _device(row: dict[str, Any]) -> DeviceRow:
-    return DeviceRow(
-        key=row["key"],
-        ip=row["ip"],
-        mac=row["mac"],
-        site=row["site"],
-        brand=row["brand"],
-        manufacturer=row["manufacturer"],
-        model=row["model"],
-        firmware=row["firmware"],
-        firmware_build=row["firmware_build"],
-        serial=row["serial"],
-        hardware=row["hardware"],
-        device_type=row["device_type"],
-        hostname=row["hostname"],
-        platform=row.get("platform"),
-        confidence=row["confidence"],
-        concerns=list(_loads(row["concerns"], [])),
-        concern_links=list(_loads(row.get("concern_details"), [])),
-        evidence=list(_loads(row["evidence"], [])),
-        discovered_by=list(_loads(row["discovered_by"], [])),
-        first_seen=row["first_seen"],
-        last_seen=row["last_seen"],
-        clock_skew_s=row.get("clock_skew_s"),
-        last_scan_id=row["last_scan_id"],
-    )
+_device = Device.from_row
 
 
 def scan_row(row: dict[str, Any], devices_seen: int | None = None) -> ScanRow:
@@ -722,7 +607,10 @@ def unknown_manufacturer(estate: Estate) -> list[DeviceRow]:
 
 def clock_skew(estate: Estate, threshold_s: float = SKEW_THRESHOLD_S) -> list[DeviceRow]:
     """Devices whose clock is off by more than `threshold_s` seconds, worst first."""
-    found = [d for d in estate.devices if d.clock_skew_s is not None and abs(d.clock_skew_s) > threshold_s]
+    if threshold_s == SKEW_THRESHOLD_S:
+        found = [d for d in estate.devices if d.clock_skewed]
+    else:
+        found = [d for d in estate.devices if d.clock_skew_s is not None and abs(d.clock_skew_s) > threshold_s]
     return sorted(found, key=lambda d: -abs(d.clock_skew_s or 0.0))
 
 

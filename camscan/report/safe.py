@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
+from camscan.text import visible
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def spreadsheet_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV/XLSX injection): a leading =, +, -, @ … gets a quote prefix."""
-    text = _CONTROL.sub("", value)
+    """Neutralise spreadsheet formulas (CSV/XLSX injection): a leading =, +, -, @ … gets a quote prefix; control
+    and bidirectional formatting characters are removed (`camscan.text.visible`)."""
+    text = visible(value)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text

@@ -11,10 +11,8 @@ import re
 from typing import Any
 
 from camscan.report.safe import spreadsheet_safe
+from camscan.text import visible
 
-# C0 and C1 control characters (ESC starts ANSI sequences, 0x9b is a one-byte CSI) and the Unicode
-# bidirectional overrides and isolates that can make text display in another order than it is stored.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -33,8 +31,7 @@ def text(value: Any) -> str:
 
 def plain(value: Any) -> str:
     """One clean line: control characters removed, runs of whitespace collapsed."""
-    cleaned = _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", text(value))
-    return _SPACES.sub(" ", cleaned).strip()
+    return _SPACES.sub(" ", visible(text(value))).strip()
 
 
 def cell(value: Any) -> Any:

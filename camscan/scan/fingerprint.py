@@ -23,9 +23,9 @@ from camscan.model import Observation
 from camscan.probe import http, rtsp, ssdp, vendor_udp, wsd
 from camscan.probe.endpoints import Endpoint, select
 from camscan.probe.findings import failure
+from camscan.probe.limits import Limits
 from camscan.probe.onvif import probe_onvif
 from camscan.probe.udp import DatagramHub
-from camscan.scan.limits import Limits
 from camscan.scan.state import HostState
 
 #: Ports that are never HTTP (RTSP, vendor binary protocols, remote shells and desktops, printing).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from camscan.discover.nmap import CAMERA_PORTS
 from camscan.errors import UsageError
-from camscan.scan.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S, LimitSettings
+from camscan.probe.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S, LimitSettings
 
 MAX_PORTS = 1024
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from camscan.console import err
-from camscan.scan.writer import Counters
+from camscan.scan.store_writer import Counters
 
 
 class ScanProgress:

@@ -8,8 +8,8 @@ What runs at once, on one asyncio loop:
 - local-segment discovery (multicast WS-Discovery, SADP, DHDiscover, SSDP, XiongMai broadcast, and ARP) on the
   interfaces the scope allows (`camscan.discover.interfaces`), repeated a few times;
 - fingerprinting of each live host (`camscan.scan.fingerprint`), at most `hosts_in_flight` at a time, within
-  the scan's socket, per-host, rate, timeout and byte limits (`camscan.scan.limits`);
-- one writer task (`camscan.scan.writer`) that owns the store and writes each batch in one transaction.
+  the scan's socket, per-host, rate, timeout and byte limits (`camscan.probe.limits`);
+- one writer task (`camscan.scan.store_writer`) that owns the store and writes each batch in one transaction.
 
 Ctrl-C or SIGTERM cancels the work; everything gathered until then is identified and stored, and the scan is
 marked `interrupted`. A host that fails is data (an observation with its error), counted in the summary.
@@ -28,23 +28,22 @@ from typing import Any
 from camscan.credentials import CredentialStore, load_credentials
 from camscan.discover import interfaces as local
 from camscan.discover.nmap import BLOCK_SIZES, NmapBlockResult, NmapRunner
-from camscan.errors import StoreError
+from camscan.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, StoreError
 from camscan.identify.engine import Engine, get_engine
 from camscan.model import Observation
 from camscan.probe import ssdp, vendor_udp, wsd
 from camscan.probe.endpoints import load_endpoints
+from camscan.probe.limits import Limits
 from camscan.probe.onvif import warm_up
 from camscan.probe.udp import DatagramHub, Reply
 from camscan.scan.fingerprint import Context, fingerprint
-from camscan.scan.limits import Limits
 from camscan.scan.options import ScanOptions
 from camscan.scan.progress import ScanProgress
 from camscan.scan.state import HostState
-from camscan.scan.writer import Counters, Writer
+from camscan.scan.store_writer import Counters, Writer
 from camscan.scope import Scope
-from camscan.store import Store
+from camscan.store import ScanRun, Store
 
-EXIT_OK, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 3, 130
 REPLY_PORTS = {wsd.PORT: "wsd", ssdp.PORT: "ssdp", **{port: p for p, (port, _g) in vendor_udp.PORTS.items()}}
 Note = Callable[[str], None]
 
@@ -336,15 +335,29 @@ class Scan:
 
     async def run(self) -> ScanResult:
         started = time.monotonic()
-        self.store.mark_abandoned_scans()
-        self.store.load_reference(self.engine.knowledge)
-        self.scan_id = self.store.start_scan(
+        with self.store.scan(
             "active",
+            knowledge=self.engine.knowledge,
             site=self.options.site,
             targets=self.options.targets,
             methods=self.methods,
-            data_version=self.engine.knowledge.version,
+        ) as run:
+            self.scan_id = run.id
+            await self._run(run, started)
+        devices = self._devices()
+        return ScanResult(
+            self.scan_id,
+            run.status,
+            self.counters,
+            devices,
+            time.monotonic() - started,
+            self.methods,
+            self.problems,
+            self.stopped_by,
         )
+
+    async def _run(self, run: ScanRun, started: float) -> None:
+        """Probe, write and shut down; `run` (the store's scan lifecycle) finishes the scan row."""
         self.writer = Writer(
             self.store,
             self.engine,
@@ -395,36 +408,21 @@ class Scan:
                     raise
                 status = "interrupted"
             except BaseException:
-                status = "failed"
+                status = run.status = "failed"
                 raise
         finally:
             try:
                 await self._shutdown(writer_task)
             except StoreError:
-                with contextlib.suppress(StoreError):  # best effort; else the next scan marks it
-                    self.store.finish_scan(self.scan_id, "interrupted", details=self._details(started))
+                run.status, run.extra = "interrupted", {"details": self._details(started)}
                 raise
             finally:
                 self.progress.stop()
                 for sig in installed:
                     loop.remove_signal_handler(sig)
-            self.store.finish_scan(
-                self.scan_id,
-                status,
-                errors=self.counters.failed + len(self.problems),
-                details=self._details(started),
-            )
-        devices = self._devices()
-        return ScanResult(
-            self.scan_id,
-            status,
-            self.counters,
-            devices,
-            time.monotonic() - started,
-            self.methods,
-            self.problems,
-            self.stopped_by,
-        )
+            run.status = status
+            run.errors = self.counters.failed + len(self.problems)
+            run.extra = {"details": self._details(started)}
 
     async def _shutdown(self, writer_task: asyncio.Task[None]) -> None:
         """Stop every probe and nmap, then store everything still held (each host with what it has)."""

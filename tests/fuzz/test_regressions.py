@@ -20,3 +20,15 @@ def test_finding_is_fixed(path):
 def test_findings_folders_name_targets():
     for folder in FINDINGS.glob("*") if FINDINGS.is_dir() else []:
         assert folder.name in TARGETS
+
+
+def test_the_seed_count_in_the_docs_is_the_tree():
+    """docs/reliability.md states how many seed files there are; it must match fuzz/seeds/."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "docs" / "reliability.md").read_text(encoding="utf-8")
+    stated = re.search(r"`fuzz/seeds/`, (\d+) files", text)
+    assert stated is not None
+    seeds = [p for p in (root / "fuzz" / "seeds").rglob("*") if p.is_file()]
+    assert int(stated.group(1)) == len(seeds)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from camscan.datafile import load_yaml
 from camscan.identify.knowledge import DEFAULT_DATA_DIR
 from camscan.identify.placeholders import Placeholders
-from camscan.identify.yamlio import load_yaml
 from camscan.model import IDENTITY_FIELDS
 
 

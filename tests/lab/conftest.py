@@ -6,29 +6,19 @@ the lab's own parsers, so a lab bug cannot hide behind a matching client bug.
 
 from __future__ import annotations
 
-import errno
 import os
-import socket
 from collections.abc import Iterator
 
 import pytest
 
 from camscan.lab import Lab
+from camscan.testing import cannot_bind_privileged
 
 from .support import ESTATE_BASE, ESTATE_OUTSIDE, OCTET
 
 
 def _cannot_bind_privileged() -> str | None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind((f"127.{OCTET}.255.254", 80))
-    except OSError as exc:
-        if exc.errno == errno.EACCES:
-            return "binding ports below 1024 needs root (or net.ipv4.ip_unprivileged_port_start=0)"
-        return f"cannot bind loopback addresses: {exc}"
-    finally:
-        sock.close()
-    return None
+    return cannot_bind_privileged(f"127.{OCTET}.255.254")
 
 
 @pytest.fixture(scope="session")

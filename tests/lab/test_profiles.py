@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from camscan.lab import demo_profiles, list_profiles, load_profile
-from camscan.lab.api import LabError, allocate
 from camscan.lab.device import instance_mac, instance_serial
+from camscan.lab.estate import LabError, allocate
 from camscan.lab.profiles import ProfileError, load_all
 from camscan.lab.template import render
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from camscan.identify.engine import Engine
-from camscan.passive.api import PcapResult, import_pcaps
+from camscan.passive.pcap_import import PcapResult, import_pcaps
 from camscan.store import Store
 
 PCAPS = Path(__file__).resolve().parents[1] / "fixtures" / "pcaps"

@@ -11,7 +11,7 @@ from camscan.passive import decoder as decoder_module
 from camscan.passive.capture import open_capture
 from camscan.passive.decoder import PacketDecoder
 from camscan.passive.hosts import HostTable
-from camscan.passive.writer import PcapWriter, ethernet_ipv4_tcp
+from camscan.passive.pcap_writer import PcapWriter, ethernet_ipv4_tcp
 
 CLIENT_MAC, SERVER_MAC = "02:00:00:00:00:0c", "02:00:00:00:01:01"
 ACK, PSH_ACK, SYN = 0x10, 0x18, 0x02

@@ -10,7 +10,7 @@ import pytest
 from scapy.utils import RawPcapReader
 
 from camscan.passive.capture import NotACapture, open_capture
-from camscan.passive.writer import PcapWriter
+from camscan.passive.pcap_writer import PcapWriter
 
 from .conftest import PCAPS
 

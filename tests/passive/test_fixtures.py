@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from camscan.passive.api import NoCaptures, PcapResult
+from camscan.passive.pcap_import import NoCaptures, PcapResult
 from camscan.store import Store
 
 from .conftest import PCAPS, by_ip, observations

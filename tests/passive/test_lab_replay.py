@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from camscan.lab.catalog import expand
-from camscan.passive.api import PcapResult
 from camscan.passive.capture import LINKTYPE_ETHERNET, open_capture
+from camscan.passive.pcap_import import PcapResult
 from tests.conftest import run_camscan
 
 from .conftest import PCAPS

@@ -12,7 +12,7 @@ from scapy.layers.l2 import CookedLinux, CookedLinuxV2, Dot1AD, Dot1Q, Ether, Lo
 from scapy.packet import Packet, Raw
 from scapy.utils import wrpcap
 
-from camscan.passive.api import PcapResult
+from camscan.passive.pcap_import import PcapResult
 
 from .conftest import by_ip
 

@@ -11,11 +11,11 @@ import pytest
 
 from camscan.parse.http import HttpResponse
 from camscan.parse.message import Head
-from camscan.passive.api import PcapResult
 from camscan.passive.datagrams import handle_udp
 from camscan.passive.hosts import HostTable
 from camscan.passive.macs import discovery_macs, normal_mac, onvif_network_mac
-from camscan.passive.writer import PcapWriter, ethernet_ipv4_tcp, ethernet_ipv4_udp
+from camscan.passive.pcap_import import PcapResult
+from camscan.passive.pcap_writer import PcapWriter, ethernet_ipv4_tcp, ethernet_ipv4_udp
 from camscan.probe.onvif import network_mac
 from camscan.probe.vendor_udp import normal_mac as probe_normal_mac
 

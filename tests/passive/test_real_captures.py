@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from camscan.passive.api import PcapResult
+from camscan.passive.pcap_import import PcapResult
 from camscan.store import Store
 
 from .conftest import SHARED

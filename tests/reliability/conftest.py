@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import errno
 import shutil
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 import yaml
 
 from camscan.lab import Lab
+from camscan.testing import cannot_bind_privileged
 
 from .support import Run, run_measured
 
@@ -30,22 +29,13 @@ TIMEOUT_S = 1.0
 TIME_BOUND_S = 30.0
 
 
-def cannot_bind_privileged() -> str | None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind(("127.86.255.254", 80))
-    except OSError as exc:
-        if exc.errno == errno.EACCES:
-            return "binding ports below 1024 needs root (or net.ipv4.ip_unprivileged_port_start=0)"
-        return f"cannot bind loopback addresses: {exc}"
-    finally:
-        sock.close()
-    return None
+def _cannot_bind_here() -> str | None:
+    return cannot_bind_privileged("127.86.255.254")
 
 
 @pytest.fixture(scope="session")
 def loopback_lab() -> None:
-    reason = cannot_bind_privileged()
+    reason = _cannot_bind_here()
     if reason:
         pytest.skip(reason)
 

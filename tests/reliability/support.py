@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
@@ -17,25 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-PCAP_HEADER = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+from camscan.passive.pcap_writer import PcapWriter, ethernet_ipv4_udp
 
-
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    total = (total >> 16) + (total & 0xFFFF)
-    total += total >> 16
-    return ~total & 0xFFFF
-
-
-def udp_frame(
-    src_mac: bytes, src_ip: bytes, dst_ip: bytes, *, sport: int, dport: int, payload: bytes
-) -> bytes:
-    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, src_ip, dst_ip)
-    ip = ip[:10] + struct.pack("!H", _checksum(ip)) + ip[12:]
-    return b"\x01\x00\x5e\x7f\xff\xfa" + src_mac + b"\x08\x00" + ip + udp
+SSDP_GROUP = ("01:00:5e:7f:ff:fa", "239.255.255.250", 1900)
 
 
 def ssdp_notify(n: int) -> bytes:
@@ -53,30 +36,21 @@ def write_capture(path: Path, *, hosts: int, background: int = 0, host_every: in
     Each device has its own Hikvision-prefix MAC and private address, so it becomes its own stored device.
     """
     ts = 1_767_225_600
-    noise_src, noise_dst = bytes([10, 98, 0, 1]), bytes([10, 98, 0, 2])
-    noise = udp_frame(
-        b"\x02\x00\x00\x00\x00\x01", noise_src, noise_dst, sport=40000, dport=9999, payload=b"\xaa" * 1000
+    noise = ethernet_ipv4_udp(
+        ("02:00:00:00:00:01", "10.98.0.1", 40000), ("01:00:5e:7f:ff:fa", "10.98.0.2", 9999), b"\xaa" * 1000
     )
-    with path.open("wb") as f:
-        f.write(PCAP_HEADER)
+    with PcapWriter(path) as pcap:
         written_hosts = 0
         total = max(hosts * host_every, background + hosts)
         for i in range(total):
             if written_hosts < hosts and i % host_every == 0:
                 n = written_hosts
-                mac = bytes([0xC4, 0x2F, 0x90, n >> 16 & 255, n >> 8 & 255, n & 255])
-                frame = udp_frame(
-                    mac,
-                    bytes([10, 99, n >> 8 & 255, n & 255]),
-                    bytes([239, 255, 255, 250]),
-                    sport=1900,
-                    dport=1900,
-                    payload=ssdp_notify(n),
-                )
+                mac = f"c4:2f:90:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}"
+                frame = ethernet_ipv4_udp((mac, f"10.99.{n >> 8 & 255}.{n & 255}", 1900), SSDP_GROUP, ssdp_notify(n))
                 written_hosts += 1
             else:
                 frame = noise
-            f.write(struct.pack("<IIII", ts + i // 1000, (i % 1000) * 1000, len(frame), len(frame)) + frame)
+            pcap.write(ts + i // 1000 + (i % 1000) / 1000, frame)
     return path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from camscan.identify.engine import get_engine
 from camscan.model import Observation
 from camscan.scan.state import HostState
-from camscan.scan.writer import Counters, Writer
+from camscan.scan.store_writer import Counters, Writer
 from camscan.store import Store
 
 IP = "127.86.9.7"

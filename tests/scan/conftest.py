@@ -3,8 +3,6 @@ started by the tests themselves, and scans of them shared by the tests that read
 
 from __future__ import annotations
 
-import errno
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import pytest
 
 from camscan.lab import Lab
+from camscan.testing import cannot_bind_privileged
 
 from .support import credentials_file, scan, target_range
 
@@ -20,16 +19,7 @@ ESTATE_OUTSIDE = "127.254.90.1"
 
 
 def _cannot_bind_privileged() -> str | None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind(("127.90.255.254", 80))
-    except OSError as exc:
-        if exc.errno == errno.EACCES:
-            return "binding ports below 1024 needs root (or net.ipv4.ip_unprivileged_port_start=0)"
-        return f"cannot bind loopback addresses: {exc}"
-    finally:
-        sock.close()
-    return None
+    return cannot_bind_privileged("127.90.255.254")
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from camscan.probe import vendor_udp, wsd
 from camscan.probe.auth import authorization, parse_params
 from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
 from camscan.probe.http import redirect_target, request_bytes
-from camscan.scan.limits import Limits, LimitSettings, RateLimiter
+from camscan.probe.limits import Limits, LimitSettings, RateLimiter
 from camscan.scan.options import parse_ports
 from camscan.scan.runner import growing_blocks
 from camscan.scan.state import HostState
@@ -276,3 +276,8 @@ def test_onvif_skew_and_device_info_with_credentials(loopback_lab_ok: None) -> N
     info = [o.value for o in result.observations if o.kind == "onvif_device_info" and o.error is None]
     assert info and info[0]["model"] == "DS-7608NI-K2"
     assert any(o.kind == "mac" for o in result.observations)
+
+
+def test_digest_challenge_parameters_with_the_standard_library_splitter():
+    params = parse_params('realm="Login to 2J0123, door", nonce="a\\"b", qop="auth,auth-int", stale=FALSE, x = "y"')
+    assert params == {"realm": "Login to 2J0123, door", "nonce": 'a"b', "qop": "auth,auth-int", "stale": "FALSE", "x": "y"}

@@ -1,27 +1,30 @@
 """`camscan pcap FILE... [--site NAME]`: passive identification from recorded traffic.
 
-A thin typer command over `camscan.passive.api.import_pcaps`; `register(app)` adds it to the main app
-(camscan/cli.py). Exit codes (CONTRACT): 0 ok, 2 no given file is a capture (one line per file on stderr),
+A thin typer command over `camscan.api.import_pcaps`; `register(app)` adds it to the main app
+(camscan/cli/app.py). Exit codes (CONTRACT): 0 ok, 2 no given file is a capture (one line per file on stderr),
 3 part of a file, or a whole file, could not be read (everything read was stored).
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from camscan import api
+from camscan.cli.options import (
+    DEFAULT_DB,
+    EXIT_PARTIAL,
+    ConcernsOption,
+    DbOption,
+    QuietOption,
+    RecordSiteOption,
+    TableOption,
+    emit_json,
+)
+from camscan.cli.render import render_found
 from camscan.console import err, progress_enabled, safe
-
-EXIT_PARTIAL = 3
-DEFAULT_DB = Path("inventory.db")
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
 
 def pcap(
@@ -34,16 +37,12 @@ def pcap(
         ),
     ],
     *,
-    site: Annotated[str | None, typer.Option("--site", help="Site name recorded with the devices.")] = None,
-    db: Annotated[
-        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB", readable=False)
-    ] = DEFAULT_DB,
+    site: RecordSiteOption = None,
+    db: DbOption = DEFAULT_DB,
     json_out: Annotated[
         bool, typer.Option("--json", help="A JSON summary on stdout (scan, files, packets, hosts, devices).")
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress or informational messages.")
-    ] = False,
+    quiet: QuietOption = False,
     allow_public: Annotated[
         bool,
         typer.Option(
@@ -52,10 +51,8 @@ def pcap(
             "loopback hosts are inventoried.",
         ),
     ] = False,
-    concerns: Annotated[
-        list[Path] | None,
-        typer.Option("--concerns", help="An extra concerns register (YAML, same format); merged by id."),
-    ] = None,
+    concerns: ConcernsOption = None,
+    table: TableOption = None,
 ) -> None:
     """Identify devices from recorded traffic (tcpdump, Wireshark, a SPAN port).
 
@@ -70,15 +67,12 @@ def pcap(
 
     Example: camscan pcap site-a.pcapng.gz --site site-a
     """
-    from camscan.identify.engine import get_engine
-    from camscan.passive.api import NoCaptures, import_pcaps
-    from camscan.store import Store
+    from camscan.passive.pcap_import import NoCaptures
 
-    engine = get_engine(extra_concerns=tuple(concerns or ()))
     try:
-        with Store.open(db) as store, _progress(progress_enabled(json_out, quiet)) as progress:
-            result = import_pcaps(
-                store, engine, files, site=site, allow_public=allow_public, progress=progress
+        with _progress(progress_enabled(json_out, quiet)) as progress:
+            result = api.import_pcaps(
+                files, db=db, site=site, allow_public=allow_public, concerns=concerns or (), progress=progress
             )
     except NoCaptures as exc:
         for problem in exc.problems[:-1]:
@@ -87,14 +81,14 @@ def pcap(
     for problem in result.problems:
         err.print(f"error: {safe(problem)}")
     if json_out:
-        _emit_json(result.summary())
+        emit_json(result.summary())
     else:
-        _report(result, quiet)
+        _report(result, quiet, table, db)
     if result.exit_code:
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _report(result: Any, quiet: bool) -> None:
+def _report(result: Any, quiet: bool, table: bool | None, db: Path) -> None:
     summary = result.summary()
     if not quiet:
         span = ""
@@ -110,9 +104,7 @@ def _report(result: Any, quiet: bool) -> None:
                 f"pcap: {result.public_hosts_skipped} hosts with public addresses not recorded (--allow-public)"
             )
     if result.devices:
-        from camscan.cli import render_devices
-
-        render_devices(result.devices)
+        render_found(result.devices, api.scan_summary(db, result.scan_id), table=table, db=db)
 
 
 class _progress:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from camscan.errors import UsageError
+from camscan.errors import EXIT_OK, EXIT_PARTIAL, UsageError
 from camscan.identify.engine import Engine
 from camscan.passive.capture import SUPPORTED_LINKTYPES, CaptureStats, NotACapture, open_capture
 from camscan.passive.decoder import PacketDecoder
@@ -61,7 +61,7 @@ class PcapResult:
 
     @property
     def exit_code(self) -> int:
-        return 3 if self.problems else 0
+        return EXIT_PARTIAL if self.problems else EXIT_OK
 
     def summary(self) -> dict[str, Any]:
         """The `camscan pcap --json` document."""
@@ -119,37 +119,33 @@ def import_pcaps(
             readable.append(path)
     if not readable:
         raise NoCaptures(problems)
-    store.load_reference(engine.knowledge)
-    scan_id = store.start_scan(
-        "pcap",
-        site=site,
-        files=[str(p) for p in paths],
-        methods=["pcap"],
-        data_version=engine.knowledge.version,
-    )
     table = HostTable()
     decoder = PacketDecoder(table)
     files: list[CaptureStats] = []
     status = "complete"
-    try:
-        _read_all(decoder, readable, files, problems, progress)
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        decoder.finish()
-        hosts, devices, skipped = _ingest(store, engine, scan_id, table, site=site, allow_public=allow_public)
-        starts = [f.first for f in files if f.first is not None]
-        ends = [f.last for f in files if f.last is not None]
-        store.finish_scan(
-            scan_id,
-            status,
-            errors=len(problems),
-            capture_start=iso(min(starts)) if starts else None,
-            capture_end=iso(max(ends)) if ends else None,
-            packets=sum(f.packets for f in files),
-            pcap_files=[file_summary(f) for f in files],
-        )
+    with store.scan(
+        "pcap", knowledge=engine.knowledge, site=site, files=[str(p) for p in paths], methods=["pcap"]
+    ) as run:
+        scan_id = run.id
+        try:
+            _read_all(decoder, readable, files, problems, progress)
+        except KeyboardInterrupt:
+            status = run.status = "interrupted"
+            raise
+        finally:
+            decoder.finish()
+            hosts, devices, skipped = _ingest(
+                store, engine, scan_id, table, site=site, allow_public=allow_public
+            )
+            starts = [f.first for f in files if f.first is not None]
+            ends = [f.last for f in files if f.last is not None]
+            run.errors = len(problems)
+            run.extra = {
+                "capture_start": iso(min(starts)) if starts else None,
+                "capture_end": iso(max(ends)) if ends else None,
+                "packets": sum(f.packets for f in files),
+                "pcap_files": [file_summary(f) for f in files],
+            }
     return PcapResult(
         scan_id=scan_id,
         files=files,

@@ -1,7 +1,8 @@
 """`camscan scan TARGET...`: discover and fingerprint your cameras, into the inventory.
 
-A thin typer command over `camscan.scan.runner.run_scan`; `register(app)` adds it to the main app
-(camscan/cli.py). Exit codes (CONTRACT): 0 ok, 2 bad usage or input (one line on stderr: a public target without
+A thin typer command over `camscan.api.scan`; `register(app)` adds it to the main app (camscan/cli/app.py).
+It ends with the scan's summary (`camscan.report.summary`), and the device table only when it is short or
+--table is given: `camscan devices` lists them all. Exit codes (CONTRACT): 0 ok, 2 bad usage or input (one line on stderr: a public target without
 --allow-public, a bad range, nmap missing, an unreadable credentials file), 3 some hosts or address blocks could
 not be processed (everything else was stored), 130 interrupted (Ctrl-C / SIGTERM; what was gathered is stored
 and the scan is marked `interrupted`).
@@ -9,22 +10,16 @@ and the scan is marked `interrupted`).
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from camscan import api
+from camscan.cli.options import DEFAULT_DB, DbOption, QuietOption, RecordSiteOption, TableOption, emit_json
+from camscan.cli.render import render_found
 from camscan.console import err, progress_enabled, safe
-from camscan.scan.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S
-
-DEFAULT_DB = Path("inventory.db")
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
+from camscan.probe.limits import DEFAULT_RATE, DEFAULT_TIMEOUT_S
 
 
 def scan(
@@ -50,7 +45,7 @@ def scan(
         list[str] | None,
         typer.Option("--exclude", "-x", help="Leave these out (same forms as TARGET). Repeatable."),
     ] = None,
-    site: Annotated[str | None, typer.Option("--site", help="Site name recorded with the devices.")] = None,
+    site: RecordSiteOption = None,
     credentials: Annotated[
         Path | None,
         typer.Option(
@@ -91,18 +86,15 @@ def scan(
             "targets). Without it, only on interfaces whose whole network is among the targets. Repeatable.",
         ),
     ] = None,
-    db: Annotated[
-        Path, typer.Option("--db", help="The inventory database.", envvar="CAMSCAN_DB", readable=False)
-    ] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
     json_out: Annotated[
         bool,
         typer.Option(
             "--json", help="The scan summary and its devices as JSON on stdout, nothing else there."
         ),
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress or informational messages.")
-    ] = False,
+    quiet: QuietOption = False,
+    table: TableOption = None,
 ) -> None:
     """Discover and fingerprint the cameras at TARGET..., into the inventory.
 
@@ -118,39 +110,34 @@ def scan(
 
     Example: camscan scan 192.168.10.0/24 --exclude 192.168.10.1 --site hq
     """
-    from camscan.scan.options import ScanOptions, parse_ports
-    from camscan.scan.runner import run_scan
-
-    options = ScanOptions(
-        targets=list(targets),
-        exclude=list(exclude or []),
-        ports=parse_ports(ports),
-        site=site,
-        credentials_file=credentials,
-        rate=rate if rate is not None else DEFAULT_RATE,
-        rate_given=rate is not None,
-        timeout_s=timeout,
-        allow_public=allow_public,
-        interfaces=list(interface or []),
-        db=db,
-    )
 
     def note(line: str) -> None:
         if not quiet:
             err.print(f"scan: {safe(line)}")
 
-    result = run_scan(options, note=note, progress=progress_enabled(json_out, quiet))
+    result = api.scan(
+        targets,
+        db=db,
+        exclude=exclude or (),
+        ports=ports,
+        site=site,
+        credentials=credentials,
+        rate=rate,
+        timeout=timeout,
+        allow_public=allow_public,
+        interfaces=interface or (),
+        note=note,
+        progress=progress_enabled(json_out, quiet),
+    )
     if json_out:
-        _emit_json(result.summary())
+        emit_json(result.summary())
     else:
-        _report(result, quiet)
+        _report(result, quiet, table, db)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
 
-def _report(result: Any, quiet: bool) -> None:
-    from camscan.cli import render_devices
-
+def _report(result: Any, quiet: bool, table: bool | None, db: Path) -> None:
     c = result.counters
     if not quiet:
         line = (
@@ -164,7 +151,7 @@ def _report(result: Any, quiet: bool) -> None:
             err.print(f"  failed {safe(failure['ip'])}: {safe(failure['error'])}")
         for problem in result.problems[:10]:
             err.print(f"  problem: {safe(problem)}")
-    render_devices(result.devices)
+    render_found(result.devices, api.scan_summary(db, result.scan_id), table=table, db=db)
 
 
 def register(app: typer.Typer) -> None:

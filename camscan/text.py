@@ -1,0 +1,40 @@
+"""Text a device sent, cleaned by one set of rules (issue 12: five cleaners had drifted apart).
+
+Two sets, defined once:
+
+- `device_text`: what a parser removes from a device's text before it becomes an observation — NUL and the C0
+  controls other than tab, LF and CR, and DEL. Nothing else: identification sees the text as the device sent it.
+- `visible`: what every place that *shows* text removes — the C0 controls (tab, LF, CR kept unless `keep` says
+  otherwise), DEL, the C1 controls (0x9b is a one-byte CSI) and the Unicode bidirectional marks, embeddings,
+  overrides and isolates that make text display in another order than it is stored (CVE-2021-42574). The
+  terminal (`camscan.console.safe`), plain text (`camscan.report.text.plain`) and spreadsheet cells
+  (`camscan.report.safe.spreadsheet_safe`, so `devices --csv` too) all use it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+#: Bidirectional formatting characters: ALM, LRM, RLM, LRE..RLO, LRI..PDI.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_C0_BUT_LAYOUT = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_DEVICE = re.compile(f"[{_C0_BUT_LAYOUT}]")
+LAYOUT = "\t\n\r"
+
+
+def device_text(value: str) -> str:
+    """Device text as a parser keeps it: NUL, C0 controls other than tab/LF/CR, and DEL removed."""
+    return _DEVICE.sub("", value)
+
+
+@cache
+def _unsafe(keep: str) -> re.Pattern[str]:
+    dropped = "".join(re.escape(c) for c in LAYOUT if c not in keep)
+    return re.compile(f"[{_C0_BUT_LAYOUT}{dropped}\x80-\x9f{BIDI}]")
+
+
+def visible(value: str, *, keep: str = LAYOUT) -> str:
+    """Text safe to show: every control and bidirectional formatting character removed, except the layout
+    characters in `keep` (tab, LF, CR by default)."""
+    return _unsafe(keep).sub("", value)
