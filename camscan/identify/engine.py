@@ -28,6 +28,8 @@ from camscan.model import IDENTITY_FIELDS, Evidence, Identity, Observation
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
 INFERRED_TYPE_CONFIDENCE = 0.3
+#: A maker named only by its model-numbering scheme is this much less certain than the model itself.
+MODEL_MAKER_FACTOR = 0.7
 #: A statement at least this strong makes its tier outrank lower tiers for its field.
 STRONG = 0.5
 #: Fields where the more authoritative source wins (device_type is decided by the product line instead).
@@ -169,6 +171,7 @@ class Engine:
             winners[name] = best
         self._firmware_parts(ident, winners.get("firmware"))
         self._drop_model_as_brand(ident)
+        self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
         self._type_from_product_line(ident)
@@ -210,6 +213,27 @@ class Engine:
             ident.field_confidence.pop("brand", None)
             ident.conflicts.pop("brand", None)
             ident.conflict_details.pop("brand", None)
+
+    def _maker_from_model(self, ident: Identity) -> None:
+        """With no manufacturer evidence, a model-numbering scheme only one maker uses names it (an OEM unit
+        usually keeps its maker's model number): `model_makers` in product_lines.yaml."""
+        if ident.manufacturer or not ident.model or self.product_lines is None:
+            return
+        maker = self.product_lines.maker_of(ident.model)
+        if maker is None:
+            return
+        conf = MODEL_MAKER_FACTOR * ident.field_confidence.get("model", 0.0)
+        ident.manufacturer = maker.vendor
+        ident.field_confidence["manufacturer"] = conf
+        ident.evidence.append(
+            Evidence(
+                kind="inference",
+                signature=f"model_maker.{maker.id}",
+                asserts={"manufacturer": maker.vendor},
+                weight=conf,
+                tier=TIERS["inference"],
+            )
+        )
 
     def _derive_manufacturer(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""

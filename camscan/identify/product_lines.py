@@ -43,10 +43,30 @@ class _Entry:
     not_examples: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class ModelMaker:
+    """A model-numbering scheme only one maker uses (Hikvision `DS-2CD…`, Dahua `DH-IPC-…`): the model names the
+    maker even when the label on the box is another brand."""
+
+    id: str
+    vendor: str
+    pattern: re.Pattern[str]
+    source: str
+    examples: tuple[str, ...] = ()
+    not_examples: tuple[str, ...] = ()
+
+
 class ProductLines:
     """The product lines of every maker, in file order."""
 
-    def __init__(self, entries: list[_Entry], vendors: VendorRegistry, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        entries: list[_Entry],
+        vendors: VendorRegistry,
+        path: Path | None = None,
+        model_makers: list[ModelMaker] | None = None,
+    ) -> None:
+        self.model_makers = model_makers or []
         self._entries = entries
         self._vendors = vendors
         self.path = path
@@ -83,7 +103,14 @@ class ProductLines:
         seen: set[str] = set()
         for i, raw in enumerate(doc["product_lines"], 1):
             entries.append(_parse_entry(path, i, raw, vendors, seen=seen, allowed=allowed))
-        return cls(entries, vendors, path)
+        makers = [_parse_model_maker(path, i, raw, vendors, seen) for i, raw in enumerate(doc.get("model_makers") or [], 1)]
+        return cls(entries, vendors, path, makers)
+
+    def maker_of(self, model: str) -> ModelMaker | None:
+        """The one maker whose model-numbering scheme `model` follows (None when none, or more than one, does)."""
+        text = (model or "").strip()
+        hits = [m for m in self.model_makers if m.pattern.match(text)]
+        return hits[0] if hits and len({m.vendor for m in hits}) == 1 else None
 
     # ------------------------------------------------------------------------------------ matching
 
@@ -156,12 +183,28 @@ class ProductLines:
                     out.append((line.id, f"not_example {n} {example!r} gets this line but must not"))
         return out
 
+    def _maker_problems(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for m in self.model_makers:
+            for n, example in enumerate(m.examples, 1):
+                got = self.maker_of(example)
+                if got is None or got.vendor != m.vendor:
+                    out.append((m.id, f"model maker example {n} {example!r} names {got.vendor if got else None!r}"))
+            for n, example in enumerate(m.not_examples, 1):
+                if m.pattern.match(example):
+                    out.append((m.id, f"model maker not_example {n} {example!r} matches but must not"))
+        return out
+
     def selftest(self) -> list[str]:
         where = str(self.path) if self.path else "product_lines"
-        return [f"{where}: product line {ident!r}: {message}" for ident, message in self.problems()]
+        return [
+            f"{where}: product line {ident!r}: {message}" for ident, message in (*self.problems(), *self._maker_problems())
+        ]
 
     def example_count(self) -> int:
-        return sum(len(e.examples) + len(e.not_examples) for e in self._entries)
+        return sum(len(e.examples) + len(e.not_examples) for e in self._entries) + sum(
+            len(m.examples) + len(m.not_examples) for m in self.model_makers
+        )
 
 
 def _parse_entry(
@@ -214,6 +257,35 @@ def _parse_entry(
         description=str(description) if description else None,
     )
     return _Entry(line, examples, _strings(path, entry, raw, "not_examples"))
+
+
+def _parse_model_maker(path: Path, index: int, raw: Any, vendors: VendorRegistry, seen: set[str]) -> ModelMaker:
+    entry = f"model maker #{index}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not _ID.match(raw["id"]):
+        raise DataError(path, entry, "needs an 'id' (lowercase letters, digits, '.', '_', '-')")
+    entry = f"model maker {raw['id']!r}"
+    if raw["id"] in seen:
+        raise DataError(path, entry, "duplicate id")
+    seen.add(raw["id"])
+    unknown = set(raw) - {"id", "vendor", "pattern", "description", "source", "examples", "not_examples"}
+    if unknown:
+        raise DataError(path, entry, f"unknown field(s): {', '.join(sorted(unknown))}")
+    if raw.get("vendor") not in vendors:
+        raise DataError(path, entry, f"vendor {raw.get('vendor')!r} is not a canonical vendor name from vendors.yaml")
+    if not str(raw.get("source") or "").strip():
+        raise DataError(path, entry, "needs a 'source'")
+    try:
+        pattern = re.compile(str(raw.get("pattern") or ""), re.IGNORECASE)
+    except re.error as exc:
+        raise DataError(path, entry, f"pattern is not a valid regular expression: {exc}") from None
+    if not pattern.pattern:
+        raise DataError(path, entry, "needs a 'pattern'")
+    examples = _strings(path, entry, raw, "examples")
+    if not examples:
+        raise DataError(path, entry, "needs at least one example (a real model name)")
+    return ModelMaker(
+        raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(examples), tuple(_strings(path, entry, raw, "not_examples"))
+    )
 
 
 def _strings(path: Path, entry: str, raw: dict[str, Any], key: str) -> list[str]:

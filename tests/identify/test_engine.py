@@ -288,3 +288,15 @@ def test_device_info_outranks_scopes_and_the_conflict_stays_visible(fixture_engi
 def test_firmware_is_split_by_its_vendor_scheme(fixture_engine, raw, version, build, built):
     ident = fixture_engine.identify([obs("onvif_device_info", {"firmware_version": raw})])
     assert (ident.firmware, ident.firmware_build, ident.firmware_date) == (version, build, built)
+
+
+def test_a_model_number_only_one_maker_uses_names_it(engine):
+    """Shipped data: a Uniview IPC numbering in an ONVIF hardware scope names Uniview though nothing else does."""
+    ident = engine.identify([obs("onvif_scopes", ["onvif://www.onvif.org/hardware/IPC2122LB-SF28K-A"])])
+    assert ident.manufacturer == "Uniview"
+    assert ident.field_confidence["manufacturer"] < ident.field_confidence["model"]
+    assert any(e.signature == "model_maker.uniview.ipc_models" for e in ident.evidence)
+    rebadged = engine.identify(
+        [obs("onvif_device_info", {"manufacturer": "Acme Vision Co.,Ltd.", "model": "DS-2CD2143G0-I"})]
+    )
+    assert (rebadged.brand, rebadged.manufacturer) == ("Acme Vision", "Hikvision")
