@@ -69,21 +69,28 @@ def corpus_part(record: bool, markdown: bool) -> bool:
 
 
 def lab_part() -> bool:
-    """Scan the whole lab without credentials; every camera's maker, and its model where visible unauthenticated."""
+    """Scan the whole lab without credentials; every camera's maker, and its model where visible unauthenticated.
+
+    In namespace mode (root and `ip netns`) the lab is a real Ethernet segment, so ARP gives each device's MAC as
+    on a real network; otherwise it runs on loopback addresses, where no MAC is seen at layer 2."""
+    import os
     import sqlite3
 
     from camscan.lab import Lab
+    from camscan.lab.netns import unavailable_reason
     from camscan.lab.profiles import PROFILE_DIR
 
     names = sorted(p.stem for p in PROFILE_DIR.glob("*.yaml") if not p.stem.startswith("hostile"))
-    with tempfile.TemporaryDirectory() as tmp, Lab(profiles=names, base="127.92.0.1", outside_host="127.254.92.1") as lab:
+    netns = unavailable_reason() is None
+    lab_args = {"netns": True, "lab_id": f"b{os.getpid() % 100000}"} if netns else {
+        "base": "127.92.0.1", "outside_host": "127.254.92.1"}
+    with tempfile.TemporaryDirectory() as tmp, Lab(profiles=names, **lab_args) as lab:
         ips = [d["ip"] for d in lab.devices]
         db = Path(tmp) / "inventory.db"
-        exe = Path(sys.executable).parent / "camscan"
-        result = subprocess.run(
-            [str(exe), "scan", f"{ips[0]}-{ips[-1]}", "--db", str(db), "--json"],
-            capture_output=True, text=True, timeout=300, check=False,
-        )
+        command = [sys.executable, "-m", "camscan", "scan", f"{ips[0]}-{ips[-1]}", "--db", str(db), "--json"]
+        if netns:
+            command = lab.scanner_command([*command, "--interface", "eth0", "--timeout", "2"])
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, cwd=ROOT)
         found = {d["ip"]: d for d in json.loads(result.stdout or "{}").get("devices", [])}
         cameras = [d for d in lab.devices if d["truth"].get("is_camera")]
         maker_ok = model_ok = model_visible = 0
@@ -100,7 +107,8 @@ def lab_part() -> bool:
                 model_ok += got.get("model") == truth.get("model")
             if got.get("manufacturer") != truth.get("manufacturer"):
                 print(f"  lab miss: {d['profile']}: maker {got.get('manufacturer')!r}, truth {truth.get('manufacturer')!r}")
-        print(f"lab without credentials: {len(cameras)} cameras; maker {maker_ok}/{len(cameras)}; "
+        mode = "namespace segment (ARP)" if netns else "loopback (no layer-2 MAC)"
+        print(f"lab without credentials, {mode}: {len(cameras)} cameras; maker {maker_ok}/{len(cameras)}; "
               f"model {model_ok}/{model_visible} of those whose model is visible without a login")
         return maker_ok == len(cameras) and model_ok == model_visible
 
