@@ -223,17 +223,7 @@ class Engine:
         if maker is None:
             return
         conf = MODEL_MAKER_FACTOR * ident.field_confidence.get("model", 0.0)
-        ident.manufacturer = maker.vendor
-        ident.field_confidence["manufacturer"] = conf
-        ident.evidence.append(
-            Evidence(
-                kind="inference",
-                signature=f"model_maker.{maker.id}",
-                asserts={"manufacturer": maker.vendor},
-                weight=conf,
-                tier=TIERS["inference"],
-            )
-        )
+        _infer(ident, "manufacturer", maker.vendor, f"model_maker.{maker.id}", confidence=conf, tier=TIERS["inference"])
 
     def _derive_manufacturer(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""
@@ -314,17 +304,7 @@ class Engine:
                    0.9 * ident.field_confidence.get("model", 0.0))
         if ident.device_type and ident.device_type != line.device_type:
             ident.conflicts["device_type"] = [ident.device_type, *ident.conflicts.get("device_type", [])]
-        ident.device_type = line.device_type
-        ident.field_confidence["device_type"] = conf
-        ident.evidence.append(
-            Evidence(
-                kind="inference",
-                signature=f"product_line.{line.id}",
-                asserts={"device_type": line.device_type},
-                weight=conf,
-                tier=TIERS["vendor_api"],
-            )
-        )
+        _infer(ident, "device_type", line.device_type, f"product_line.{line.id}", confidence=conf, tier=TIERS["vendor_api"])
 
     def _infer_device_type(self, ident: Identity) -> None:
         if ident.device_type or not ident.manufacturer:
@@ -333,16 +313,13 @@ class Engine:
             self.vendors.is_video_only(ident.manufacturer)
             and ident.field_confidence["manufacturer"] >= 0.5
         ):
-            ident.device_type = "camera"
-            ident.field_confidence["device_type"] = INFERRED_TYPE_CONFIDENCE
-            ident.evidence.append(
-                Evidence(
-                    kind="inference",
-                    signature="engine.video_only_maker",
-                    asserts={"device_type": "camera"},
-                    weight=INFERRED_TYPE_CONFIDENCE,
-                    tier=TIERS["inference"],
-                )
+            _infer(
+                ident,
+                "device_type",
+                "camera",
+                "engine.video_only_maker",
+                confidence=INFERRED_TYPE_CONFIDENCE,
+                tier=TIERS["inference"],
             )
 
     def _attach_concerns(self, ident: Identity) -> None:
@@ -354,6 +331,15 @@ class Engine:
                 seen.add((link.id, link.via))
                 ident.concern_links.append(link)
         ident.concerns = sorted({c.id for c in ident.concern_links if c.confidence != "uncertain"})
+
+
+def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:
+    """Set a field the engine inferred from knowledge (not from one observation), and say why in the evidence."""
+    setattr(ident, name, value)
+    ident.field_confidence[name] = confidence
+    ident.evidence.append(
+        Evidence(kind="inference", signature=signature, asserts={name: value}, weight=confidence, tier=tier)
+    )
 
 
 def get_engine(directory: Path | None = None, extra_concerns: tuple[Path, ...] = ()) -> Engine:
