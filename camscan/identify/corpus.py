@@ -199,6 +199,9 @@ class Summary:
     fields: dict[str, Tally]
     camera_recall: Tally
     camera_precision: Tally
+    #: Recall over the camera cases whose observations can say "camera" at all: more than a bare MAC (an OUI alone
+    #: never makes a device a camera unless its maker sells only video devices).
+    camera_recall_supported: Tally
     false_cameras: list[str]
     by_maker: dict[str, dict[str, Tally]] = field(default_factory=dict)
     by_kind: dict[str, dict[str, Tally]] = field(default_factory=dict)
@@ -213,6 +216,7 @@ class Summary:
             "fields": {k: v.to_dict() for k, v in self.fields.items()},
             "camera_recall": self.camera_recall.to_dict(),
             "camera_precision": self.camera_precision.to_dict(),
+            "camera_recall_supported": self.camera_recall_supported.to_dict(),
             "false_cameras": self.false_cameras,
             "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
             "by_kind": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_kind.items())},
@@ -223,7 +227,7 @@ class Summary:
 
 def summarise(outcomes: list[Outcome]) -> Summary:
     fields = {name: Tally() for name in (*SCORED_FIELDS, "is_camera")}
-    recall, precision = Tally(), Tally()
+    recall, precision, recall_supported = Tally(), Tally(), Tally()
     by_maker: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_kind: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_split: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
@@ -242,6 +246,8 @@ def summarise(outcomes: list[Outcome]) -> Summary:
             by_split[o.case.split]["camera_recall"].add(o.identity.is_camera)
         if truth["is_camera"]:
             recall.add(o.identity.is_camera)
+            if any(ob.kind != "mac" for ob in o.case.observations):
+                recall_supported.add(o.identity.is_camera)
         if o.identity.is_camera:
             precision.add(bool(truth["is_camera"]))
             if not truth["is_camera"]:
@@ -266,6 +272,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         fields=fields,
         camera_recall=recall,
         camera_precision=precision,
+        camera_recall_supported=recall_supported,
         false_cameras=false_cameras,
         by_maker={m: dict(f) for m, f in by_maker.items()},
         by_kind={k: dict(f) for k, f in by_kind.items()},
@@ -291,6 +298,8 @@ def summary_lines(s: Summary, misses: int = 0) -> list[str]:
     for name, t in s.fields.items():
         lines.append(f"  {name:<13} {_pct(t)}  ({t.right}/{t.total})")
     lines.append(f"  camera recall     {_pct(s.camera_recall)}  ({s.camera_recall.right}/{s.camera_recall.total})")
+    r = s.camera_recall_supported
+    lines.append(f"    … of cases with more than a MAC {_pct(r)}  ({r.right}/{r.total})")
     lines.append(
         f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
     )
@@ -318,8 +327,10 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
         return f"| {label} | " + " | ".join(cells) + " |\n"
 
     out = ["### Overall\n\n", head, row("all cases", s.fields)]
+    r = s.camera_recall_supported
     out.append(
-        f"\nCamera recall {_pct(s.camera_recall).strip()} ({s.camera_recall.right}/{s.camera_recall.total}); camera "
+        f"\nCamera recall {_pct(s.camera_recall).strip()} ({s.camera_recall.right}/{s.camera_recall.total}); over the "
+        f"camera cases with more than a bare MAC {_pct(r).strip()} ({r.right}/{r.total}); camera "
         f"precision {_pct(s.camera_precision).strip()} ({s.camera_precision.right}/{s.camera_precision.total}); "
         f"non-cameras called cameras: {len(s.false_cameras)}.\n"
     )
