@@ -152,7 +152,7 @@ def test_shipped_product_lines_pass_their_self_test():
         (["Hikvision"], "DS-7616NI-I2/16P", "nvr"),
         (["Dahua"], "DH-IPC-HDBW3433R-AS", "camera"),
         (["Dahua"], "VTO6521H", "intercom"),
-        (["Ubiquiti"], "U6-LR", "ap"),
+        (["Ubiquiti"], "U6-LR", "access_point"),
     ],
 )
 def test_shipped_lines_type_real_models(vendors_, model, device_type):

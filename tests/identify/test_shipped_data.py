@@ -62,7 +62,8 @@ def test_app_webs_is_a_hikvision_camera_with_its_concerns():
 
 EXPECTED_EXAMPLES = {
     "127.10.0.1": ("Hikvision", "Hikvision", "DS-2CD2032-I", "V5.4.5", True),
-    "127.10.0.2": (None, "Hikvision", "DS-7608NI-K2", "V4.22.005", True),
+    # brand: the NVR's factory certificate states O=HIKVISION (generic.tls_subject.organisation)
+    "127.10.0.2": ("Hikvision", "Hikvision", "DS-7608NI-K2", "V4.22.005", True),
     "127.10.0.3": ("Dahua", "Dahua", "IPC-HDW1230S", "2.800.0000000.13.R", True),
     "127.10.0.4": ("Axis", "Axis", "P1346", "5.50beta3", True),
     "127.10.0.5": (None, "XiongMai", "XM530_50X50-WG_8M", None, True),
