@@ -177,8 +177,60 @@ class Signature:
         return result
 
 
+#: How many leading characters of a value pick the anchored signatures worth trying (`_anchor`).
+ANCHOR_LEN = 3
+_LITERAL = re.compile(r"(?:[A-Za-z0-9 _/:=;,.'\"<>@#%&!-]|\\[.\\/ ()\[\]?*+|{}-])")
+
+
+def _anchor(pattern: str) -> str | None:
+    """The first characters every match must start with, for a pattern anchored by `^` and a literal run with no
+    alternation at its top level (None when there is no such run). Used only to skip patterns that cannot match."""
+    if not pattern.startswith("^") or _top_level_alternation(pattern):
+        return None
+    chars: list[str] = []
+    i = 1
+    while i < len(pattern):
+        m = _LITERAL.match(pattern, i)
+        if not m:
+            break
+        token = m.group(0)
+        nxt = pattern[m.end() : m.end() + 1]
+        if nxt and nxt in "?*{":
+            break  # an optional last character is not required
+        chars.append(token[-1] if token.startswith("\\") else token)
+        i = m.end()
+    text = "".join(chars)
+    return text[:ANCHOR_LEN].casefold() if len(text) >= ANCHOR_LEN else None
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
 class SignatureSet:
-    """All signatures, grouped by observation kind, with a memo of recent matches."""
+    """All signatures, grouped by observation kind, with a memo of recent matches.
+
+    Most signatures of banner kinds are anchored patterns that start with a fixed string (`^Hikvision-Webs`); they
+    are indexed by their first characters, so a value is only tried against the anchored patterns it can match
+    and the unanchored ones (measured: docs/benchmarks.md).
+    """
 
     def __init__(self, signatures: list[Signature], registry: VendorRegistry) -> None:
         self.signatures = signatures
@@ -186,6 +238,16 @@ class SignatureSet:
         self.by_kind: dict[str, list[Signature]] = {}
         for sig in signatures:
             self.by_kind.setdefault(sig.kind, []).append(sig)
+        self._order = {id(sig): n for n, sig in enumerate(signatures)}
+        self._anchored: dict[str, dict[str, list[Signature]]] = {}
+        self._loose: dict[str, list[Signature]] = {}
+        for kind, sigs in self.by_kind.items():
+            for sig in sigs:
+                key = _anchor(sig.pattern.pattern) if sig.pattern is not None else None
+                if key is None:
+                    self._loose.setdefault(kind, []).append(sig)
+                else:
+                    self._anchored.setdefault(kind, {}).setdefault(key, []).append(sig)
         self._cached = lru_cache(maxsize=65536)(self._match_key)
 
     def __len__(self) -> int:
@@ -207,9 +269,22 @@ class SignatureSet:
     def _match_key(self, kind: str, text: str | None, encoded: str | None) -> list[Match]:
         return self._match(kind, text if encoded is None else json.loads(encoded))
 
+    def _candidates(self, kind: str, value: Any) -> list[Signature]:
+        anchored = self._anchored.get(kind)
+        if not anchored:
+            return self.by_kind.get(kind, [])
+        texts = value if isinstance(value, list) else [value]
+        picked = list(self._loose.get(kind, ()))
+        for text in texts:
+            if isinstance(text, str):
+                picked.extend(anchored.get(text[:ANCHOR_LEN].casefold(), ()))
+        if len(texts) > 1:
+            picked = list({id(s): s for s in picked}.values())
+        return sorted(picked, key=lambda s: self._order[id(s)])
+
     def _match(self, kind: str, value: Any) -> list[Match]:
         out = []
-        for sig in self.by_kind.get(kind, ()):
+        for sig in self._candidates(kind, value):
             m = sig.match(value, self.registry)
             if m is not None:
                 out.append(m)
