@@ -17,8 +17,6 @@ from rich.table import Table
 from camscan import api
 from camscan.cli.options import (
     DEFAULT_DB,
-    EXIT_FOUND,
-    EXIT_PARTIAL,
     ConcernsOption,
     DbOption,
     JsonOption,
@@ -27,7 +25,7 @@ from camscan.cli.options import (
 )
 from camscan.cli.render import render_devices, render_vendor_summary
 from camscan.console import err, out, safe
-from camscan.errors import UsageError
+from camscan.errors import EXIT_FOUND, EXIT_PARTIAL, UsageError
 
 signatures_app = typer.Typer(help="Work with the signature data in vendor_signatures/.", no_args_is_help=True)
 

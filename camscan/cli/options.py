@@ -11,15 +11,9 @@ import typer
 
 from camscan.api import DEFAULT_DB
 from camscan.console import err
-from camscan.errors import EXIT_FOUND, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 __all__ = [
     "DEFAULT_DB",
-    "EXIT_FOUND",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_PARTIAL",
-    "EXIT_USAGE",
     "ConcernsOption",
     "DbOption",
     "JsonOption",

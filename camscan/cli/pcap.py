@@ -15,7 +15,6 @@ import typer
 from camscan import api
 from camscan.cli.options import (
     DEFAULT_DB,
-    EXIT_PARTIAL,
     ConcernsOption,
     DbOption,
     QuietOption,
@@ -25,6 +24,7 @@ from camscan.cli.options import (
 )
 from camscan.cli.render import render_found
 from camscan.console import err, progress_enabled, safe
+from camscan.errors import EXIT_PARTIAL
 
 
 def pcap(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from camscan.identify.engine import split_firmware
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.signatures import Signature
 
@@ -31,12 +30,13 @@ def _expected_value(key: str, value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _actual(values: dict[str, str], key: str) -> str | None:
+def _actual(values: dict[str, str], key: str, knowledge: Knowledge) -> str | None:
+    """What the engine would store for `key`: firmware split by the firmware schemes of the data under test."""
     if key in ("firmware", "firmware_build") and "firmware" in values:
-        version, build = split_firmware(values["firmware"])
+        parts = knowledge.firmware.parse(values["firmware"])
         if key == "firmware":
-            return version
-        return values.get("firmware_build") or build
+            return parts.version
+        return values.get("firmware_build") or parts.build or parts.build_date
     return values.get(key)
 
 
@@ -50,7 +50,7 @@ def check_signature(sig: Signature, knowledge: Knowledge) -> list[Failure]:
             failures.append(Failure(sig.file, sig.id, f"example {n} does not match: {value!r}"))
             continue
         for key, want in (example.get("expect") or {}).items():
-            got = _actual(m.values, key)
+            got = _actual(m.values, key, knowledge)
             if _expected_value(key, want) != got:
                 failures.append(
                     Failure(sig.file, sig.id, f"example {n} expected {key} {want!r}, got {got!r}")
