@@ -220,10 +220,9 @@ def test_merge_keeps_each_camera_linked_to_its_recorder(tmp_path, engine):
     paths = []
     for site in ("north", "south"):
         path = tmp_path / f"{site}.db"
-        with Store.open(path) as st:
-            with st.scan("active", knowledge=engine.knowledge, site=site) as run:
-                obs = [o for o in nvr_observations([ANALOG]) if o.kind != "mac"]  # keyed by site + address
-                ingest_host(st, engine, run.id, NVR, obs, site=site)
+        with Store.open(path) as st, st.scan("active", knowledge=engine.knowledge, site=site) as run:
+            obs = [o for o in nvr_observations([ANALOG]) if o.kind != "mac"]  # keyed by site + address
+            ingest_host(st, engine, run.id, NVR, obs, site=site)
         paths.append(path)
     merge_stores(paths, tmp_path / "estate.db")
     with Store.open(tmp_path / "estate.db") as st:
