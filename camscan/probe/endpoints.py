@@ -23,7 +23,7 @@ TIERS = ("b", "c")
 PROTOCOLS = ("http", "udp")
 HTTP_METHODS = ("GET", "HEAD")
 UDP_PAYLOADS = ("sadp", "dhdiscover", "xm")
-WHEN_KEYS = ("manufacturer", "brand", "evidence", "open_ports")
+WHEN_KEYS = ("manufacturer", "brand", "evidence", "open_ports", "device_type")
 KEYS = {"id", "tier", "protocol", "method", "path", "auth", "ports", "payload", "when", "reads", "source"}
 
 
@@ -33,8 +33,12 @@ class When:
     brand: frozenset[str] = frozenset()
     evidence: tuple[str, ...] = ()
     open_ports: frozenset[int] = frozenset()
+    #: When given, also required (and): the partial identity's device type is one of these (recorders' calls).
+    device_type: frozenset[str] = frozenset()
 
     def matches(self, identity: Identity | None, open_ports: Iterable[int]) -> bool:
+        if self.device_type and (identity is None or (identity.device_type or "") not in self.device_type):
+            return False
         if identity is not None:
             if identity.manufacturer and identity.manufacturer.casefold() in self.manufacturer:
                 return True
@@ -123,7 +127,10 @@ def parse_endpoint(path: Path, index: int, raw: Any) -> Endpoint:
         brand=frozenset(v.casefold() for v in _str_list(path, entry, "brand", when_raw.get("brand", []))),
         evidence=tuple(_str_list(path, entry, "evidence", when_raw.get("evidence", []))),
         open_ports=frozenset(_int_list(path, entry, "open_ports", when_raw.get("open_ports", []))),
+        device_type=frozenset(_str_list(path, entry, "device_type", when_raw.get("device_type", []))),
     )
+    if when.device_type and not (when.manufacturer or when.brand or when.evidence or when.open_ports):
+        raise _fail(path, entry, "`when: device_type` narrows another condition; it cannot stand alone")
     ports = tuple(_int_list(path, entry, "ports", raw.get("ports", [])))
     reads = tuple(_str_list(path, entry, "reads", raw.get("reads", [])))
     if protocol == "http":
