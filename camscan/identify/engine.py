@@ -24,7 +24,7 @@ from typing import Any
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.tiers import TIERS
 from camscan.identify.vendors import display_name
-from camscan.model import IDENTITY_FIELDS, Evidence, Identity, Observation
+from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
 INFERRED_TYPE_CONFIDENCE = 0.3
@@ -126,7 +126,18 @@ class Engine:
         return out
 
     def identify(self, observations: Iterable[Observation]) -> Identity:
-        return self.decide(self.evidence(observations))
+        """The identity of the host that made these observations. What a recorder says about the cameras on its
+        channels (`CHANNEL_KINDS`) describes other devices and is left out (see `identify_channel`)."""
+        return self.decide(self.evidence(o for o in observations if o.kind not in CHANNEL_KINDS))
+
+    def identify_channel(self, observation: Observation) -> Identity:
+        """The identity of the camera a recorder reports on one channel (a `recorder_channel` observation),
+        decided by the same signatures and rules as any host's (issue 14); a MAC it reports votes as a stated MAC."""
+        found = [observation]
+        mac = observation.value.get("mac") if isinstance(observation.value, dict) else None
+        if isinstance(mac, str) and mac:
+            found.append(Observation("mac", mac, host=observation.host, port=0, source=observation.source))
+        return self.decide(self.evidence(found))
 
     # ------------------------------------------------------------------------------------------- decide
     def decide(self, evidence: list[Evidence]) -> Identity:
