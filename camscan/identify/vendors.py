@@ -112,6 +112,8 @@ class Vendor:
     parent: Relation | None = None
     made_by: list[Relation] = field(default_factory=list)
     not_to_be_confused_with: list[str] = field(default_factory=list)
+    #: Web domains the maker uses (`hikvision.com`), for a device that names its maker by URL (UPnP manufacturerURL).
+    domains: list[str] = field(default_factory=list)
     notes: str | None = None
     sources: list[str] = field(default_factory=list)
 
@@ -135,6 +137,14 @@ class VendorRegistry:
                     continue
                 # Two vendors whose names fold to the same core make that core ambiguous: it resolves to none.
                 self._core[core] = v.name if self._core.get(core, v.name) == v.name else None
+        # Web domains: listed ones, else a registrable label spelled like a name once punctuation goes ("dlink").
+        self._domains: dict[str, str] = {d.casefold().removeprefix("www."): v.name for v in vendors.values() for d in v.domains}
+        self._compact: dict[str, str | None] = {}
+        for v in vendors.values():
+            for n in (v.name, *v.legal_names, *v.aliases):
+                key = _compact(n)
+                if len(key) >= 2:
+                    self._compact[key] = v.name if self._compact.get(key, v.name) == v.name else None
         self.subsidiaries: dict[str, list[str]] = {}
         for v in vendors.values():
             if v.parent:
@@ -151,6 +161,27 @@ class VendorRegistry:
         if hit is None:
             hit = self._core.get(core_name(name))
         return hit
+
+    def resolve_url(self, url: str | None) -> str | None:
+        """The vendor a web address belongs to (`http://www.dlink.com` → D-Link), or None when unknown.
+
+        A domain listed under a vendor's `domains` wins; otherwise the registrable label (`dlink` of
+        `us.dlink.com`, `sony` of `sony.co.jp`) must spell one vendor's name, legal name or alias once case and
+        punctuation go. Anything else (a hosting or cloud domain, an ambiguous label) names nobody."""
+        host = _host(url or "")
+        if not host:
+            return None
+        labels = host.split(".")
+        for n in range(len(labels) - 1):
+            hit = self._domains.get(".".join(labels[n:]))
+            if hit:
+                return hit
+        if len(labels) < 2:
+            return None
+        body = labels[:-1]
+        if len(body) >= 2 and body[-1] in _SECOND_LEVEL:
+            body = body[:-1]
+        return self._compact.get(_compact(body[-1])) if body else None
 
     def lookup_mac(self, mac: str) -> str | None:
         """The maker that registered the MAC's IEEE block (camscan/identify/oui.py): the canonical vendor whose
@@ -212,6 +243,7 @@ class VendorRegistry:
                 parent=_relation(raw["parent"]) if raw.get("parent") else None,
                 made_by=[_relation(r) for r in raw.get("made_by") or []],
                 not_to_be_confused_with=[str(x) for x in raw.get("not_to_be_confused_with") or []],
+                domains=[str(x) for x in raw.get("domains") or []],
                 notes=raw.get("notes"),
                 sources=[str(s) for s in raw["sources"]],
             )
@@ -240,6 +272,25 @@ class VendorRegistry:
                 if ref not in vendors:
                     raise DataError(path, f"vendor {v.name!r}", f"refers to unknown vendor {ref!r}")
         return cls(vendors, ouis, str(doc.get("version", "unknown")))
+
+
+#: Second-level labels under which a country registers companies (`sony.co.jp`, `tiandy.com.cn`).
+_SECOND_LEVEL = frozenset(["co", "com", "net", "org", "ac", "or", "ne", "gov", "edu"])
+_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:@]*@)?([^/?#:]+)")
+
+
+def _compact(name: str) -> str:
+    return _PUNCT.sub("", name.casefold()).replace("_", "")
+
+
+def _host(url: str) -> str:
+    """The host of a URL (or of a bare `www.example.com`), lowercase, without a leading `www.`."""
+    text = url.strip().casefold()
+    m = _HOST.match(text if "//" in text else "//" + text)
+    host = m.group(2).strip(".") if m else ""
+    if re.fullmatch(r"[\d.]+|\[.*", host):  # an address names no maker
+        return ""
+    return re.sub(r"^www\d?\.", "", host)
 
 
 def _relation(raw: dict[str, Any]) -> Relation:
