@@ -67,9 +67,9 @@ def test_the_key_covers_content_schema_and_version(monkeypatch: pytest.MonkeyPat
 
 
 def test_invalid_data_is_never_cached(cache: Path, data: Path) -> None:
-    data.write_text(DOC.replace("fields: [manufacturer]", "fields: [colour]"), encoding="utf-8")
+    data.write_text(DOC.replace("fields: [manufacturer]", "fields: []"), encoding="utf-8")
     for _ in range(2):
-        with pytest.raises(DataError, match=r"placeholder #1: fields\[0\]: field 'colour' is not an identity field"):
+        with pytest.raises(DataError, match=r"placeholder #1: needs 'fields'"):
             datafile.load_yaml(data)
     assert not list(cache.glob("data/*.json"))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from camscan.errors import DataError
+from camscan.model import IDENTITY_FIELDS
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -37,6 +38,9 @@ class Placeholders:
         doc = load_yaml(path, "placeholders")  # vendor_signatures/schema/placeholders.schema.json
         alternatives: dict[str, list[str]] = {}
         for i, raw in enumerate(doc["placeholders"], 1):
+            bad = [f for f in raw["fields"] if f not in IDENTITY_FIELDS]
+            if bad:
+                raise DataError(path, f"placeholder #{i}", f"fields {bad} are not identity fields {IDENTITY_FIELDS}")
             if "value" in raw:
                 alternative = re.escape(str(raw["value"]).strip())
             else:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
-from camscan.identify.tiers import tier_of
+from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.vendors import VendorRegistry
 from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
 
@@ -322,7 +322,16 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
         return DataError(path, entry, msg)
 
     kind = raw["kind"]
+    if kind not in OBSERVATION_KINDS:
+        raise fail(f"kind {kind!r} is not an observation kind (one of {', '.join(sorted(OBSERVATION_KINDS))})")
     value_type = OBSERVATION_KINDS[kind]
+    tier_name = raw.get("tier")
+    if tier_name is not None and tier_name not in TIERS:
+        raise fail(f"tier {tier_name!r} is not one of {', '.join(TIERS)}")
+    for n, ex in enumerate(raw["examples"], 1):
+        odd = sorted(set(ex.get("expect") or {}) - set(IDENTITY_FIELDS))
+        if odd:
+            raise fail(f"example {n} expects {', '.join(map(repr, odd))}, which is not an identity field {IDENTITY_FIELDS}")
     asserts = {str(k): str(v) for k, v in (raw.get("asserts") or {}).items()}
     flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
 
@@ -340,7 +349,7 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
         source=str(raw["source"]),
         asserts=asserts,
         file=path.name,
-        tier=tier_of(kind, raw.get("tier")),
+        tier=tier_of(kind, tier_name),
         examples=raw["examples"],
         not_examples=list(raw.get("not_examples") or []),
     )
@@ -364,6 +373,8 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
     if bad_groups:
         raise fail(f"named groups {sorted(bad_groups)} are not identity fields {IDENTITY_FIELDS}")
     for key, value in asserts.items():
+        if key not in IDENTITY_FIELDS:
+            raise fail(f"asserts {key!r}, which is not an identity field {IDENTITY_FIELDS}")
         t = _TEMPLATE.match(value)
         if t:
             if t.group(1) not in groups:
