@@ -25,6 +25,8 @@ from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.tiers import TIERS
 from camscan.identify.vendors import display_name
 from camscan.model import IDENTITY_FIELDS, Evidence, Identity, Observation
+from camscan.risk.match import Subject
+from camscan.risk.match import match as match_advisories
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
 INFERRED_TYPE_CONFIDENCE = 0.3
@@ -181,6 +183,7 @@ class Engine:
                 ident.confidence = ident.field_confidence[key]
                 break
         self._attach_concerns(ident)
+        self._attach_advisories(ident)
         return ident
 
     def _firmware_parts(self, ident: Identity, winner: _Candidate | None) -> None:
@@ -331,6 +334,12 @@ class Engine:
                 seen.add((link.id, link.via))
                 ident.concern_links.append(link)
         ident.concerns = sorted({c.id for c in ident.concern_links if c.confidence != "uncertain"})
+
+    def _attach_advisories(self, ident: Identity) -> None:
+        """Firmware advisories (issue 13): a pure function of the identity and the advisory data."""
+        advisories = self.knowledge.advisories
+        if advisories.by_vendor and (ident.manufacturer in advisories.by_vendor or ident.brand in advisories.by_vendor):
+            ident.advisories = match_advisories(advisories, Subject.of(ident))
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:
