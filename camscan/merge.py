@@ -281,6 +281,7 @@ def _merge_devices(
         key = rows[with_mac[-1]][1]["_new_key"] if with_mac else latest["_new_key"]
         merged = {c: latest.get(c) for c in main_cols if c in latest}
         merged["key"] = key
+        merged["_parent_source"] = rows[ordered[-1]][0]
         seen = [rows[i][1]["first_seen"] for i in members if rows[i][1]["first_seen"]]
         merged["first_seen"] = min(seen) if seen else None
         methods: set[str] = set()
@@ -290,6 +291,11 @@ def _merge_devices(
         merged_rows.append(merged)
         for i in members:
             key_map[(rows[i][0], rows[i][1]["key"])] = key
+    for merged in merged_rows:
+        # a camera behind a recorder names its recorder by key: the recorder's key in the merged file (issue 14)
+        source = merged.pop("_parent_source")
+        if merged.get("parent"):
+            merged["parent"] = key_map.get((source, merged["parent"]), merged["parent"])
     with dest.batch():
         for merged in merged_rows:
             names = ", ".join(f"[{c}]" for c in merged)
@@ -305,12 +311,20 @@ def _copy_sightings(
     db: Any, index: int, scan_map: dict[int, int], key_map: dict[tuple[int, str], str]
 ) -> None:
     sightings = [
-        (key_map[(index, r["device_key"])], scan_map[r["scan_id"]], r["ip"], r["identity"])
+        (
+            key_map[(index, r["device_key"])],
+            scan_map[r["scan_id"]],
+            r["ip"],
+            r["identity"],
+            key_map.get((index, r["parent"]), r["parent"]) if r.get("parent") else None,
+            r.get("channel"),
+        )
         for r in db.query("SELECT * FROM src.device_scans")
         if (index, r["device_key"]) in key_map and r["scan_id"] in scan_map
     ]
     db.conn.executemany(
-        "INSERT OR REPLACE INTO main.device_scans (device_key, scan_id, ip, identity) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO main.device_scans (device_key, scan_id, ip, identity, parent, channel) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         sightings,
     )
     history = [

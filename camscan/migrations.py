@@ -325,3 +325,38 @@ def m007_one_rule_per_aggregate(db: sqlite_utils.Database) -> None:
         """,
         replace=True,
     )
+
+
+@migrations()
+def m009_recorder_channels(db: sqlite_utils.Database) -> None:
+    """Cameras behind recorders (issue 14): a device found through a recorder's channel list names its recorder
+    (`parent`, the recorder's device key), the channel, its address on the recorder's segment and the input kind;
+    a recorder keeps what it said about its channels (`recorder`, JSON). Sightings keep the channel, so `diff`
+    sees a camera swapped on a channel. The `recorder_channels` view lists each recorder with its cameras."""
+    devices = db["devices"]
+    for name, kind in (
+        ("parent", str),
+        ("channel", int),
+        ("private_address", str),
+        ("channel_input", str),
+        ("recorder", str),
+    ):
+        if name not in devices.columns_dict:
+            devices.add_column(name, kind)
+    sightings = db["device_scans"]
+    for name, kind in (("parent", str), ("channel", int)):
+        if name not in sightings.columns_dict:
+            sightings.add_column(name, kind)
+    devices.create_index(["parent"], if_not_exists=True)
+    db.create_view(
+        "recorder_channels",
+        """
+        SELECT r.key AS recorder_key, r.ip AS recorder_ip, r.site, r.manufacturer AS recorder_manufacturer,
+               r.model AS recorder_model, c.channel, c.channel_input, c.private_address, c.key AS device_key,
+               c.ip, c.brand, c.manufacturer, c.model, c.firmware, c.serial, c.device_type, c.concerns,
+               c.last_seen
+        FROM devices c JOIN devices r ON r.key = c.parent
+        ORDER BY r.site, r.ip, c.channel
+        """,
+        replace=True,
+    )

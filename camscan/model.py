@@ -39,7 +39,35 @@ OBSERVATION_KINDS: dict[str, str] = {
     "vendor_discovery": "object",  # {"protocol": "sadp"|"dahua"|"xm", ...fields}
     # Additive (not in CONTRACT.md's first list): what nmap -sV concluded about a port, from imported XML.
     "nmap_service": "object",  # {"port", "proto", "name", "product", "version", "extrainfo", "devicetype", "cpe", ...}
+    # Additive (issue 14): what a recorder (NVR/DVR/console) says about the cameras on its channels. `host` is the
+    # recorder; the value describes ANOTHER device (the camera), which the pipeline makes a device of its own.
+    "recorder_channel": "object",  # CHANNEL_FIELDS
+    # Additive (issue 14): what a recorder says about its channels as a whole (counts; whether they were listed).
+    "recorder_summary": "object",  # {"api", "channels", "ip_channels", "analog_channels", "listed", "note"}
 }
+
+#: Observation kinds that describe another device than the host that answered (a camera behind a recorder):
+#: the engine leaves them out of the host's own identity (`Engine.identify`).
+CHANNEL_KINDS: frozenset[str] = frozenset({"recorder_channel"})
+#: The fields of a `recorder_channel` value (docs/recorders.md). Only `api`, `channel` and `input` are required;
+#: the camera's identity fields are what the recorder reports, never filled in by camscan.
+CHANNEL_FIELDS: tuple[str, ...] = (
+    "api",  # hikvision_isapi | dahua_cgi | onvif | unifi_protect: the recorder API that answered
+    "channel",  # the recorder's channel number (int, as the recorder numbers it)
+    "input",  # "ip" (a network camera the recorder added) | "analog" (a coax/CVBS/HD-TVI/HD-CVI input)
+    "name",  # the channel title the recorder shows
+    "address",  # the camera's address on the recorder's (often private, PoE) segment
+    "port",  # the port the recorder uses to reach it
+    "protocol",  # how the recorder talks to it (ONVIF, HIKVISION, Private ...)
+    "status",  # online | offline | unknown
+    "manufacturer",
+    "model",
+    "firmware",
+    "serial",
+    "mac",
+)
+#: How a device found through a recorder is marked in `discovered_by`.
+VIA_RECORDER = "via_nvr"
 
 #: Device types that count as video surveillance (CONTRACT: `is_camera`).
 CAMERA_TYPES: frozenset[str] = frozenset({"camera", "nvr", "dvr", "encoder"})
@@ -303,6 +331,14 @@ class Device:
     last_scan_id: int | None
     #: What the store noticed about the device's identity (a MAC or serial other devices share, ...).
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: A camera found through a recorder (issue 14): the recorder's device key, the channel, the camera's address
+    #: on the recorder's segment, and the input kind ("ip" or "analog"). None for devices found directly.
+    parent: str | None = None
+    channel: int | None = None
+    private_address: str | None = None
+    channel_input: str | None = None
+    #: A recorder: what it said about its channels (`recorder_summary`: counts, listed or not, why not).
+    recorder: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Device:
@@ -331,6 +367,11 @@ class Device:
             clock_skew_s=row.get("clock_skew_s"),
             last_scan_id=row.get("last_scan_id"),
             findings=list(loads_json(row.get("findings"), [])),
+            parent=row.get("parent"),
+            channel=row.get("channel"),
+            private_address=row.get("private_address"),
+            channel_input=row.get("channel_input"),
+            recorder=loads_json(row.get("recorder"), None),
         )
 
     @property
@@ -360,6 +401,11 @@ class Device:
         return ITEM_DESCRIPTIONS.get(self.device_type, self.device_type.replace("_", " "))
 
     @property
+    def behind_recorder(self) -> bool:
+        """Found through a recorder's channel list (it may also be reachable directly)."""
+        return self.parent is not None
+
+    @property
     def rebadged(self) -> bool:
         return bool(self.brand and self.manufacturer and self.brand != self.manufacturer)
 
@@ -379,6 +425,12 @@ class Device:
             "clock_skew_s": self.clock_skew_s,
             "key": self.key,
             "findings": list(self.findings),
+            # additive (issue 14): the recorder a camera was found behind, and the recorder's channel summary
+            "parent": self.parent,
+            "channel": self.channel,
+            "private_address": self.private_address,
+            "channel_input": self.channel_input,
+            "recorder": self.recorder,
         }
 
     to_dict = to_json

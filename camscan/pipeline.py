@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from camscan.identify.engine import Engine
-from camscan.model import Identity, Observation
+from camscan.model import VIA_RECORDER, Identity, Observation
 from camscan.store import DeviceRecord, Store
 
 
@@ -51,7 +52,73 @@ def ingest_host(
         if ip:
             store.add_host(scan_id, ip, mac=mac, site=site, discovered_by=methods)
         key = None
-        if identity.evidence or mac:
-            record = DeviceRecord(ip, mac, site, identity, methods, clock_skew_s, mac_stated=stated)
+        summary = recorder_summary(observations)
+        if identity.evidence or mac or summary is not None:
+            record = DeviceRecord(
+                ip, mac, site, identity, methods, clock_skew_s, mac_stated=stated, recorder=summary
+            )
             key = store.upsert_device(scan_id, record)
+        if key is not None:
+            ingest_channels(store, engine, scan_id, key, observations, site=site)
     return key, identity
+
+
+def recorder_summary(observations: Sequence[Observation]) -> dict[str, Any] | None:
+    """What a recorder said about its channels as a whole: the latest `recorder_summary` (a listing made with
+    credentials wins over a count read without them)."""
+    found = [o for o in observations if o.kind == "recorder_summary" and o.error is None]
+    if not found:
+        return None
+    found.sort(key=lambda o: (bool(o.value.get("listed")), o.time))
+    return dict(found[-1].value)
+
+
+def channel_observations(observations: Sequence[Observation]) -> list[Observation]:
+    """One `recorder_channel` per (API, channel), the latest; in channel order."""
+    latest: dict[tuple[str, str], Observation] = {}
+    for obs in observations:
+        if obs.kind != "recorder_channel" or obs.error is not None:
+            continue
+        latest[(str(obs.value.get("api")), str(obs.value.get("channel")))] = obs
+    return sorted(latest.values(), key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0))
+
+
+def _channel_number(value: dict[str, Any]) -> int | None:
+    try:
+        return int(value.get("channel"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def ingest_channels(
+    store: Store,
+    engine: Engine,
+    scan_id: int,
+    recorder_key: str,
+    observations: Sequence[Observation],
+    *,
+    site: str | None = None,
+) -> list[str]:
+    """Each camera a recorder reports becomes a device of its own (issue 14): identified by the same engine from
+    what the recorder says of it, linked to the recorder (`parent`, channel, private address), discovered
+    `via_nvr`; a camera also reached directly is the same device (the store matches serial or MAC). A channel the
+    recorder says nothing about (an analogue input) is still a camera, with no maker. Returns the device keys."""
+    keys = []
+    for obs in channel_observations(observations):
+        value = obs.value
+        identity = engine.identify_channel(obs)
+        mac = value.get("mac")
+        record = DeviceRecord(
+            None,
+            mac.lower() if isinstance(mac, str) and mac else None,
+            site,
+            identity,
+            [VIA_RECORDER],
+            mac_stated=True,
+            parent=recorder_key,
+            channel=_channel_number(value),
+            private_address=value.get("address") or None,
+            channel_input=value.get("input") or None,
+        )
+        keys.append(store.upsert_device(scan_id, record))
+    return keys

@@ -107,6 +107,14 @@ class DeviceRecord:
     clock_skew_s: float | None = None
     #: The MAC came from a service answer (ONVIF, vendor discovery), not from layer 2 (ARP, a frame).
     mac_stated: bool = False
+    #: A camera found through a recorder (issue 14): the recorder's device key, the channel, the camera's address
+    #: on the recorder's segment and the input kind ("ip" or "analog"). `ip` is then None (not routed).
+    parent: str | None = None
+    channel: int | None = None
+    private_address: str | None = None
+    channel_input: str | None = None
+    #: A recorder: what it said about its channels (a `recorder_summary` value).
+    recorder: dict[str, Any] | None = None
 
 
 class Store:
@@ -394,7 +402,10 @@ class Store:
     def upsert_device(self, scan_id: int, record: DeviceRecord) -> str:
         """Store the current identity of a device and record what changed since it was last seen."""
         ident = record.identity
-        key, findings = self._choose_key(scan_id, record)
+        if record.parent is not None:
+            key, findings = self._channel_key(scan_id, record)
+        else:
+            key, findings = self._choose_key(scan_id, record)
         now = now_iso()
         row: dict[str, Any] = {
             "key": key,
@@ -413,6 +424,15 @@ class Store:
             "clock_skew_s": record.clock_skew_s,
             "findings": _json(findings),
         }
+        if record.parent is not None:
+            row.update(
+                parent=record.parent,
+                channel=record.channel,
+                private_address=record.private_address,
+                channel_input=record.channel_input,
+            )
+        if record.recorder is not None:
+            row["recorder"] = _json(record.recorder)
         with self.batch():
             old = next(self.db["devices"].rows_where("key = ?", [key]), None)
             if old is None:
@@ -426,6 +446,10 @@ class Store:
                     if name in ("ip", "mac", "is_camera") or getattr(ident, name, None) is not None:
                         continue
                     row[name] = old[name]  # a weaker later scan does not erase what an earlier one learned
+                if record.parent is not None:
+                    # seen through its recorder: the address and MAC a direct sighting gave are kept
+                    row["ip"] = row["ip"] or old["ip"]
+                    row["mac"] = row["mac"] or old["mac"]
                 # is_camera follows the device type the row ends up with (one rule: `Device.is_camera`)
                 row["is_camera"] = int(row["device_type"] in CAMERA_TYPES)
                 changes = [
@@ -444,10 +468,121 @@ class Store:
                     self.db["device_history"].insert_all(changes)
                 self.db["devices"].update(key, row)
             self.db.execute(
-                "INSERT OR REPLACE INTO device_scans (device_key, scan_id, ip, identity) VALUES (?, ?, ?, ?)",
-                [key, scan_id, record.ip, _json({f: row.get(f) for f in TRACKED_FIELDS})],
+                "INSERT INTO device_scans (device_key, scan_id, ip, identity, parent, channel) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(device_key, scan_id) DO UPDATE SET "
+                "ip = coalesce(excluded.ip, device_scans.ip), identity = excluded.identity, "
+                "parent = coalesce(excluded.parent, device_scans.parent), "
+                "channel = coalesce(excluded.channel, device_scans.channel)",
+                [
+                    key,
+                    scan_id,
+                    record.ip,
+                    _json({f: row.get(f) for f in TRACKED_FIELDS}),
+                    record.parent,
+                    record.channel,
+                ],
             )
+            if record.parent is None:
+                self._absorb_channel_twin(scan_id, key, record)
         return key
+
+    # -- cameras behind recorders (issue 14) --------------------------------------------------------
+
+    def _twins(self, ident: Identity, mac: str | None, *, exclude: tuple[str, ...], channels: bool) -> list[str]:
+        """Keys of stored devices that are this one by serial (same maker) or MAC: with `channels`, devices found
+        through a recorder; else any device."""
+        where, params = [], []
+        if ident.serial:
+            where.append("(serial = ? AND lower(coalesce(manufacturer, '?')) = ?)")
+            params += [ident.serial, (ident.manufacturer or "?").lower()]
+        if mac:
+            where.append("mac = ?")
+            params.append(mac.lower())
+        if not where:
+            return []
+        sql = f"SELECT key FROM devices WHERE ({' OR '.join(where)})"
+        if channels:
+            sql += " AND parent IS NOT NULL"
+        found = [r[0] for r in self.db.execute(sql, params)]
+        return [k for k in found if k not in exclude]
+
+    def _channel_key(self, scan_id: int, record: DeviceRecord) -> tuple[str, list[str]]:
+        """The key of a camera a recorder reports: the device it already is (found directly or through this
+        recorder before, by serial with the same maker or by MAC), else its serial or MAC key, else the
+        recorder's channel itself (an analogue camera, or an IP channel the recorder says nothing about)."""
+        ident = record.identity
+        assert record.parent is not None
+        findings: list[str] = []
+        twins = self._twins(ident, record.mac, exclude=(record.parent,), channels=False)
+        if len(twins) == 1:
+            taken = self.db.execute(
+                "SELECT parent, channel FROM device_scans WHERE device_key = ? AND scan_id = ? "
+                "AND parent IS NOT NULL AND NOT (parent = ? AND channel IS ?)",
+                [twins[0], scan_id, record.parent, record.channel],
+            ).fetchone()
+            if taken is None:
+                return twins[0], findings
+            what = f"serial {ident.serial}" if ident.serial else f"MAC {record.mac}"
+            findings.append(f"{what} is also reported on channel {taken[1]} of a recorder: kept as separate devices")
+        elif len(twins) > 1:
+            what = f"serial {ident.serial}" if ident.serial else f"MAC {record.mac}"
+            findings.append(f"{what} is shared by {len(twins)} stored devices: not matched to any")
+        elif not findings:
+            candidates = key_candidates(None, record.mac, ident.serial, ident.manufacturer, record.site,
+                                        stated_mac=True)[:-1]
+            if candidates:
+                return candidates[0], findings
+        slot = self.db.execute(
+            "SELECT key FROM devices WHERE parent = ? AND channel IS ? AND serial IS NULL AND mac IS NULL "
+            "ORDER BY last_seen DESC LIMIT 1",
+            [record.parent, record.channel],
+        ).fetchone()
+        if slot is not None and not findings:
+            return slot[0], findings
+        return f"ch:{record.parent}:{record.channel}", findings
+
+    def _absorb_channel_twin(self, scan_id: int, key: str, record: DeviceRecord) -> None:
+        """A device reached directly that a recorder also reports (stored first under another key, by serial
+        or MAC) is one device: the recorder's record is folded into this one (parent, channel, how it was found,
+        its sightings and history), not kept as a duplicate."""
+        twins = self._twins(record.identity, record.mac, exclude=(key,), channels=True)
+        if len(twins) != 1:
+            return
+        twin = twins[0]
+        child = self.db.execute(
+            "SELECT parent, channel, private_address, channel_input, discovered_by FROM devices WHERE key = ?",
+            [twin],
+        ).fetchone()
+        if child is None or child[0] == key:
+            return
+        mine = self.db.execute("SELECT discovered_by FROM devices WHERE key = ?", [key]).fetchone()
+        methods = sorted(set(loads(mine[0] if mine else None)) | set(loads(child[4])))
+        self.db.execute(
+            "UPDATE devices SET parent = ?, channel = ?, private_address = ?, channel_input = ?, "
+            "discovered_by = ? WHERE key = ?",
+            [child[0], child[1], child[2], child[3], _json(methods), key],
+        )
+        self._repoint(twin, key)
+
+    def _repoint(self, old_key: str, new_key: str) -> None:
+        """Move every reference to `old_key` to `new_key` (one physical device) and drop the old row."""
+        for sighting in self.db.query("SELECT * FROM device_scans WHERE device_key = ?", [old_key]):
+            self.db.execute(
+                "UPDATE device_scans SET parent = coalesce(parent, ?), channel = coalesce(channel, ?) "
+                "WHERE device_key = ? AND scan_id = ?",
+                [sighting["parent"], sighting["channel"], new_key, sighting["scan_id"]],
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO device_scans (device_key, scan_id, ip, identity, parent, channel) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [new_key, sighting["scan_id"], sighting["ip"], sighting["identity"], sighting["parent"],
+                 sighting["channel"]],
+            )
+        self.db.execute("DELETE FROM device_scans WHERE device_key = ?", [old_key])
+        self.db.execute("UPDATE device_history SET device_key = ? WHERE device_key = ?", [new_key, old_key])
+        self.db.execute("UPDATE devices SET parent = ? WHERE parent = ?", [new_key, old_key])
+        self.db.execute("UPDATE device_scans SET parent = ? WHERE parent = ?", [new_key, old_key])
+        self.db.execute("DELETE FROM devices WHERE key = ?", [old_key])
 
     def _choose_key(self, scan_id: int, record: DeviceRecord) -> tuple[str, list[str]]:
         """The strongest key no other address of this scan already holds, and findings about the others.
@@ -463,7 +598,8 @@ class Store:
         findings: list[str] = []
         for key in candidates:
             other = self.db.execute(
-                "SELECT ip FROM device_scans WHERE device_key = ? AND scan_id = ? AND ip IS NOT ? LIMIT 1",
+                "SELECT ip FROM device_scans WHERE device_key = ? AND scan_id = ? AND ip IS NOT ? "
+                "AND (ip IS NOT NULL OR parent IS NULL) LIMIT 1",  # a recorder's report is not another address
                 [key, scan_id, record.ip],
             ).fetchone()
             if other is None or key.startswith("ip:"):
@@ -503,6 +639,11 @@ class Store:
             ).fetchone()[0]
             if not referred:
                 self.db.execute("DELETE FROM devices WHERE key = ?", [old_key])
+            # cameras found behind it (issue 14) follow their recorder to its new key
+            self.db.execute("UPDATE devices SET parent = ? WHERE parent = ?", [new_key, old_key])
+            self.db.execute(
+                "UPDATE device_scans SET parent = ? WHERE parent = ? AND scan_id = ?", [new_key, old_key, scan_id]
+            )
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -519,6 +660,11 @@ class Store:
 
     def scans(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM scans ORDER BY id"))
+
+
+def loads(text: str | None) -> list[Any]:
+    """A JSON list column's value ([] when empty)."""
+    return list(json.loads(text)) if text else []
 
 
 def device_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,21 @@ from camscan.identify.knowledge import load_knowledge
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+_OWN_CACHE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The data cache (camscan/datacache.py) of a test run is its own, never the user's ~/.cache/camscan."""
+    if "CAMSCAN_CACHE_DIR" not in os.environ:
+        os.environ["CAMSCAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="camscan-test-cache-")
+        _OWN_CACHE.append(os.environ["CAMSCAN_CACHE_DIR"])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _OWN_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "camscan/vendor_signatures/vendors.yaml" in names
     assert "camscan/vendor_signatures/signatures/http.yaml" in names
+    assert "camscan/vendor_signatures/schema/signatures.schema.json" in names
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"

@@ -15,6 +15,7 @@ docs/identify.md ("How the engine decides"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
-from camscan.identify.tiers import TIERS
+from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.vendors import display_name
-from camscan.model import IDENTITY_FIELDS, Evidence, Identity, Observation
+from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.risk.match import Subject
 from camscan.risk.match import match as match_advisories
 
@@ -37,6 +38,11 @@ STRONG = 0.5
 #: Fields where the more authoritative source wins (device_type is decided by the product line instead).
 PRECEDENCE_FIELDS = tuple(f for f in IDENTITY_FIELDS if f != "device_type")
 VENDOR_FIELDS = ("brand", "manufacturer")
+#: Object fields that hold the web address of the label's maker (UPnP Device Architecture 2.0 §2.3:
+#: manufacturerURL is the "Web site for Manufacturer"); its domain names a vendor through vendors.yaml.
+MAKER_URL_FIELDS: dict[str, tuple[str, ...]] = {"upnp_device": ("manufacturerURL",)}
+#: A maker named only by its web address corroborates; alone it is a weak statement (below STRONG).
+MAKER_URL_WEIGHT = 0.45
 
 
 def split_firmware(firmware: str) -> tuple[str, str | None]:
@@ -125,10 +131,46 @@ class Engine:
                         ignored=ignored,
                     )
                 )
+            out.extend(self._maker_urls(obs))
+        return out
+
+    def _maker_urls(self, obs: Observation) -> list[Evidence]:
+        """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
+        paths = MAKER_URL_FIELDS.get(obs.kind)
+        if not paths or not isinstance(obs.value, dict):
+            return []
+        out = []
+        for path in paths:
+            url = obs.value.get(path)
+            vendor = self.vendors.resolve_url(url) if isinstance(url, str) else None
+            if vendor is None or self.placeholders.is_placeholder("brand", vendor):
+                continue
+            out.append(
+                Evidence(
+                    kind=obs.kind,
+                    signature=f"engine.maker_url.{path}",
+                    asserts={"brand": vendor},
+                    weight=MAKER_URL_WEIGHT,
+                    port=obs.port,
+                    source=obs.source,
+                    tier=tier_of(obs.kind),
+                )
+            )
         return out
 
     def identify(self, observations: Iterable[Observation]) -> Identity:
-        return self.decide(self.evidence(observations))
+        """The identity of the host that made these observations. What a recorder says about the cameras on its
+        channels (`CHANNEL_KINDS`) describes other devices and is left out (see `identify_channel`)."""
+        return self.decide(self.evidence(o for o in observations if o.kind not in CHANNEL_KINDS))
+
+    def identify_channel(self, observation: Observation) -> Identity:
+        """The identity of the camera a recorder reports on one channel (a `recorder_channel` observation),
+        decided by the same signatures and rules as any host's (issue 14); a MAC it reports votes as a stated MAC."""
+        found = [observation]
+        mac = observation.value.get("mac") if isinstance(observation.value, dict) else None
+        if isinstance(mac, str) and mac:
+            found.append(Observation("mac", mac, host=observation.host, port=0, source=observation.source))
+        return self.decide(self.evidence(found))
 
     # ------------------------------------------------------------------------------------------- decide
     def decide(self, evidence: list[Evidence]) -> Identity:
@@ -209,9 +251,12 @@ class Engine:
 
     def _drop_model_as_brand(self, ident: Identity) -> None:
         """A free-text label that is no known vendor and merely repeats the model (an ONVIF `name/` scope set
-        to the model, as Hanwha cameras do) is not a brand."""
+        to the model, as Hanwha cameras do) is not a brand.
+
+        Only the model itself, or a model code (a word with a digit) the model starts with, is dropped: a maker
+        that names its models after itself (`EYEPLUS` for model `EYEPLUS_DEV`) keeps its brand."""
         brand, model = ident.brand, ident.model
-        if brand and model and brand not in self.vendors and brand.casefold() in model.casefold():
+        if brand and model and brand not in self.vendors and _repeats_model(brand, model):
             ident.brand = None
             ident.field_confidence.pop("brand", None)
             ident.conflicts.pop("brand", None)
@@ -340,6 +385,17 @@ class Engine:
         advisories = self.knowledge.advisories
         if advisories.by_vendor and (ident.manufacturer in advisories.by_vendor or ident.brand in advisories.by_vendor):
             ident.advisories = match_advisories(advisories, Subject.of(ident))
+
+
+_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _repeats_model(label: str, model: str) -> bool:
+    """`XNV-6080R` repeats model `XNV-6080R` (and `XNV-6080R` of `XNV-6080R-1`); `EYEPLUS` of `EYEPLUS_DEV` does not."""
+    a, b = _ALNUM.sub("", label.casefold()), _ALNUM.sub("", model.casefold())
+    if not a:
+        return False
+    return a == b or (b.startswith(a) and any(ch.isdigit() for ch in a))
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:

@@ -35,24 +35,12 @@ class Placeholders:
 
         if not path.exists():
             return cls.empty()
-        doc = load_yaml(path)
-        if not isinstance(doc, dict) or not isinstance(doc.get("placeholders"), list):
-            raise DataError(path, None, "expected a mapping with a 'placeholders' list")
+        doc = load_yaml(path, "placeholders")  # vendor_signatures/schema/placeholders.schema.json
         alternatives: dict[str, list[str]] = {}
         for i, raw in enumerate(doc["placeholders"], 1):
-            entry = f"placeholder #{i}"
-            if not isinstance(raw, dict):
-                raise DataError(path, entry, "each placeholder must be a mapping")
-            if not raw.get("source"):
-                raise DataError(path, entry, "needs a 'source' (where a device sent it, or why it is generic)")
-            fields = raw.get("fields")
-            if not isinstance(fields, list) or not fields:
-                raise DataError(path, entry, "needs 'fields': the identity fields it is a placeholder in")
-            bad = [f for f in fields if f not in IDENTITY_FIELDS]
+            bad = [f for f in raw["fields"] if f not in IDENTITY_FIELDS]
             if bad:
-                raise DataError(path, entry, f"fields {bad} are not identity fields {IDENTITY_FIELDS}")
-            if ("value" in raw) == ("pattern" in raw):
-                raise DataError(path, entry, "needs exactly one of 'value' or 'pattern'")
+                raise DataError(path, f"placeholder #{i}", f"fields {bad} are not identity fields {IDENTITY_FIELDS}")
             if "value" in raw:
                 alternative = re.escape(str(raw["value"]).strip())
             else:
@@ -60,8 +48,8 @@ class Placeholders:
                 try:
                     re.compile(alternative)
                 except re.error as exc:
-                    raise DataError(path, entry, f"'pattern' is not a valid regular expression: {exc}") from None
-            for f in fields:
+                    raise DataError(path, f"placeholder #{i}", f"'pattern' is not a valid regular expression: {exc}") from None
+            for f in raw["fields"]:
                 alternatives.setdefault(f, []).append(f"(?:{alternative})")
         compiled = {f: re.compile("|".join(alts), re.IGNORECASE) for f, alts in alternatives.items()}
         return cls(compiled, str(doc.get("version", "unknown")))

@@ -18,10 +18,7 @@ from camscan.identify.vendors import VendorRegistry
 
 #: CONTRACT.md's video-surveillance and security types; any other lowercase word is also a valid type.
 CONTRACT_TYPES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control")
-_DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SEPARATORS = " _-:/"
-_FIELDS = frozenset(["id", "vendor", "pattern", "device_type", "description", "source", "examples", "not_examples"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +89,14 @@ class ProductLines:
         """Load and validate; a broken entry is a DataError naming the file and the entry."""
         from camscan.datafile import load_yaml
 
-        doc = load_yaml(path)
-        if not isinstance(doc, dict) or not isinstance(doc.get("product_lines"), list):
-            raise DataError(path, None, "expected a mapping with a 'product_lines' list")
+        doc = load_yaml(path, "product_lines")  # vendor_signatures/schema/product_lines.schema.json
         words = doc.get("device_types") or {}
-        if not isinstance(words, dict) or not all(isinstance(k, str) and _DEVICE_TYPE.match(k) for k in words):
-            raise DataError(path, "device_types", "expected a mapping of lowercase type words to their meaning")
         allowed = frozenset((*CONTRACT_TYPES, *words))
         entries: list[_Entry] = []
         seen: set[str] = set()
-        for i, raw in enumerate(doc["product_lines"], 1):
-            entries.append(_parse_entry(path, i, raw, vendors, seen=seen, allowed=allowed))
-        makers = [_parse_model_maker(path, i, raw, vendors, seen) for i, raw in enumerate(doc.get("model_makers") or [], 1)]
+        for raw in doc["product_lines"]:
+            entries.append(_parse_entry(path, raw, vendors, seen=seen, allowed=allowed))
+        makers = [_parse_model_maker(path, raw, vendors, seen) for raw in doc.get("model_makers") or []]
         return cls(entries, vendors, path, makers)
 
     def maker_of(self, model: str) -> ModelMaker | None:
@@ -208,88 +201,59 @@ class ProductLines:
 
 
 def _parse_entry(
-    path: Path, index: int, raw: Any, vendors: VendorRegistry, *, seen: set[str], allowed: frozenset[str]
+    path: Path, raw: dict[str, Any], vendors: VendorRegistry, *, seen: set[str], allowed: frozenset[str]
 ) -> _Entry:
-    entry = f"product line #{index}"
-    if not isinstance(raw, dict):
-        raise DataError(path, entry, "each product line must be a mapping")
-    ident = raw.get("id")
-    if not isinstance(ident, str) or not _ID.match(ident):
-        raise DataError(path, entry, "needs an 'id' (lowercase letters, digits, '.', '_', '-')")
+    """One schema-checked product line: unique id, canonical vendor, known type and a compiling pattern."""
+    ident = raw["id"]
     entry = f"product line {ident!r}"
     if ident in seen:
         raise DataError(path, entry, "duplicate id")
     seen.add(ident)
-    unknown = set(raw) - _FIELDS
-    if unknown:
-        raise DataError(path, entry, f"unknown field(s): {', '.join(sorted(unknown))}")
-    vendor = raw.get("vendor")
-    if not isinstance(vendor, str) or vendor not in vendors:
+    vendor = raw["vendor"]
+    if vendor not in vendors:
         raise DataError(path, entry, f"vendor {vendor!r} is not a canonical vendor name from vendors.yaml")
-    device_type = raw.get("device_type")
-    if not isinstance(device_type, str) or device_type not in allowed:
+    device_type = raw["device_type"]
+    if device_type not in allowed:
         raise DataError(
             path,
             entry,
             f"device_type {device_type!r} is neither one of {', '.join(CONTRACT_TYPES)} nor a word listed "
             "under 'device_types'",
         )
-    source = raw.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise DataError(path, entry, "needs a 'source'")
-    pattern_text = raw.get("pattern")
-    if not isinstance(pattern_text, str) or not pattern_text:
-        raise DataError(path, entry, "needs a 'pattern' (a regular expression)")
-    try:
-        pattern = re.compile(pattern_text, re.IGNORECASE)
-    except re.error as exc:
-        raise DataError(path, entry, f"pattern is not a valid regular expression: {exc}") from None
-    examples = _strings(path, entry, raw, "examples")
-    if not examples:
-        raise DataError(path, entry, "needs at least one example (a real model name)")
+    pattern = _compile(path, entry, raw["pattern"])
     description = raw.get("description")
     line = ProductLine(
         id=ident,
         vendor=vendor,
         pattern=pattern,
         device_type=device_type,
-        source=source.strip(),
+        source=raw["source"].strip(),
         description=str(description) if description else None,
     )
-    return _Entry(line, examples, _strings(path, entry, raw, "not_examples"))
+    return _Entry(line, _strings(raw, "examples"), _strings(raw, "not_examples"))
 
 
-def _parse_model_maker(path: Path, index: int, raw: Any, vendors: VendorRegistry, seen: set[str]) -> ModelMaker:
-    entry = f"model maker #{index}"
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not _ID.match(raw["id"]):
-        raise DataError(path, entry, "needs an 'id' (lowercase letters, digits, '.', '_', '-')")
+def _parse_model_maker(path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> ModelMaker:
+    """One schema-checked model maker: unique id, canonical vendor, a compiling pattern."""
     entry = f"model maker {raw['id']!r}"
     if raw["id"] in seen:
         raise DataError(path, entry, "duplicate id")
     seen.add(raw["id"])
-    unknown = set(raw) - {"id", "vendor", "pattern", "description", "source", "examples", "not_examples"}
-    if unknown:
-        raise DataError(path, entry, f"unknown field(s): {', '.join(sorted(unknown))}")
-    if raw.get("vendor") not in vendors:
-        raise DataError(path, entry, f"vendor {raw.get('vendor')!r} is not a canonical vendor name from vendors.yaml")
-    if not str(raw.get("source") or "").strip():
-        raise DataError(path, entry, "needs a 'source'")
-    try:
-        pattern = re.compile(str(raw.get("pattern") or ""), re.IGNORECASE)
-    except re.error as exc:
-        raise DataError(path, entry, f"pattern is not a valid regular expression: {exc}") from None
-    if not pattern.pattern:
-        raise DataError(path, entry, "needs a 'pattern'")
-    examples = _strings(path, entry, raw, "examples")
-    if not examples:
-        raise DataError(path, entry, "needs at least one example (a real model name)")
+    if raw["vendor"] not in vendors:
+        raise DataError(path, entry, f"vendor {raw['vendor']!r} is not a canonical vendor name from vendors.yaml")
+    pattern = _compile(path, entry, raw["pattern"])
     return ModelMaker(
-        raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(examples), tuple(_strings(path, entry, raw, "not_examples"))
+        raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(_strings(raw, "examples")),
+        tuple(_strings(raw, "not_examples")),
     )
 
 
-def _strings(path: Path, entry: str, raw: dict[str, Any], key: str) -> list[str]:
-    values = raw.get(key) or []
-    if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) for v in values):
-        raise DataError(path, entry, f"'{key}' must be a list of model names")
-    return [str(v) for v in values]
+def _compile(path: Path, entry: str, text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise DataError(path, entry, f"pattern is not a valid regular expression: {exc}") from None
+
+
+def _strings(raw: dict[str, Any], key: str) -> list[str]:
+    return [str(v) for v in raw.get(key) or []]

@@ -300,13 +300,11 @@ class SignatureSet:
         signatures: list[Signature] = []
         ids: dict[str, str] = {}
         for path in files:
-            doc = load_yaml(path)
+            doc = load_yaml(path, "signatures")  # vendor_signatures/schema/signatures.schema.json
             if doc is None:
                 continue
-            if not isinstance(doc, dict) or not isinstance(doc.get("signatures"), list):
-                raise DataError(path, None, "expected a mapping with a 'signatures' list")
-            for i, raw in enumerate(doc["signatures"], 1):
-                sig = compile_signature(path, i, raw, registry)
+            for raw in doc["signatures"]:
+                sig = compile_signature(path, raw, registry)
                 if sig.id in ids:
                     raise DataError(path, f"signature {sig.id!r}", f"id already used in {ids[sig.id]}")
                 ids[sig.id] = path.name
@@ -314,45 +312,30 @@ class SignatureSet:
         return cls(signatures, registry)
 
 
-def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry) -> Signature:
-    """Validate one signature entry and compile its regexes; errors name the file and the entry."""
-    if not isinstance(raw, dict):
-        raise DataError(path, f"signature #{index}", "each signature must be a mapping")
-    sid = raw.get("id")
-    if not isinstance(sid, str) or not sid:
-        raise DataError(path, f"signature #{index}", "missing 'id'")
+def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry) -> Signature:
+    """Compile one schema-checked signature entry: what the schema cannot check (regexes compile, kinds and modes
+    agree, named groups and templates, canonical vendor names) is checked here; errors name file and entry."""
+    sid = raw["id"]
     entry = f"signature {sid!r}"
 
     def fail(msg: str) -> DataError:
         return DataError(path, entry, msg)
 
-    kind = raw.get("kind")
+    kind = raw["kind"]
     if kind not in OBSERVATION_KINDS:
         raise fail(f"kind {kind!r} is not an observation kind (one of {', '.join(sorted(OBSERVATION_KINDS))})")
     value_type = OBSERVATION_KINDS[kind]
-    weight = raw.get("weight")
-    if not isinstance(weight, (int, float)) or not 0 < float(weight) <= 1:
-        raise fail("'weight' must be a number in (0, 1]")
-    if not raw.get("source"):
-        raise fail("needs a 'source' naming where the fact comes from")
-    examples = raw.get("examples")
-    if not isinstance(examples, list) or not examples:
-        raise fail("needs at least one example (a signature without an example does not load)")
-    for n, ex in enumerate(examples, 1):
-        if not isinstance(ex, dict) or "value" not in ex or not isinstance(ex.get("expect", {}), dict):
-            raise fail(f"example {n} needs 'value' and an 'expect' mapping")
-    asserts = raw.get("asserts") or {}
-    if not isinstance(asserts, dict):
-        raise fail("'asserts' must be a mapping")
-    asserts = {str(k): str(v) for k, v in asserts.items()}
-    flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
     tier_name = raw.get("tier")
     if tier_name is not None and tier_name not in TIERS:
         raise fail(f"tier {tier_name!r} is not one of {', '.join(TIERS)}")
+    for n, ex in enumerate(raw["examples"], 1):
+        odd = sorted(set(ex.get("expect") or {}) - set(IDENTITY_FIELDS))
+        if odd:
+            raise fail(f"example {n} expects {', '.join(map(repr, odd))}, which is not an identity field {IDENTITY_FIELDS}")
+    asserts = {str(k): str(v) for k, v in (raw.get("asserts") or {}).items()}
+    flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
 
     def compile_re(text: Any, what: str) -> re.Pattern[str]:
-        if not isinstance(text, (str, int)):
-            raise fail(f"{what} must be a regular expression string")
         try:
             return re.compile(str(text), flags)
         except re.error as exc:
@@ -362,30 +345,25 @@ def compile_signature(path: Path, index: int, raw: Any, registry: VendorRegistry
         id=sid,
         kind=kind,
         description=str(raw.get("description", "")),
-        weight=float(weight),
+        weight=float(raw["weight"]),
         source=str(raw["source"]),
         asserts=asserts,
         file=path.name,
         tier=tier_of(kind, tier_name),
-        examples=examples,
+        examples=raw["examples"],
         not_examples=list(raw.get("not_examples") or []),
     )
     groups: set[str] = set()
-    modes = [m for m in ("pattern", "fields", "oui") if raw.get(m)]
-    if len(modes) != 1:
-        raise fail("needs exactly one of 'pattern', 'fields' or 'oui: true'")
-    if "oui" in modes:
-        if kind != "mac":
-            raise fail("'oui: true' is only for kind 'mac'")
+    if raw.get("oui"):
         sig.oui = True
         groups = {"vendor"}
-    elif "pattern" in modes:
+    elif "pattern" in raw:
         if value_type == "object":
             raise fail(f"kind {kind!r} has object values: use 'fields', not 'pattern'")
         sig.pattern = compile_re(raw["pattern"], "'pattern'")
         groups = set(sig.pattern.groupindex)
     else:
-        if value_type != "object" or not isinstance(raw["fields"], dict):
+        if value_type != "object":
             raise fail(f"'fields' is for object kinds, as a mapping of field to regex (kind {kind!r})")
         for fpath, regex in raw["fields"].items():
             compiled = compile_re(regex, f"field {fpath!r}")

@@ -41,6 +41,7 @@ KIND_TIER: dict[str, int] = {
     "snmp_sysdescr": TIERS["discovery"],
     "upnp_device": TIERS["discovery"],
     "onvif_device_info": TIERS["device_info"],
+    "recorder_channel": TIERS["device_info"],  # what a recorder reports of a camera it records (issue 14)
     "http_path": TIERS["vendor_api"],
 }
 

@@ -13,8 +13,6 @@ from typing import Any
 
 from camscan.errors import DataError
 
-CONFIDENCES = ("documented", "secondary", "uncertain")
-ROLES = ("manufacturer", "brand", "software", "chipset", "distributor", "lookalike", "owner", "other")
 _SUFFIXES = frozenset(
     [
         "co",
@@ -39,7 +37,6 @@ _SUFFIXES = frozenset(
     ]
 )
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
-_HEX = re.compile(r"^[0-9A-F]+$")
 
 
 #: Words that describe a company rather than name it ("Technology Co., Ltd."), folded away by `core_name`.
@@ -115,6 +112,8 @@ class Vendor:
     parent: Relation | None = None
     made_by: list[Relation] = field(default_factory=list)
     not_to_be_confused_with: list[str] = field(default_factory=list)
+    #: Web domains the maker uses (`hikvision.com`), for a device that names its maker by URL (UPnP manufacturerURL).
+    domains: list[str] = field(default_factory=list)
     notes: str | None = None
     sources: list[str] = field(default_factory=list)
 
@@ -138,6 +137,14 @@ class VendorRegistry:
                     continue
                 # Two vendors whose names fold to the same core make that core ambiguous: it resolves to none.
                 self._core[core] = v.name if self._core.get(core, v.name) == v.name else None
+        # Web domains: listed ones, else a registrable label spelled like a name once punctuation goes ("dlink").
+        self._domains: dict[str, str] = {d.casefold().removeprefix("www."): v.name for v in vendors.values() for d in v.domains}
+        self._compact: dict[str, str | None] = {}
+        for v in vendors.values():
+            for n in (v.name, *v.legal_names, *v.aliases):
+                key = _compact(n)
+                if len(key) >= 2:
+                    self._compact[key] = v.name if self._compact.get(key, v.name) == v.name else None
         self.subsidiaries: dict[str, list[str]] = {}
         for v in vendors.values():
             if v.parent:
@@ -154,6 +161,27 @@ class VendorRegistry:
         if hit is None:
             hit = self._core.get(core_name(name))
         return hit
+
+    def resolve_url(self, url: str | None) -> str | None:
+        """The vendor a web address belongs to (`http://www.dlink.com` → D-Link), or None when unknown.
+
+        A domain listed under a vendor's `domains` wins; otherwise the registrable label (`dlink` of
+        `us.dlink.com`, `sony` of `sony.co.jp`) must spell one vendor's name, legal name or alias once case and
+        punctuation go. Anything else (a hosting or cloud domain, an ambiguous label) names nobody."""
+        host = _host(url or "")
+        if not host:
+            return None
+        labels = host.split(".")
+        for n in range(len(labels) - 1):
+            hit = self._domains.get(".".join(labels[n:]))
+            if hit:
+                return hit
+        if len(labels) < 2:
+            return None
+        body = labels[:-1]
+        if len(body) >= 2 and body[-1] in _SECOND_LEVEL:
+            body = body[:-1]
+        return self._compact.get(_compact(body[-1])) if body else None
 
     def lookup_mac(self, mac: str) -> str | None:
         """The maker that registered the MAC's IEEE block (camscan/identify/oui.py): the canonical vendor whose
@@ -192,42 +220,33 @@ class VendorRegistry:
 
     @classmethod
     def load(cls, path: Path) -> VendorRegistry:
+        """Load vendors.yaml: its schema (vendor_signatures/schema/vendors.schema.json) checks each entry's shape;
+        here the checks across entries (unique names once normalised, references, OUI prefixes listed once)."""
         from camscan.datafile import load_yaml
 
-        doc = load_yaml(path)
-        if not isinstance(doc, dict) or not isinstance(doc.get("vendors"), list):
-            raise DataError(path, None, "expected a mapping with a 'vendors' list")
+        doc = load_yaml(path, "vendors")
         vendors: dict[str, Vendor] = {}
         ouis: dict[str, str] = {}
         names_seen: dict[str, str] = {}
-        for i, raw in enumerate(doc["vendors"], 1):
-            entry = f"vendor #{i}"
-            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-                raise DataError(path, entry, "each vendor needs a 'name'")
+        for raw in doc["vendors"]:
             name = raw["name"]
             entry = f"vendor {name!r}"
-            role = raw.get("role", "manufacturer")
-            if role not in ROLES:
-                raise DataError(path, entry, f"role {role!r} is not one of {', '.join(ROLES)}")
-            if not raw.get("sources"):
-                raise DataError(path, entry, "needs at least one source in 'sources'")
             v = Vendor(
                 name=name,
-                role=role,
+                role=raw.get("role", "manufacturer"),
                 camera_vendor=bool(raw.get("camera_vendor", False)),
                 country=raw.get("country"),
                 video_only=bool(raw.get("video_only", False)),
                 video_only_source=str(raw["video_only_source"]) if raw.get("video_only_source") else None,
                 legal_names=[str(x) for x in raw.get("legal_names") or []],
                 aliases=[str(x) for x in raw.get("aliases") or []],
-                parent=_relation(path, entry, raw["parent"]) if raw.get("parent") else None,
-                made_by=[_relation(path, entry, r) for r in raw.get("made_by") or []],
+                parent=_relation(raw["parent"]) if raw.get("parent") else None,
+                made_by=[_relation(r) for r in raw.get("made_by") or []],
                 not_to_be_confused_with=[str(x) for x in raw.get("not_to_be_confused_with") or []],
+                domains=[str(x) for x in raw.get("domains") or []],
                 notes=raw.get("notes"),
                 sources=[str(s) for s in raw["sources"]],
             )
-            if v.video_only and not v.video_only_source:
-                raise DataError(path, entry, "'video_only: true' needs a 'video_only_source' saying why")
             for n in {name, *v.legal_names, *v.aliases}:
                 key = normalise_name(n)
                 if not key:
@@ -240,12 +259,8 @@ class VendorRegistry:
                 raise DataError(path, entry, "duplicate vendor name")
             vendors[name] = v
             for group in raw.get("ouis") or []:
-                if not isinstance(group, dict) or not group.get("prefixes"):
-                    raise DataError(path, entry, "each 'ouis' entry needs 'registrant' and 'prefixes'")
                 for prefix in group["prefixes"]:
                     p = str(prefix).upper()
-                    if len(p) not in (6, 7, 9) or not _HEX.match(p):
-                        raise DataError(path, entry, f"OUI prefix {prefix!r} must be 6, 7 or 9 hex digits")
                     if p in ouis:
                         raise DataError(path, entry, f"OUI prefix {p} is also listed for {ouis[p]!r}")
                     ouis[p] = name
@@ -259,18 +274,30 @@ class VendorRegistry:
         return cls(vendors, ouis, str(doc.get("version", "unknown")))
 
 
-def _relation(path: Path, entry: str, raw: Any) -> Relation:
-    if not isinstance(raw, dict) or not raw.get("vendor"):
-        raise DataError(path, entry, "a relationship needs 'vendor'")
-    conf = raw.get("confidence")
-    if conf not in CONFIDENCES:
-        raise DataError(path, entry, f"relationship to {raw['vendor']!r} needs confidence in {CONFIDENCES}")
-    if not raw.get("source"):
-        raise DataError(path, entry, f"relationship to {raw['vendor']!r} needs a source")
+#: Second-level labels under which a country registers companies (`sony.co.jp`, `tiandy.com.cn`).
+_SECOND_LEVEL = frozenset(["co", "com", "net", "org", "ac", "or", "ne", "gov", "edu"])
+_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:@]*@)?([^/?#:]+)")
+
+
+def _compact(name: str) -> str:
+    return _PUNCT.sub("", name.casefold()).replace("_", "")
+
+
+def _host(url: str) -> str:
+    """The host of a URL (or of a bare `www.example.com`), lowercase, without a leading `www.`."""
+    text = url.strip().casefold()
+    m = _HOST.match(text if "//" in text else "//" + text)
+    host = m.group(2).strip(".") if m else ""
+    if re.fullmatch(r"[\d.]+|\[.*", host):  # an address names no maker
+        return ""
+    return re.sub(r"^www\d?\.", "", host)
+
+
+def _relation(raw: dict[str, Any]) -> Relation:
     return Relation(
         vendor=str(raw["vendor"]),
         relation=str(raw.get("relation", "oem")),
-        confidence=conf,
+        confidence=raw["confidence"],
         source=str(raw["source"]),
         since=str(raw["since"]) if raw.get("since") is not None else None,
         until=str(raw["until"]) if raw.get("until") is not None else None,

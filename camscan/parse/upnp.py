@@ -2,7 +2,8 @@
 
 SSDP messages are HTTP-shaped heads without a body: a device's NOTIFY (alive/byebye) and its unicast reply to an
 M-SEARCH (`HTTP/1.1 200 OK`) carry SERVER and LOCATION (where the description is); a client's M-SEARCH carries
-nothing about the device searched for. The description (fetched from LOCATION) names the manufacturer and model.
+nothing about the device searched for. The description (fetched from LOCATION) names the manufacturer and model, and its deviceType says what kind
+of device it is (urn:schemas-upnp-org:device:MediaRenderer:1, urn:Belkin:device:controllee:1 ...).
 """
 
 from __future__ import annotations
@@ -14,7 +15,19 @@ from camscan.parse.message import Head, find_head_end, parse_head
 from camscan.parse.xmlsafe import local, parse_xml
 
 MAX_SSDP = 8 * 1024
-DESCRIPTION_FIELDS = ("manufacturer", "modelName", "modelNumber", "serialNumber", "friendlyName")
+#: The root device's fields kept in `upnp_device`: who made it, what it is (deviceType URN, modelDescription), and
+#: where its maker is on the web (manufacturerURL, modelURL), besides the model and serial.
+DESCRIPTION_FIELDS = (
+    "deviceType",
+    "manufacturer",
+    "manufacturerURL",
+    "modelDescription",
+    "modelName",
+    "modelNumber",
+    "modelURL",
+    "serialNumber",
+    "friendlyName",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +86,9 @@ def parse_description(data: bytes) -> dict[str, str]:
     for child in device:
         name = local(child.tag)
         if name in DESCRIPTION_FIELDS and name not in found:
-            found[name] = one_line(child.text or "", 256)
+            text = one_line(child.text or "", 256)
+            if text:
+                found[name] = text
     return found
 
 

@@ -13,18 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from camscan.datafile import load_yaml
+from camscan.datafile import check, load_yaml
 from camscan.errors import DataError
 from camscan.identify.knowledge import data_dir
 from camscan.model import Identity
 
 PROBES_FILE = "probes.yaml"
-TIERS = ("b", "c")
-PROTOCOLS = ("http", "udp")
-HTTP_METHODS = ("GET", "HEAD")
-UDP_PAYLOADS = ("sadp", "dhdiscover", "xm")
-WHEN_KEYS = ("manufacturer", "brand", "evidence", "open_ports")
-KEYS = {"id", "tier", "protocol", "method", "path", "auth", "ports", "payload", "when", "reads", "source"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,98 +65,44 @@ class EndpointSet:
     ids: frozenset[str] = field(default_factory=frozenset)
 
 
-def _fail(path: Path, entry: str | None, message: str) -> DataError:
-    return DataError(path, entry, message)
-
-
-def _str_list(path: Path, entry: str, key: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _fail(path, entry, f"`{key}` must be a list of non-empty strings")
-    return value
-
-
-def _int_list(path: Path, entry: str, key: str, value: Any) -> list[int]:
-    if not isinstance(value, list) or not all(isinstance(v, int) and 0 < v < 65536 for v in value):
-        raise _fail(path, entry, f"`{key}` must be a list of port numbers")
-    return value
-
-
-def parse_endpoint(path: Path, index: int, raw: Any) -> Endpoint:
-    entry = f"endpoints[{index}]"
-    if not isinstance(raw, dict):
-        raise _fail(path, entry, "each endpoint must be a mapping")
-    ident = raw.get("id")
-    if not isinstance(ident, str) or "." not in ident:
-        raise _fail(path, entry, "`id` must be a string like vendor.what")
-    entry = ident
-    unknown = set(raw) - KEYS
-    if unknown:
-        raise _fail(path, entry, f"unknown key(s): {', '.join(sorted(unknown))}")
-    tier, protocol = raw.get("tier"), raw.get("protocol")
-    if tier not in TIERS:
-        raise _fail(path, entry, f"`tier` must be one of {', '.join(TIERS)}")
-    if protocol not in PROTOCOLS:
-        raise _fail(path, entry, f"`protocol` must be one of {', '.join(PROTOCOLS)}")
-    auth = raw.get("auth", "none")
-    if auth not in ("none", "required"):
-        raise _fail(path, entry, "`auth` must be none or required")
-    if auth == "required" and tier != "c":
-        raise _fail(path, entry, "an endpoint that needs credentials belongs to tier c")
-    if not isinstance(raw.get("source"), str) or not raw["source"].strip():
-        raise _fail(path, entry, "`source` is required: where is this endpoint documented?")
-    when_raw = raw.get("when")
-    if not isinstance(when_raw, dict) or not when_raw:
-        raise _fail(path, entry, "`when` must say which identities or open ports trigger the endpoint")
-    bad = set(when_raw) - set(WHEN_KEYS)
-    if bad:
-        raise _fail(path, entry, f"`when` has unknown key(s): {', '.join(sorted(bad))}")
+def _endpoint(raw: dict[str, Any]) -> Endpoint:
+    """One schema-checked endpoint (vendor_signatures/schema/probes.schema.json says what is allowed)."""
+    when_raw = raw["when"]
     when = When(
-        manufacturer=frozenset(
-            v.casefold() for v in _str_list(path, entry, "manufacturer", when_raw.get("manufacturer", []))
-        ),
-        brand=frozenset(v.casefold() for v in _str_list(path, entry, "brand", when_raw.get("brand", []))),
-        evidence=tuple(_str_list(path, entry, "evidence", when_raw.get("evidence", []))),
-        open_ports=frozenset(_int_list(path, entry, "open_ports", when_raw.get("open_ports", []))),
+        manufacturer=frozenset(v.casefold() for v in when_raw.get("manufacturer", [])),
+        brand=frozenset(v.casefold() for v in when_raw.get("brand", [])),
+        evidence=tuple(when_raw.get("evidence", [])),
+        open_ports=frozenset(when_raw.get("open_ports", [])),
     )
-    ports = tuple(_int_list(path, entry, "ports", raw.get("ports", [])))
-    reads = tuple(_str_list(path, entry, "reads", raw.get("reads", [])))
+    ident, tier, protocol, auth = raw["id"], raw["tier"], raw["protocol"], raw.get("auth", "none")
+    ports, reads = tuple(raw.get("ports", [])), tuple(raw.get("reads", []))
     if protocol == "http":
         method = str(raw.get("method", "GET")).upper()
-        if method not in HTTP_METHODS:
-            raise _fail(path, entry, "HTTP endpoints may only use GET or HEAD (camscan is read-only)")
-        target = raw.get("path")
-        if not isinstance(target, str) or not target.startswith("/") or any(c in target for c in " \r\n"):
-            raise _fail(path, entry, "`path` must be a request target starting with /")
-        return Endpoint(ident, tier, protocol, when, method, target, auth, ports, None, reads, raw["source"])
-    payload = raw.get("payload")
-    if payload not in UDP_PAYLOADS:
-        raise _fail(path, entry, f"`payload` must be one of {', '.join(UDP_PAYLOADS)}")
-    if len(ports) != 1:
-        raise _fail(path, entry, "a UDP endpoint names exactly one port")
-    if auth != "none":
-        raise _fail(path, entry, "UDP discovery endpoints never carry credentials")
-    return Endpoint(ident, tier, protocol, when, "DATAGRAM", "", auth, ports, payload, reads, raw["source"])
+        return Endpoint(ident, tier, protocol, when, method, raw["path"], auth, ports, None, reads, raw["source"])
+    return Endpoint(ident, tier, protocol, when, "DATAGRAM", "", auth, ports, raw["payload"], reads, raw["source"])
 
 
-def parse_endpoints(path: Path, data: Any) -> EndpointSet:
-    if not isinstance(data, dict) or not isinstance(data.get("endpoints"), list):
-        raise _fail(path, None, "expected a mapping with an `endpoints` list")
-    if data.get("version") != 1:
-        raise _fail(path, None, "`version: 1` is the only format this camscan reads")
-    endpoints = [parse_endpoint(path, i, raw) for i, raw in enumerate(data["endpoints"])]
+def _build(path: Path, data: dict[str, Any]) -> EndpointSet:
+    endpoints = [_endpoint(raw) for raw in data["endpoints"]]
     seen: set[str] = set()
     for e in endpoints:
         if e.id in seen:
-            raise _fail(path, e.id, "duplicate id")
+            raise DataError(path, f"endpoint {e.id!r}", "duplicate id")
         seen.add(e.id)
     return EndpointSet(tuple(endpoints), str(path), frozenset(seen))
+
+
+def parse_endpoints(path: Path, data: Any) -> EndpointSet:
+    """Endpoints from an in-memory document, checked against the probes schema first."""
+    check(path, data, "probes")
+    return _build(path, data)
 
 
 @lru_cache(maxsize=4)
 def load_endpoints(directory: Path | None = None) -> EndpointSet:
     """The endpoints of `<data dir>/probes.yaml` (parsed and validated once per process)."""
     path = (directory or data_dir()) / PROBES_FILE
-    return parse_endpoints(path, load_yaml(path))
+    return _build(path, load_yaml(path, "probes"))
 
 
 def select(

@@ -228,6 +228,15 @@ def test_a_label_that_only_repeats_the_model_is_not_a_brand(fixture_engine):
     assert known.brand == "Axis"
 
 
+def test_a_maker_that_names_its_models_after_itself_keeps_its_brand(fixture_engine):
+    """Home Assistant issue 63399: an unlisted maker whose model starts with its own name (`EYEPLUS`, model
+    `EYEPLUS_DEV`) is still the brand and, open world, the maker; a model code the model starts with is not."""
+    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "EYEPLUS", "model": "EYEPLUS_DEV"})])
+    assert (ident.brand, ident.manufacturer, ident.model) == ("EYEPLUS", "EYEPLUS", "EYEPLUS_DEV")
+    code = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "QNV-7080R", "model": "QNV-7080R-1"})])
+    assert code.brand is None and code.model == "QNV-7080R-1"
+
+
 def test_placeholders_are_not_values(fixture_engine):
     """`Camera` in a hardware scope and `H264` as the manufacturer say nothing about the device."""
     ident = fixture_engine.identify(

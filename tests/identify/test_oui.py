@@ -283,7 +283,7 @@ def test_mac_signatures_never_assert_a_device_type() -> None:
     raw = {"id": "x.mac", "kind": "mac", "oui": True, "asserts": {"manufacturer": "{vendor}", "device_type": "camera"},
            "weight": 0.5, "source": "test", "examples": [{"value": "58:50:ed:1f:e3:85"}]}  # fmt: skip
     with pytest.raises(DataError, match="cannot assert device_type"):
-        compile_signature(Path("mac.yaml"), 1, raw, KB.vendors)
+        compile_signature(Path("mac.yaml"), raw, KB.vendors)
 
 
 def test_identify_names_an_open_world_maker_from_a_mac_alone() -> None:

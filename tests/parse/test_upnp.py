@@ -43,6 +43,7 @@ def test_description_root_device_only() -> None:
         (
             "upnp_device",
             {
+                "deviceType": "urn:schemas-upnp-org:device:Basic:1",
                 "friendlyName": "AXIS M1014 - ACCC8E270AD8",
                 "manufacturer": "AXIS",
                 "modelName": "AXIS M1014",
@@ -67,3 +68,27 @@ def test_not_ssdp(data: bytes) -> None:
 def test_not_a_description() -> None:
     with pytest.raises(ParseError):
         parse_description(b"<scpd><actionList/></scpd>")
+
+
+# Belkin WeMo Insight (F7029V2) setup.xml as quoted by a public WeMo emulator script whose author recorded it from a
+# real device with Wireshark; trimmed to the device fields (serial, UDN and service list left out, name emptied).
+WEMO = (
+    b'<?xml version="1.0"?><root xmlns="urn:Belkin:device-1-0"><specVersion><major>1</major><minor>0</minor>'
+    b"</specVersion><device><deviceType>urn:Belkin:device:insight:1</deviceType><friendlyName></friendlyName>"
+    b"<manufacturer>Belkin International Inc.</manufacturer><manufacturerURL>http://www.belkin.com</manufacturerURL>"
+    b"<modelDescription>Belkin Insight 1.0</modelDescription><modelName>Insight</modelName>"
+    b"<modelNumber>1.0</modelNumber><modelURL>http://www.belkin.com/plugin/</modelURL></device></root>"
+)
+
+
+def test_description_keeps_what_says_what_the_device_is() -> None:
+    """deviceType, manufacturerURL, modelDescription and modelURL are kept; empty fields are left out."""
+    assert parse_description(WEMO) == {
+        "deviceType": "urn:Belkin:device:insight:1",
+        "manufacturer": "Belkin International Inc.",
+        "manufacturerURL": "http://www.belkin.com",
+        "modelDescription": "Belkin Insight 1.0",
+        "modelName": "Insight",
+        "modelNumber": "1.0",
+        "modelURL": "http://www.belkin.com/plugin/",
+    }

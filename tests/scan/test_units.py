@@ -58,9 +58,9 @@ def test_endpoint_signatures_exist_for_what_they_fetch(engine) -> None:
         ({"tier": "b", "auth": "required"}, "belongs to tier c"),
         ({"source": ""}, "`source` is required"),
         ({"when": {}}, "`when`"),
-        ({"when": {"vendor": ["X"]}}, "unknown key"),
+        ({"when": {"vendor": ["X"]}}, "unknown field"),
         ({"path": "no-slash"}, "`path`"),
-        ({"colour": "red"}, "unknown key"),
+        ({"colour": "red"}, "unknown field"),
     ],
 )
 def test_bad_endpoints_are_refused(change: dict, message: str) -> None:
