@@ -213,6 +213,8 @@ class Identity:
     possible_manufacturers: list[dict[str, Any]] = field(default_factory=list)
     conflicts: dict[str, list[str]] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
+    #: Firmware advisories that concern the device (camscan.risk.match.AdvisoryMatch), most urgent first.
+    advisories: list[Any] = field(default_factory=list)
 
     @property
     def is_camera(self) -> bool:
@@ -247,6 +249,7 @@ class Identity:
             "conflicts": dict(self.conflicts),
             "conflict_details": dict(self.conflict_details),
             "evidence": [e.to_dict() for e in self.evidence],
+            "advisories": [a.to_dict() for a in self.advisories],
         }
 
 
