@@ -339,6 +339,8 @@ class Device:
     channel_input: str | None = None
     #: A recorder: what it said about its channels (`recorder_summary`: counts, listed or not, why not).
     recorder: dict[str, Any] | None = None
+    #: Firmware advisories that concern the device (issue 13): AdvisoryMatch dicts, most urgent first.
+    advisories: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Device:
@@ -372,6 +374,7 @@ class Device:
             private_address=row.get("private_address"),
             channel_input=row.get("channel_input"),
             recorder=loads_json(row.get("recorder"), None),
+            advisories=list(loads_json(row.get("advisories"), [])),
         )
 
     @property
@@ -431,6 +434,8 @@ class Device:
             "private_address": self.private_address,
             "channel_input": self.channel_input,
             "recorder": self.recorder,
+            # additive (issue 13): firmware advisories, most urgent first (docs/risk.md)
+            "advisories": list(self.advisories),
         }
 
     to_dict = to_json
