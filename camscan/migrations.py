@@ -406,3 +406,25 @@ def m009_recorder_channels(db: sqlite_utils.Database) -> None:
         """,
         replace=True,
     )
+
+
+@migrations()
+def m010_recorder_channel_details(db: sqlite_utils.Database) -> None:
+    """What a recorder says of a channel besides the camera's identity (issue 14): its title and whether the
+    camera is online; the `recorder_channels` view shows both."""
+    devices = db["devices"]
+    for name in ("channel_name", "channel_status"):
+        if name not in devices.columns_dict:
+            devices.add_column(name, str)
+    db.create_view(
+        "recorder_channels",
+        """
+        SELECT r.key AS recorder_key, r.ip AS recorder_ip, r.site, r.manufacturer AS recorder_manufacturer,
+               r.model AS recorder_model, c.channel, c.channel_input, c.channel_name, c.channel_status,
+               c.private_address, c.key AS device_key, c.ip, c.brand, c.manufacturer, c.model, c.firmware,
+               c.serial, c.device_type, c.concerns, c.last_seen
+        FROM devices c JOIN devices r ON r.key = c.parent
+        ORDER BY r.site, r.ip, c.channel
+        """,
+        replace=True,
+    )

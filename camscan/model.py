@@ -337,6 +337,8 @@ class Device:
     channel: int | None = None
     private_address: str | None = None
     channel_input: str | None = None
+    channel_name: str | None = None
+    channel_status: str | None = None
     #: A recorder: what it said about its channels (`recorder_summary`: counts, listed or not, why not).
     recorder: dict[str, Any] | None = None
     #: Firmware advisories that concern the device (issue 13): AdvisoryMatch dicts, most urgent first.
@@ -373,6 +375,8 @@ class Device:
             channel=row.get("channel"),
             private_address=row.get("private_address"),
             channel_input=row.get("channel_input"),
+            channel_name=row.get("channel_name"),
+            channel_status=row.get("channel_status"),
             recorder=loads_json(row.get("recorder"), None),
             advisories=list(loads_json(row.get("advisories"), [])),
         )
@@ -433,6 +437,8 @@ class Device:
             "channel": self.channel,
             "private_address": self.private_address,
             "channel_input": self.channel_input,
+            "channel_name": self.channel_name,
+            "channel_status": self.channel_status,
             "recorder": self.recorder,
             # additive (issue 13): firmware advisories, most urgent first (docs/risk.md)
             "advisories": list(self.advisories),

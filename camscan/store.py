@@ -116,6 +116,8 @@ class DeviceRecord:
     channel: int | None = None
     private_address: str | None = None
     channel_input: str | None = None
+    channel_name: str | None = None
+    channel_status: str | None = None
     #: A recorder: what it said about its channels (a `recorder_summary` value).
     recorder: dict[str, Any] | None = None
 
@@ -440,6 +442,8 @@ class Store:
                 channel=record.channel,
                 private_address=record.private_address,
                 channel_input=record.channel_input,
+                channel_name=record.channel_name,
+                channel_status=record.channel_status,
             )
         if record.recorder is not None:
             row["recorder"] = _json(record.recorder)
@@ -612,18 +616,17 @@ class Store:
         if len(twins) != 1:
             return
         twin = twins[0]
+        columns = ("parent", "channel", "private_address", "channel_input", "channel_name", "channel_status")
         child = self.db.execute(
-            "SELECT parent, channel, private_address, channel_input, discovered_by FROM devices WHERE key = ?",
-            [twin],
+            f"SELECT {', '.join(columns)}, discovered_by FROM devices WHERE key = ?", [twin]
         ).fetchone()
         if child is None or child[0] == key:
             return
         mine = self.db.execute("SELECT discovered_by FROM devices WHERE key = ?", [key]).fetchone()
-        methods = sorted(set(loads(mine[0] if mine else None)) | set(loads(child[4])))
+        methods = sorted(set(loads(mine[0] if mine else None)) | set(loads(child[-1])))
         self.db.execute(
-            "UPDATE devices SET parent = ?, channel = ?, private_address = ?, channel_input = ?, "
-            "discovered_by = ? WHERE key = ?",
-            [child[0], child[1], child[2], child[3], _json(methods), key],
+            f"UPDATE devices SET {', '.join(f'{c} = ?' for c in columns)}, discovered_by = ? WHERE key = ?",
+            [*child[:-1], _json(methods), key],
         )
         self._repoint(twin, key)
 

@@ -24,7 +24,6 @@ from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.tiers import TIERS, tier_of
-from camscan.identify.vendors import display_name
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.risk.match import Subject
 from camscan.risk.match import match as match_advisories
@@ -112,7 +111,7 @@ class Engine:
                 ignored: dict[str, Any] = {}
                 for key, value in m.values.items():
                     if key in VENDOR_FIELDS and key in m.unresolved:
-                        value = display_name(value)
+                        value = self.vendors.words.display(value)
                     if self.placeholders.is_placeholder(key, value):
                         ignored[key] = value
                     else:
