@@ -16,6 +16,7 @@ from camscan.errors import DataError
 
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 _HEX = re.compile(r"^[0-9A-F]+$")
+_ESCAPED = re.compile(r"\\(.)")
 #: The shipped company words (vendor_signatures/company_words.yaml), for a data directory that has none.
 COMPANY_WORDS_FILE = "company_words.yaml"
 
@@ -66,7 +67,7 @@ class CompanyWords:
     def display(self, raw: str) -> str:
         """How a maker the registry does not list is shown: as the device spelled it, trailing legal forms and
         punctuation removed ("ZOSI Technology Co.,Ltd" → "ZOSI Technology")."""
-        text = " ".join(raw.split())
+        text = " ".join(_ESCAPED.sub(r"\1", raw).split())  # RFC 4514 escapes: a subject's "Co.\, Ltd."
         text = self._trailing().sub("", text).strip(" ,.;:-_/&")
         return text or raw.strip()
 

@@ -58,3 +58,13 @@ def test_a_broken_words_file_names_itself(tmp_path: Path):
     (tmp_path / "company_words.yaml").write_text("legal_suffixes: {words: [Co.]}\n")
     with pytest.raises(DataError, match=r"company_words\.yaml"):
         CompanyWords.load(tmp_path / "company_words.yaml")
+
+
+def test_a_certificate_organisation_with_an_escaped_comma(engine):
+    """RFC 4514 escapes a comma in a subject value (`O=Zenvix Technology Co.\\, Ltd.`, invented maker): the
+    unlisted maker is shown without the escape and the legal form."""
+    from camscan.model import Observation
+
+    ident = engine.identify([Observation("tls_subject", "CN=ZX-IPC200,O=Zenvix Technology Co.\\, Ltd.,C=CN")])
+    assert ident.brand == "Zenvix Technology"
+    assert display_name("Acme Security\\, Inc.") == "Acme Security"
