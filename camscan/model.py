@@ -341,6 +341,8 @@ class Device:
     channel_status: str | None = None
     #: A recorder: what it said about its channels (`recorder_summary`: counts, listed or not, why not).
     recorder: dict[str, Any] | None = None
+    #: Firmware advisories that concern the device (issue 13): AdvisoryMatch dicts, most urgent first.
+    advisories: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Device:
@@ -376,6 +378,7 @@ class Device:
             channel_name=row.get("channel_name"),
             channel_status=row.get("channel_status"),
             recorder=loads_json(row.get("recorder"), None),
+            advisories=list(loads_json(row.get("advisories"), [])),
         )
 
     @property
@@ -437,6 +440,8 @@ class Device:
             "channel_name": self.channel_name,
             "channel_status": self.channel_status,
             "recorder": self.recorder,
+            # additive (issue 13): firmware advisories, most urgent first (docs/risk.md)
+            "advisories": list(self.advisories),
         }
 
     to_dict = to_json

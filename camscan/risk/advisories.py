@@ -114,6 +114,13 @@ class AdvisorySet:
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.advisories)
 
+    @property
+    def label(self) -> str:
+        """What stored matches were computed with: the file's version and the KEV catalog it was refreshed from."""
+        kev = self.kev_catalog
+        sha = (kev.get("sha256") or "")[:12]
+        return f"advisories {self.version}, KEV {kev.get('version') or '-'}{' ' + sha if sha else ''}, {len(self)} entries"
+
     def get(self, advisory_id: str) -> Advisory | None:
         return next((a for a in self.advisories if a.id == advisory_id), None)
 

@@ -214,10 +214,14 @@ def _action(adv: Advisory, verdict: _Verdict, product: Product | None) -> str:
     if verdict.status == "no_fix":
         return "replace: end of life, no fixed firmware"
     if verdict.status == "affected":
-        if verdict.fixed_in:
+        if verdict.fixed_in and adv.basis == "build_date":
+            step = f"upgrade to a firmware built on or after {verdict.fixed_in}"
+        elif verdict.fixed_in:
             step = f"upgrade to {verdict.fixed_in} or later"
         elif verdict.last_affected:
-            step = f"upgrade to a release after {verdict.last_affected}"
+            step = f"upgrade to a release after {verdict.last_affected}" + (
+                " (build date)" if adv.basis == "build_date" else ""
+            )
         else:
             step = "upgrade to a fixed release"
         if product is not None and product.end_of_life:

@@ -40,6 +40,10 @@ LAB_EXPECTED: dict[str, dict[str, str]] = {
     "rebadged-hikvision-camera": {"CVE-2021-36260": "possibly_affected", "CVE-2017-7921": "not_affected"},
     # IPC-HDW1431T1 is the HX1 series: not named by CVE-2021-33044/33045.
     "dahua-camera": {},
+    # XVR5 recorder (CVE-2021-33045 names XVR4/5/7 before December 2019): no build date reported, so possibly.
+    "dahua-xvr": {"CVE-2021-33045": "possibly_affected"},
+    # A hybrid DVR model no Hikvision advisory here lists.
+    "hikvision-dvr-hybrid": {},
     # Rebadged Dahua (Lorex): inherits, model not in Dahua's lists, no build date: possibly.
     "rebadged-dahua-lorex": {"CVE-2021-33044": "possibly_affected", "CVE-2021-33045": "possibly_affected"},
     # M1065-LW on 9.10.1: after the 8.20.1 fix (10662's range is uncertain here).
@@ -71,6 +75,21 @@ LAB_EXPECTED: dict[str, dict[str, str]] = {
 def test_lab_devices_get_what_their_maker_model_and_firmware_call_for(profile):
     assert profile.name in LAB_EXPECTED, f"add {profile.name} to LAB_EXPECTED"
     assert statuses(subject_of_truth(profile.truth)) == LAB_EXPECTED[profile.name]
+
+
+def test_cameras_behind_lab_recorders():
+    # Channel cameras a recorder lists (issue 14) are devices like any other: a Hikvision DS-2CD camera whose
+    # firmware comes without a build date is possibly affected by CVE-2021-36260 (a build-date range).
+    behind = {
+        p.name: p.truth.get("behind") or {}
+        for p in load_all()
+        if p.name in ("dahua-xvr", "hikvision-dvr-hybrid")
+    }
+    cam = behind["dahua-xvr"]["10"]
+    got = statuses(subject_of_truth({**cam, "brand": cam["manufacturer"], "device_type": "camera"}))
+    assert got == {"CVE-2021-36260": "possibly_affected"}
+    cam = behind["dahua-xvr"]["9"]
+    assert statuses(subject_of_truth({**cam, "brand": cam["manufacturer"], "device_type": "camera"})) == {}
 
 
 def test_rebadged_unit_inherits_at_lower_confidence_and_says_so():
