@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `import camscan.api` and `cams
     from camscan.report.diff import ScanDiff
     from camscan.report.queries import Estate
     from camscan.report.summary import ScanSummary
+    from camscan.risk.report import RiskResult
     from camscan.scan.runner import ScanResult
     from camscan.store import Store
 
@@ -66,6 +67,7 @@ __all__ = [
     "merge",
     "open_inventory",
     "report",
+    "risk",
     "scan",
     "scan_summary",
 ]
@@ -271,6 +273,26 @@ def estate(db: PathLike = DEFAULT_DB, *, site: str | None = None, scan: int | No
         return load_estate(store, site=site, scan_id=scan)
 
 
+def risk(
+    db: PathLike = DEFAULT_DB,
+    *,
+    kev_only: bool = False,
+    site: str | None = None,
+    include_not_affected: bool = False,
+) -> RiskResult:
+    """Firmware risk: one row per device x advisory (affected, no fix, possibly affected; KEV first) with the
+    reason and what to do (docs/risk.md). `kev_only`: only advisories in CISA's KEV catalog. Stored matches are
+    refreshed first when the advisory data changed since they were made (a new camscan, `advisories update`)."""
+    from camscan.report.queries import load_estate
+    from camscan.risk.report import risk_rows
+
+    advisories = engine().knowledge.advisories
+    with open_inventory(db) as store:
+        store.refresh_advisories(advisories)
+        seen = load_estate(store, site=site)
+    return risk_rows(seen.devices, kev_only=kev_only, include_not_affected=include_not_affected, label=advisories.label)
+
+
 def scan_summary(db: PathLike, scan_id: int) -> ScanSummary:
     """What one scan found, in a few lines: devices, cameras, by maker, of concern, unidentified, changes since
     the previous scan of its site, errors (`camscan scan` prints this at its end)."""
@@ -400,7 +422,9 @@ class CheckResult:
 def check(
     fail_on: Iterable[str] = ("concern",), *, db: PathLike = DEFAULT_DB, site: str | None = None
 ) -> CheckResult:
-    """A CI gate: the devices of concern (`concern`) and/or unidentified cameras (`unknown`)."""
+    """A CI gate: the devices of concern (`concern`), unidentified cameras (`unknown`), devices with a known-exploited
+    advisory they may carry (`kev`: KEV-listed, affected, no fix or possibly affected) and devices affected by
+    any advisory (`affected`: affected or no fix)."""
     from camscan.report.check import check as run_check
     from camscan.report.check import parse_fail_on
 

@@ -328,6 +328,52 @@ def m007_one_rule_per_aggregate(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m008_device_advisories(db: sqlite_utils.Database) -> None:
+    """Firmware advisories per device (issue 13): `devices.advisories` (JSON, the read model's copy) and one
+    `device_advisories` row per device x advisory for Datasette and SQL; the `device_risk` view lists the rows
+    that need action (not `not_affected`) with the device beside them, KEV and affected first."""
+    devices = db["devices"]
+    if "advisories" not in devices.columns_dict:
+        devices.add_column("advisories", str)
+    if "device_advisories" not in db.table_names():
+        db["device_advisories"].create(
+            {
+                "device_key": str,
+                "advisory_id": str,
+                "status": str,
+                "kev": int,
+                "kev_date_added": str,
+                "ransomware": str,
+                "reason": str,
+                "fixed_in": str,
+                "action": str,
+                "title": str,
+                "confidence": str,
+                "inherited": int,
+                "cvss": float,
+                "product": str,
+            },
+            pk=("device_key", "advisory_id"),
+        )
+        db["device_advisories"].create_index(["advisory_id"])
+        db["device_advisories"].create_index(["status"])
+    db.create_view(
+        "device_risk",
+        """
+        SELECT a.advisory_id, a.status, a.kev, a.kev_date_added, d.site, d.ip, d.brand, d.manufacturer, d.model,
+               d.firmware, d.firmware_build, d.device_type, a.action, a.fixed_in, a.reason, a.confidence,
+               a.inherited, a.title, a.cvss, a.device_key, d.last_seen
+        FROM device_advisories a JOIN devices d ON d.key = a.device_key
+        WHERE a.status != 'not_affected'
+        ORDER BY a.kev DESC,
+                 CASE a.status WHEN 'affected' THEN 0 WHEN 'no_fix' THEN 1 WHEN 'possibly_affected' THEN 2 ELSE 3 END,
+                 d.site, d.ip, a.advisory_id
+        """,
+        replace=True,
+    )
+
+
+@migrations()
 def m009_recorder_channels(db: sqlite_utils.Database) -> None:
     """Cameras behind recorders (issue 14): a device found through a recorder's channel list names its recorder
     (`parent`, the recorder's device key), the channel, its address on the recorder's segment and the input kind;
@@ -355,6 +401,28 @@ def m009_recorder_channels(db: sqlite_utils.Database) -> None:
                r.model AS recorder_model, c.channel, c.channel_input, c.private_address, c.key AS device_key,
                c.ip, c.brand, c.manufacturer, c.model, c.firmware, c.serial, c.device_type, c.concerns,
                c.last_seen
+        FROM devices c JOIN devices r ON r.key = c.parent
+        ORDER BY r.site, r.ip, c.channel
+        """,
+        replace=True,
+    )
+
+
+@migrations()
+def m010_recorder_channel_details(db: sqlite_utils.Database) -> None:
+    """What a recorder says of a channel besides the camera's identity (issue 14): its title and whether the
+    camera is online; the `recorder_channels` view shows both."""
+    devices = db["devices"]
+    for name in ("channel_name", "channel_status"):
+        if name not in devices.columns_dict:
+            devices.add_column(name, str)
+    db.create_view(
+        "recorder_channels",
+        """
+        SELECT r.key AS recorder_key, r.ip AS recorder_ip, r.site, r.manufacturer AS recorder_manufacturer,
+               r.model AS recorder_model, c.channel, c.channel_input, c.channel_name, c.channel_status,
+               c.private_address, c.key AS device_key, c.ip, c.brand, c.manufacturer, c.model, c.firmware,
+               c.serial, c.device_type, c.concerns, c.last_seen
         FROM devices c JOIN devices r ON r.key = c.parent
         ORDER BY r.site, r.ip, c.channel
         """,

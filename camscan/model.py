@@ -213,6 +213,8 @@ class Identity:
     possible_manufacturers: list[dict[str, Any]] = field(default_factory=list)
     conflicts: dict[str, list[str]] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
+    #: Firmware advisories that concern the device (camscan.risk.match.AdvisoryMatch), most urgent first.
+    advisories: list[Any] = field(default_factory=list)
 
     @property
     def is_camera(self) -> bool:
@@ -247,6 +249,7 @@ class Identity:
             "conflicts": dict(self.conflicts),
             "conflict_details": dict(self.conflict_details),
             "evidence": [e.to_dict() for e in self.evidence],
+            "advisories": [a.to_dict() for a in self.advisories],
         }
 
 
@@ -334,8 +337,12 @@ class Device:
     channel: int | None = None
     private_address: str | None = None
     channel_input: str | None = None
+    channel_name: str | None = None
+    channel_status: str | None = None
     #: A recorder: what it said about its channels (`recorder_summary`: counts, listed or not, why not).
     recorder: dict[str, Any] | None = None
+    #: Firmware advisories that concern the device (issue 13): AdvisoryMatch dicts, most urgent first.
+    advisories: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Device:
@@ -368,7 +375,10 @@ class Device:
             channel=row.get("channel"),
             private_address=row.get("private_address"),
             channel_input=row.get("channel_input"),
+            channel_name=row.get("channel_name"),
+            channel_status=row.get("channel_status"),
             recorder=loads_json(row.get("recorder"), None),
+            advisories=list(loads_json(row.get("advisories"), [])),
         )
 
     @property
@@ -427,7 +437,11 @@ class Device:
             "channel": self.channel,
             "private_address": self.private_address,
             "channel_input": self.channel_input,
+            "channel_name": self.channel_name,
+            "channel_status": self.channel_status,
             "recorder": self.recorder,
+            # additive (issue 13): firmware advisories, most urgent first (docs/risk.md)
+            "advisories": list(self.advisories),
         }
 
     to_dict = to_json

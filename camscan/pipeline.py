@@ -7,6 +7,7 @@ from typing import Any
 
 from camscan.identify.engine import Engine
 from camscan.model import VIA_RECORDER, Identity, Observation
+from camscan.parse.recorders import analog_channels
 from camscan.store import DeviceRecord, Store
 
 
@@ -61,28 +62,50 @@ def ingest_host(
             )
             key = store.upsert_device(scan_id, record)
         if key is not None:
-            ingest_channels(store, engine, scan_id, key, observations, site=site)
+            extra = [
+                Observation("recorder_channel", value, host=ip, source="derived")
+                for value in analog_channels(summary or {})
+            ]
+            ingest_channels(store, engine, scan_id, key, [*extra, *observations], site=site)
     return key, identity
 
 
 def recorder_summary(observations: Sequence[Observation]) -> dict[str, Any] | None:
-    """What a recorder said about its channels as a whole: the latest `recorder_summary` (a listing made with
-    credentials wins over a count read without them)."""
+    """What a recorder said about its channels as a whole, from every `recorder_summary` it gave: the counts of
+    each answer together (a later answer's count wins), `listed` when any answer listed the cameras."""
     found = [o for o in observations if o.kind == "recorder_summary" and o.error is None]
     if not found:
         return None
     found.sort(key=lambda o: (bool(o.value.get("listed")), o.time))
-    return dict(found[-1].value)
+    merged: dict[str, Any] = {}
+    for obs in found:
+        merged.update({k: v for k, v in obs.value.items() if v is not None})
+    merged["listed"] = any(bool(o.value.get("listed")) for o in found)
+    if merged["listed"]:
+        merged.pop("note", None)  # why it was not listed no longer applies
+    if "channels" not in merged and ("ip_channels" in merged or "analog_channels" in merged):
+        merged["channels"] = int(merged.get("ip_channels") or 0) + int(merged.get("analog_channels") or 0)
+    return merged
 
 
 def channel_observations(observations: Sequence[Observation]) -> list[Observation]:
-    """One `recorder_channel` per (API, channel), the latest; in channel order."""
-    latest: dict[tuple[str, str], Observation] = {}
-    for obs in observations:
-        if obs.kind != "recorder_channel" or obs.error is not None:
-            continue
-        latest[(str(obs.value.get("api")), str(obs.value.get("channel")))] = obs
-    return sorted(latest.values(), key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0))
+    """One `recorder_channel` per (API, channel) that holds a camera, in channel order: what every answer said
+    of that channel together (the channel list, its status, its title), later answers filling in. An entry
+    without `input` (a title alone) only adds to a channel another answer lists."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    first: dict[tuple[str, str], Observation] = {}
+    for obs in sorted(
+        (o for o in observations if o.kind == "recorder_channel" and o.error is None), key=lambda o: o.time
+    ):
+        key = (str(obs.value.get("api")), str(obs.value.get("channel")))
+        merged.setdefault(key, {}).update({k: v for k, v in obs.value.items() if v not in (None, "")})
+        first.setdefault(key, obs)
+    out = [
+        Observation("recorder_channel", value, host=first[key].host, port=first[key].port, source=first[key].source)
+        for key, value in merged.items()
+        if value.get("input")
+    ]
+    return sorted(out, key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0))
 
 
 def _channel_number(value: dict[str, Any]) -> int | None:
@@ -121,6 +144,8 @@ def ingest_channels(
             channel=_channel_number(value),
             private_address=value.get("address") or None,
             channel_input=value.get("input") or None,
+            channel_name=value.get("name") or None,
+            channel_status=value.get("status") or None,
         )
         keys.append(store.upsert_device(scan_id, record))
     return keys

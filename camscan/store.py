@@ -34,6 +34,9 @@ from camscan.model import (
     Identity,
     Observation,
 )
+from camscan.risk.advisories import AdvisorySet
+from camscan.risk.match import AdvisoryMatch, Subject
+from camscan.risk.match import match as match_advisories
 
 #: How long a write waits for another process holding the database (CAMSCAN_BUSY_TIMEOUT_MS to change).
 BUSY_TIMEOUT_MS = int(os.environ.get("CAMSCAN_BUSY_TIMEOUT_MS", "5000"))
@@ -113,6 +116,8 @@ class DeviceRecord:
     channel: int | None = None
     private_address: str | None = None
     channel_input: str | None = None
+    channel_name: str | None = None
+    channel_status: str | None = None
     #: A recorder: what it said about its channels (a `recorder_summary` value).
     recorder: dict[str, Any] | None = None
 
@@ -123,6 +128,9 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: str) -> None:
         self.db = db
         self.path = path
+        #: The firmware advisories devices are matched against when stored (set by `load_reference`); without
+        #: them a stored device keeps the advisories its identity came with.
+        self.advisories: AdvisorySet | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
@@ -186,7 +194,11 @@ class Store:
     # -- reference data -------------------------------------------------------------------------
 
     def load_reference(self, knowledge: Any) -> None:
-        """(Re)load vendors and concerns when the data version differs from what the file holds."""
+        """(Re)load vendors and concerns when the data version differs from what the file holds; re-match the
+        stored devices when the advisory data changed (issue 13)."""
+        advisories = getattr(knowledge, "advisories", None)
+        if advisories is not None:
+            self.refresh_advisories(advisories)
         version = knowledge.version
         row = self.db.execute("SELECT value FROM _camscan_meta WHERE key = 'data_version'").fetchone()
         if row and row[0] == version:
@@ -430,6 +442,8 @@ class Store:
                 channel=record.channel,
                 private_address=record.private_address,
                 channel_input=record.channel_input,
+                channel_name=record.channel_name,
+                channel_status=record.channel_status,
             )
         if record.recorder is not None:
             row["recorder"] = _json(record.recorder)
@@ -438,6 +452,8 @@ class Store:
             if old is None:
                 row["first_seen"] = now
                 row["discovered_by"] = _json(sorted(set(record.discovered_by)))
+                found = self._write_advisories(key, row, ident.advisories)
+                row["advisories"] = _json([m.to_dict() for m in found])
                 self.db["devices"].insert(row)
             else:
                 merged = sorted(set(json.loads(old["discovered_by"] or "[]")) | set(record.discovered_by))
@@ -466,6 +482,8 @@ class Store:
                 ]
                 if old.get("last_scan_id") != scan_id:
                     self.db["device_history"].insert_all(changes)
+                found = self._write_advisories(key, row, ident.advisories)
+                row["advisories"] = _json([m.to_dict() for m in found])
                 self.db["devices"].update(key, row)
             self.db.execute(
                 "INSERT INTO device_scans (device_key, scan_id, ip, identity, parent, channel) "
@@ -485,6 +503,55 @@ class Store:
             if record.parent is None:
                 self._absorb_channel_twin(scan_id, key, record)
         return key
+
+    # -- firmware advisories (issue 13) ------------------------------------------------------------
+
+    def _write_advisories(self, key: str, row: dict[str, Any], carried: list[Any]) -> list[AdvisoryMatch]:
+        """The advisories of the device as stored (its merged identity), written to `device_advisories`."""
+        if self.advisories is not None:
+            found = match_advisories(self.advisories, Subject.of(_RowView(row)))
+        else:
+            found = list(carried)
+        self.db.execute("DELETE FROM device_advisories WHERE device_key = ?", [key])
+        if found:
+            self.db["device_advisories"].insert_all(
+                {
+                    "device_key": key,
+                    "advisory_id": m.id,
+                    "status": m.status,
+                    "kev": int(m.kev),
+                    "kev_date_added": m.kev_date_added,
+                    "ransomware": m.ransomware,
+                    "reason": m.reason,
+                    "fixed_in": m.fixed_in,
+                    "action": m.action,
+                    "title": m.title,
+                    "confidence": m.confidence,
+                    "inherited": int(m.inherited),
+                    "cvss": m.cvss,
+                    "product": m.product,
+                }
+                for m in found
+            )
+        return found
+
+    def refresh_advisories(self, advisories: AdvisorySet, *, force: bool = False) -> int:
+        """Re-match every stored device when the advisory data differs from what the file was matched with
+        (a new camscan, `camscan advisories update`); returns how many devices were re-matched."""
+        self.advisories = advisories
+        label = f"{advisories.label}; camscan {__version__}"
+        meta = self.db.execute("SELECT value FROM _camscan_meta WHERE key = 'advisories'").fetchone()
+        if meta and meta[0] == label and not force:
+            return 0
+        rows = list(self.db.query("SELECT * FROM devices"))
+        with self.batch():
+            for row in rows:
+                found = self._write_advisories(row["key"], row, [])
+                self.db.execute(
+                    "UPDATE devices SET advisories = ? WHERE key = ?", [_json([m.to_dict() for m in found]), row["key"]]
+                )
+            self.db["_camscan_meta"].upsert({"key": "advisories", "value": label}, pk="key")
+        return len(rows)
 
     # -- cameras behind recorders (issue 14) --------------------------------------------------------
 
@@ -549,18 +616,17 @@ class Store:
         if len(twins) != 1:
             return
         twin = twins[0]
+        columns = ("parent", "channel", "private_address", "channel_input", "channel_name", "channel_status")
         child = self.db.execute(
-            "SELECT parent, channel, private_address, channel_input, discovered_by FROM devices WHERE key = ?",
-            [twin],
+            f"SELECT {', '.join(columns)}, discovered_by FROM devices WHERE key = ?", [twin]
         ).fetchone()
         if child is None or child[0] == key:
             return
         mine = self.db.execute("SELECT discovered_by FROM devices WHERE key = ?", [key]).fetchone()
-        methods = sorted(set(loads(mine[0] if mine else None)) | set(loads(child[4])))
+        methods = sorted(set(loads(mine[0] if mine else None)) | set(loads(child[-1])))
         self.db.execute(
-            "UPDATE devices SET parent = ?, channel = ?, private_address = ?, channel_input = ?, "
-            "discovered_by = ? WHERE key = ?",
-            [child[0], child[1], child[2], child[3], _json(methods), key],
+            f"UPDATE devices SET {', '.join(f'{c} = ?' for c in columns)}, discovered_by = ? WHERE key = ?",
+            [*child[:-1], _json(methods), key],
         )
         self._repoint(twin, key)
 
@@ -583,6 +649,7 @@ class Store:
         self.db.execute("UPDATE devices SET parent = ? WHERE parent = ?", [new_key, old_key])
         self.db.execute("UPDATE device_scans SET parent = ? WHERE parent = ?", [new_key, old_key])
         self.db.execute("DELETE FROM devices WHERE key = ?", [old_key])
+        self.db.execute("DELETE FROM device_advisories WHERE device_key = ?", [old_key])
 
     def _choose_key(self, scan_id: int, record: DeviceRecord) -> tuple[str, list[str]]:
         """The strongest key no other address of this scan already holds, and findings about the others.
@@ -639,6 +706,7 @@ class Store:
             ).fetchone()[0]
             if not referred:
                 self.db.execute("DELETE FROM devices WHERE key = ?", [old_key])
+                self.db.execute("DELETE FROM device_advisories WHERE device_key = ?", [old_key])
             # cameras found behind it (issue 14) follow their recorder to its new key
             self.db.execute("UPDATE devices SET parent = ? WHERE parent = ?", [new_key, old_key])
             self.db.execute(
@@ -660,6 +728,16 @@ class Store:
 
     def scans(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM scans ORDER BY id"))
+
+
+class _RowView:
+    """A devices row read as attributes (what `Subject.of` reads)."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return self._row.get(name)
 
 
 def loads(text: str | None) -> list[Any]:

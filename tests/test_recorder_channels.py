@@ -233,3 +233,29 @@ def test_merge_keeps_each_camera_linked_to_its_recorder(tmp_path, engine):
         assert all(c.parent in keys for c in children)
         assert {c.site for c in children} == {"north", "south"}
         assert st.db.execute("SELECT count(*) FROM device_scans WHERE channel = 3").fetchone()[0] == 2
+
+
+def test_recorder_endpoints_are_asked_of_recorders_only():
+    from pathlib import Path
+
+    import pytest as _pytest
+
+    from camscan.errors import DataError
+    from camscan.model import Identity
+    from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
+
+    endpoints = load_endpoints().endpoints
+    camera = Identity(manufacturer="Hikvision", device_type="camera")
+    nvr = Identity(manufacturer="Hikvision", device_type="nvr")
+    dvr = Identity(manufacturer="Dahua", device_type="dvr")
+    ids = {e.id for e in select(endpoints, "c", camera, [80], credentials=True)}
+    assert not any("input_proxy" in i or "video_inputs" in i for i in ids)
+    assert "hikvision.isapi_input_proxy_channels" in {e.id for e in select(endpoints, "c", nvr, [80], credentials=True)}
+    assert "hikvision.isapi_input_proxy_channels" not in {e.id for e in select(endpoints, "c", nvr, [80])}
+    assert {"dahua.remote_devices", "dahua.video_loss"} <= {
+        e.id for e in select(endpoints, "c", dvr, [80], credentials=True)
+    }
+    alone = {"version": 1, "endpoints": [{"id": "x.y", "tier": "c", "protocol": "http", "path": "/", "auth": "required",
+                                          "when": {"device_type": ["nvr"]}, "source": "s"}]}
+    with _pytest.raises(DataError):
+        parse_endpoints(Path("probes.yaml"), alone)

@@ -2,8 +2,8 @@
 
 Exit codes (CONTRACT): 0 ok, 1 a problem `check` was asked to report, 2 bad usage or input, 3 partial failure.
 One module per command group: `inventory` (identify, devices, concerns, signatures, demo), `scan`, `pcap`,
-`reports` (import-nmap, export, report, diff, check, merge, datasette-metadata); the lab's own app is mounted
-as `camscan lab`. Shared options are in `options`, terminal rendering in `render`.
+`reports` (import-nmap, export, report, diff, check, merge, datasette-metadata), `risk` (risk, advisories); the
+lab's own app is mounted as `camscan lab`. Shared options are in `options`, terminal rendering in `render`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from camscan import __version__
-from camscan.cli import inventory, pcap, reports, scan
+from camscan.cli import inventory, pcap, reports, risk, scan
 from camscan.console import err, out, safe
 from camscan.errors import CamscanError
 
@@ -33,6 +33,8 @@ COMMAND_ORDER = (
     "report",
     "diff",
     "check",
+    "risk",
+    "advisories",
     "merge",
     "demo",
     "lab",
@@ -69,7 +71,7 @@ def _lab_app() -> typer.Typer:
 app.add_typer(
     _lab_app(), name="lab", help="The emulated camera estate: serve it (up) or clean up after it (down)."
 )
-for _group in (inventory, reports, pcap, scan):
+for _group in (inventory, reports, pcap, scan, risk):
     _group.register(app)
 
 

@@ -93,7 +93,8 @@ def signatures_test(
     ] = None,
     misses: Annotated[int, typer.Option("--misses", help="How many corpus misses to list.")] = 20,
 ) -> None:
-    """Run every signature's and product line's examples and not_examples, and the shadowing check.
+    """Run every signature's and product line's examples and not_examples, the shadowing check, and every
+    firmware advisory's examples (model + firmware -> status, vendor_signatures/advisories.yaml).
 
     With --corpus, also run the real-device corpus through the engine and print maker, model, firmware and type
     accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails or a
@@ -115,6 +116,7 @@ def signatures_test(
         data: dict[str, Any] = {
             "signatures": count,
             "product_lines": len(engine.knowledge.product_lines),
+            "advisories": len(engine.knowledge.advisories),
             "examples": examples,
             "failures": [str(f) for f in failures],
         }
@@ -125,7 +127,11 @@ def signatures_test(
         for f in failures:
             out.print(f"FAIL {safe(f)}")
         lines = len(engine.knowledge.product_lines)
-        out.print(f"{count} signatures, {lines} product lines, {examples} examples: {len(failures)} failures")
+        advisories = len(engine.knowledge.advisories)
+        out.print(
+            f"{count} signatures, {lines} product lines, {advisories} advisories, {examples} examples: "
+            f"{len(failures)} failures"
+        )
         if summary is not None:
             from camscan.identify.corpus import summary_lines
 

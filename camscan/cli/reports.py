@@ -115,7 +115,7 @@ def check(
         list[str] | None,
         typer.Option(
             "--fail-on",
-            help="concern and/or unknown; repeatable or comma-separated (default: concern).",
+            help="concern, unknown, kev and/or affected; repeatable or comma-separated (default: concern).",
         ),
     ] = None,
     site: SiteOption = None,
@@ -123,8 +123,10 @@ def check(
     json_out: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """A CI gate: exit 1 and print one line per offending device when devices of concern (`concern`) or
-    unidentified cameras (`unknown`) are present; exit 0 otherwise.
+    """A CI gate: exit 1 and print one line per offending device when devices of concern (`concern`),
+    unidentified cameras (`unknown`), devices that may carry a known-exploited vulnerability (`kev`: a CISA KEV
+    advisory affected, end of life or possibly affected) or devices affected by any advisory (`affected`) are
+    present; exit 0 otherwise.
 
     An unidentified camera is a device with no known manufacturer that either has a camera device type
     (camera, NVR, DVR, encoder) or has no identity at all but exposed a camera port (RTSP 554/8554/10554,

@@ -137,9 +137,7 @@ class Scorer:
     def _vendor_key(self, name: str | None) -> str | None:
         if not name:
             return None
-        from camscan.identify.vendors import core_name
-
-        return self.vendors.resolve(name) or core_name(name)
+        return self.vendors.resolve(name) or self.vendors.words.core(name)
 
     def _firmware_key(self, text: str | None) -> str | None:
         if not text:

@@ -24,8 +24,9 @@ from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.tiers import TIERS, tier_of
-from camscan.identify.vendors import display_name
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
+from camscan.risk.match import Subject
+from camscan.risk.match import match as match_advisories
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
 INFERRED_TYPE_CONFIDENCE = 0.3
@@ -110,7 +111,7 @@ class Engine:
                 ignored: dict[str, Any] = {}
                 for key, value in m.values.items():
                     if key in VENDOR_FIELDS and key in m.unresolved:
-                        value = display_name(value)
+                        value = self.vendors.words.display(value)
                     if self.placeholders.is_placeholder(key, value):
                         ignored[key] = value
                     else:
@@ -223,6 +224,7 @@ class Engine:
                 ident.confidence = ident.field_confidence[key]
                 break
         self._attach_concerns(ident)
+        self._attach_advisories(ident)
         return ident
 
     def _firmware_parts(self, ident: Identity, winner: _Candidate | None) -> None:
@@ -376,6 +378,12 @@ class Engine:
                 seen.add((link.id, link.via))
                 ident.concern_links.append(link)
         ident.concerns = sorted({c.id for c in ident.concern_links if c.confidence != "uncertain"})
+
+    def _attach_advisories(self, ident: Identity) -> None:
+        """Firmware advisories (issue 13): a pure function of the identity and the advisory data."""
+        advisories = self.knowledge.advisories
+        if advisories.by_vendor and (ident.manufacturer in advisories.by_vendor or ident.brand in advisories.by_vendor):
+            ident.advisories = match_advisories(advisories, Subject.of(ident))
 
 
 _ALNUM = re.compile(r"[^0-9a-z]+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,6 +18,7 @@ from camscan.identify.placeholders import Placeholders
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.signatures import SignatureSet
 from camscan.identify.vendors import VendorRegistry
+from camscan.risk.advisories import AdvisorySet, load_advisories
 
 #: The package the data files ship as (repository folder `vendor_signatures/`, mapped in setup.py).
 DATA_PACKAGE = "camscan.vendor_signatures"
@@ -53,6 +54,8 @@ class Knowledge:
     placeholders: Placeholders
     firmware: FirmwareSchemes
     product_lines: ProductLines
+    #: Firmware advisories (issue 13; empty for a data directory without advisories.yaml).
+    advisories: AdvisorySet = field(default_factory=AdvisorySet.empty)
 
     @property
     def version(self) -> str:
@@ -83,4 +86,5 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))
     placeholders = Placeholders.load(directory / "placeholders.yaml")
     firmware = FirmwareSchemes.load(directory / "firmware_schemes.yaml")
-    return Knowledge(vendors, signatures, concerns, directory, placeholders, firmware, product_lines)
+    advisories = load_advisories(directory, vendors)
+    return Knowledge(vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories)

@@ -1,5 +1,5 @@
 """Signatures test themselves (Recog's self-test, adapted): examples, not_examples and shadowing.
-Product lines test their example model names the same way.
+Product lines test their example model names the same way; advisories their model + firmware examples.
 
 Run with `camscan signatures test` or `python -m camscan.identify.selftest`.
 """
@@ -100,6 +100,11 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     where = str(lines.path.name if lines.path else "product_lines.yaml")
     for ident, message in lines.problems():
         failures.append(Failure(where, ident, message, what="product line"))
+    from camscan.risk.selftest import run as run_advisories
+
+    checked, problems = run_advisories(kb.advisories, kb.firmware)
+    examples += checked
+    failures.extend(Failure("advisories.yaml", ident, message, what="advisory") for ident, message in problems)
     return len(kb.signatures), examples, failures
 
 

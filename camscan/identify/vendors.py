@@ -8,75 +8,103 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
 
-_SUFFIXES = frozenset(
-    [
-        "co",
-        "ltd",
-        "inc",
-        "corp",
-        "corporation",
-        "company",
-        "gmbh",
-        "ag",
-        "ab",
-        "llc",
-        "limited",
-        "bv",
-        "sa",
-        "plc",
-        "srl",
-        "kk",
-        "pte",
-        "pvt",
-        "private",
-    ]
-)
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
+_HEX = re.compile(r"^[0-9A-F]+$")
+_ESCAPED = re.compile(r"\\(.)")
+#: The shipped company words (vendor_signatures/company_words.yaml), for a data directory that has none.
+COMPANY_WORDS_FILE = "company_words.yaml"
 
 
-#: Words that describe a company rather than name it ("Technology Co., Ltd."), folded away by `core_name`.
-_DESCRIPTORS = frozenset(
-    ["technology", "technologies", "tech", "digital", "electronics", "electronic", "electric", "industrial", "industries", "international", "group", "holding", "holdings", "systems", "system", "security", "communication", "communications", "network", "networks", "intelligent", "intelligence", "smart", "science", "sciences", "innovation", "development", "trading", "enterprise", "enterprises", "products", "product", "imaging", "solutions", "solution", "the", "and", "of"]
-)
-#: Places that prefix Chinese company names ("Hangzhou Hikvision ...", "Zhejiang Dahua ...").
-_PLACES = frozenset(
-    ["hangzhou", "zhejiang", "shenzhen", "guangzhou", "guangdong", "beijing", "shanghai", "tianjin", "xiamen", "fujian", "suzhou", "jiangsu", "ningbo", "wuhan", "chengdu", "dongguan", "foshan", "zhuhai", "qingdao", "nanjing", "hong", "kong", "hongkong", "taiwan", "taipei", "china"]
-)
+@dataclass(frozen=True, slots=True, eq=False)
+class CompanyWords:
+    """How company names fold (vendor_signatures/company_words.yaml, with sources): legal forms dropped from the
+    end ("Co., Ltd.", "GmbH"), and for the loose fold descriptive words ("Digital Technology") and a leading place
+    ("Hangzhou")."""
+
+    suffixes: frozenset[str]
+    descriptors: frozenset[str]
+    places: frozenset[str]
+    version: str = "unknown"
+    examples: tuple[dict[str, str], ...] = ()
+
+    @classmethod
+    def load(cls, path: Path) -> CompanyWords:
+        from camscan.datafile import load_yaml
+
+        doc = load_yaml(path)
+        return cls(
+            frozenset(doc["legal_suffixes"]["words"]),
+            frozenset(doc["descriptors"]["words"]),
+            frozenset(doc["places"]["words"]),
+            str(doc.get("version", "unknown")),
+            tuple(doc.get("examples") or ()),
+        )
+
+    def _trailing(self) -> re.Pattern[str]:
+        return _trailing_forms(self.suffixes)
+    def normalise(self, name: str) -> str:
+        """Fold a vendor name for lookup: case, punctuation and trailing legal forms removed."""
+        words = _PUNCT.sub(" ", name.casefold()).split()
+        while words and words[-1] in self.suffixes:
+            words.pop()
+        return " ".join(words)
+
+    def core(self, name: str) -> str:
+        """A looser fold for spellings no alias lists: descriptors ("Technology"), legal forms and a leading place
+        name go, so "HIKVISION Technology Co., Ltd" and "Hangzhou Hikvision Digital Technology" meet."""
+        words = [w for w in _PUNCT.sub(" ", name.casefold()).split() if w not in self.suffixes]
+        named = [w for w in words if w not in self.descriptors]
+        while len(named) > 1 and named[0] in self.places:
+            named.pop(0)
+        return " ".join(named or words)
+
+    def display(self, raw: str) -> str:
+        """How a maker the registry does not list is shown: as the device spelled it, trailing legal forms and
+        punctuation removed ("ZOSI Technology Co.,Ltd" → "ZOSI Technology")."""
+        text = " ".join(_ESCAPED.sub(r"\1", raw).split())  # RFC 4514 escapes: a subject's "Co.\, Ltd."
+        text = self._trailing().sub("", text).strip(" ,.;:-_/&")
+        return text or raw.strip()
+
+
+@cache
+def shipped_company_words() -> CompanyWords:
+    """The company words shipped with camscan (loaded once per process)."""
+    from importlib import resources
+
+    return CompanyWords.load(Path(str(resources.files("camscan.vendor_signatures") / COMPANY_WORDS_FILE)))
+
+
+@lru_cache(maxsize=8)
+def _trailing_forms(suffixes: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(w) for w in suffixes), key=len, reverse=True))
+    return re.compile(rf"(?:[\s,.;&]*(?<!\w)(?:{alternatives})\.?)+\s*$", re.IGNORECASE)
+
+
+def company_words_for(directory: Path) -> CompanyWords:
+    """A data directory's company words, or the shipped ones when it has none."""
+    path = Path(directory) / COMPANY_WORDS_FILE
+    return CompanyWords.load(path) if path.exists() else shipped_company_words()
 
 
 def normalise_name(name: str) -> str:
-    """Fold a vendor name for lookup: case, punctuation and trailing company suffixes removed."""
-    words = _PUNCT.sub(" ", name.casefold()).split()
-    while words and words[-1] in _SUFFIXES:
-        words.pop()
-    return " ".join(words)
+    """Fold a vendor name for lookup (CompanyWords.normalise with the shipped words)."""
+    return shipped_company_words().normalise(name)
 
 
 def core_name(name: str) -> str:
-    """A looser fold for spellings no alias lists: descriptors ("Technology"), legal suffixes and a leading
-    place name go, so "HIKVISION Technology Co., Ltd" and "Hangzhou Hikvision Digital Technology" meet."""
-    words = [w for w in _PUNCT.sub(" ", name.casefold()).split() if w not in _SUFFIXES]
-    named = [w for w in words if w not in _DESCRIPTORS]
-    while len(named) > 1 and named[0] in _PLACES:
-        named.pop(0)
-    return " ".join(named or words)
+    """The loose fold of a vendor name (CompanyWords.core with the shipped words)."""
+    return shipped_company_words().core(name)
 
 
 def display_name(raw: str) -> str:
-    """How a maker the registry does not list is shown: as the device spelled it, trailing legal suffixes
-    and punctuation removed ("ZOSI Technology Co.,Ltd" → "ZOSI Technology")."""
-    words = raw.split()
-    while words and _PUNCT.sub("", words[-1].casefold()) in _SUFFIXES | {""}:
-        words.pop()
-    text = " ".join(words).strip(" ,.;:-_/")
-    # "Co.,Ltd." glued to the last word: strip a glued suffix run too.
-    text = re.sub(r"(?i)[\s,.]*(?:co\.?,?\s*ltd\.?|inc\.?|corp\.?|gmbh|llc)$", "", text).strip(" ,.;:-_/")
-    return text or raw.strip()
+    """An unlisted maker as shown (CompanyWords.display with the shipped words)."""
+    return shipped_company_words().display(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +149,21 @@ class Vendor:
 class VendorRegistry:
     """Look-ups over vendors.yaml: name resolution, OUI, parent chain, OEM makers."""
 
-    def __init__(self, vendors: dict[str, Vendor], ouis: dict[str, str], version: str) -> None:
+    def __init__(
+        self, vendors: dict[str, Vendor], ouis: dict[str, str], version: str, words: CompanyWords | None = None
+    ) -> None:
         self.vendors = vendors
         self.ouis = ouis
         self.version = version
+        self.words = words or shipped_company_words()
         self._index: dict[str, str] = {}
         self._core: dict[str, str | None] = {}
         for v in vendors.values():
             for n in (v.name, *v.legal_names, *v.aliases):
-                self._index[normalise_name(n)] = v.name
+                self._index[self.words.normalise(n)] = v.name
         for v in vendors.values():
             for n in (v.name, *v.legal_names, *v.aliases):
-                core = core_name(n)
+                core = self.words.core(n)
                 if not core or (core in self._index and self._index[core] != v.name):
                     continue
                 # Two vendors whose names fold to the same core make that core ambiguous: it resolves to none.
@@ -157,9 +188,9 @@ class VendorRegistry:
         """The canonical name for a reported vendor name, or None when unknown."""
         if not name:
             return None
-        hit = self._index.get(normalise_name(name))
+        hit = self._index.get(self.words.normalise(name))
         if hit is None:
-            hit = self._core.get(core_name(name))
+            hit = self._core.get(self.words.core(name))
         return hit
 
     def resolve_url(self, url: str | None) -> str | None:
@@ -225,6 +256,7 @@ class VendorRegistry:
         from camscan.datafile import load_yaml
 
         doc = load_yaml(path, "vendors")
+        words = company_words_for(Path(path).parent)
         vendors: dict[str, Vendor] = {}
         ouis: dict[str, str] = {}
         names_seen: dict[str, str] = {}
@@ -248,7 +280,7 @@ class VendorRegistry:
                 sources=[str(s) for s in raw["sources"]],
             )
             for n in {name, *v.legal_names, *v.aliases}:
-                key = normalise_name(n)
+                key = words.normalise(n)
                 if not key:
                     raise DataError(path, entry, f"name or alias {n!r} is empty once normalised")
                 other = names_seen.get(key)
@@ -271,7 +303,7 @@ class VendorRegistry:
             for ref in refs:
                 if ref not in vendors:
                     raise DataError(path, f"vendor {v.name!r}", f"refers to unknown vendor {ref!r}")
-        return cls(vendors, ouis, str(doc.get("version", "unknown")))
+        return cls(vendors, ouis, str(doc.get("version", "unknown")), words)
 
 
 #: Second-level labels under which a country registers companies (`sony.co.jp`, `tiandy.com.cn`).

@@ -21,7 +21,7 @@ DEMO_PROFILES: tuple[str, ...] = (
     "linux-web-server",
 )
 
-GROUPS = {"all", "cameras", "non-cameras", "hostile", "demo", "estate"}
+GROUPS = {"all", "cameras", "non-cameras", "hostile", "demo", "estate", "recorders"}
 
 
 def demo_profiles() -> list[str]:
@@ -30,8 +30,9 @@ def demo_profiles() -> list[str]:
 
 
 def expand(names: Iterable[str | Profile]) -> list[Profile]:
-    """Profiles for names, paths and groups: `all`, `cameras`, `non-cameras`, `hostile`, `demo`, and
-    `estate` (everything that is not hostile). Comma-separated strings are split."""
+    """Profiles for names, paths and groups: `all`, `cameras`, `non-cameras`, `hostile`, `demo`, `estate`
+    (everything that is not hostile) and `recorders` (NVRs/DVRs with cameras behind them, not in `all` or
+    `estate`). Comma-separated strings are split."""
     out: list[Profile] = []
     for item in names:
         if isinstance(item, Profile):
@@ -57,5 +58,6 @@ def _group(name: str) -> list[Profile]:
         "cameras": {"camera"},
         "non-cameras": {"non-camera"},
         "hostile": {"hostile"},
+        "recorders": {"recorder"},
     }[name]
     return [p for p in every if p.category in wanted]

@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from camscan.parse.base import Finding, ParseError, one_line
+from camscan.parse.recorders import discovery_summary
 from camscan.parse.xmlsafe import local, parse_xml
 
 DHIP_MAGIC = b"DHIP"
@@ -116,4 +117,6 @@ def parse_xm(data: bytes) -> dict[str, Any]:
 
 
 def discovery_observations(reply: dict[str, Any]) -> list[Finding]:
-    return [("vendor_discovery", reply)]
+    """The reply, and how many channels a recorder says it has (`recorder_summary`, no login needed)."""
+    summary = discovery_summary(reply)
+    return [("vendor_discovery", reply), *([summary] if summary else [])]

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from camscan.parse.base import Finding, ParseError, one_line, text
 from camscan.parse.framing import MAX_BODY, MessageReader, RawMessage
 from camscan.parse.message import Head
+from camscan.parse.recorders import recorder_findings, redact
 
 #: Characters of a body kept in `http_body` and in `http_path`'s body.
 BODY_TEXT_LIMIT = 32 * 1024
@@ -209,7 +210,7 @@ def http_observations(path: str | None, response: HttpResponse) -> list[Finding]
     for value in response.head.get_all("WWW-Authenticate"):
         if one_line(value):
             findings.append(("http_www_authenticate", one_line(value)))
-    body = body_text(response)
+    body = redact(path, body_text(response))
     if body:
         title = html_title(body)
         if title:
@@ -222,6 +223,8 @@ def http_observations(path: str | None, response: HttpResponse) -> list[Finding]
         findings.append(
             ("http_path", {"path": path, "status": response.status, "headers": headers, "body": body})
         )
+        # a recorder's channel list (issue 14): the cameras behind it, from the whole answer
+        findings += recorder_findings(path, response.status, response.body)
     return findings
 
 

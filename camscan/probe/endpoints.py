@@ -27,8 +27,12 @@ class When:
     brand: frozenset[str] = frozenset()
     evidence: tuple[str, ...] = ()
     open_ports: frozenset[int] = frozenset()
+    #: When given, also required (and): the partial identity's device type is one of these (recorders' calls).
+    device_type: frozenset[str] = frozenset()
 
     def matches(self, identity: Identity | None, open_ports: Iterable[int]) -> bool:
+        if self.device_type and (identity is None or (identity.device_type or "") not in self.device_type):
+            return False
         if identity is not None:
             if identity.manufacturer and identity.manufacturer.casefold() in self.manufacturer:
                 return True
@@ -73,6 +77,7 @@ def _endpoint(raw: dict[str, Any]) -> Endpoint:
         brand=frozenset(v.casefold() for v in when_raw.get("brand", [])),
         evidence=tuple(when_raw.get("evidence", [])),
         open_ports=frozenset(when_raw.get("open_ports", [])),
+        device_type=frozenset(when_raw.get("device_type", [])),
     )
     ident, tier, protocol, auth = raw["id"], raw["tier"], raw["protocol"], raw.get("auth", "none")
     ports, reads = tuple(raw.get("ports", [])), tuple(raw.get("reads", []))

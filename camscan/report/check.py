@@ -4,6 +4,9 @@
 - `unknown`: an unidentified camera, as the `unidentified_cameras` view defines it: a device with no known
   manufacturer that either has a camera device type (camera, NVR, DVR, encoder), or has no identity at all
   but exposed a camera port or answered a camera protocol (RTSP, ONVIF, a vendor discovery protocol).
+- `kev` (issue 13): a device with an advisory in CISA's KEV catalog that it is affected by, cannot be fixed
+  (end of life), or possibly carries (firmware unknown or not comparable): a known-exploited hole not ruled out.
+- `affected` (issue 13): a device affected by any advisory, or end of life with no fix.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from typing import Any
 from camscan.errors import UsageError
 from camscan.report.queries import DeviceRow, Estate, ranked_concerns
 
-FAIL_ON = ("concern", "unknown")
+FAIL_ON = ("concern", "unknown", "kev", "affected")
 #: How many concern ids one line names before "+N more".
 MAX_IDS = 3
 
 
 def parse_fail_on(values: Iterable[str]) -> list[str]:
-    """`--fail-on concern --fail-on unknown` or `--fail-on concern,unknown`; default: concern."""
+    """`--fail-on concern --fail-on unknown` or `--fail-on concern,unknown,kev,affected`; default: concern."""
     chosen: list[str] = []
     for value in values:
         for part in value.split(","):
@@ -62,6 +65,16 @@ def _concern_detail(device: DeviceRow, estate: Estate) -> str:
     return f"{len(ids)} concern{'s' if len(ids) != 1 else ''} ({shown})"
 
 
+#: Advisory statuses that fail `--fail-on kev` (a known-exploited hole not ruled out).
+KEV_STATUSES = ("affected", "no_fix", "possibly_affected")
+
+
+def _advisory_detail(advisories: list[dict[str, Any]], what: str) -> str:
+    shown = ", ".join(f"{a.get('id')} {a.get('status')}" for a in advisories[:MAX_IDS])
+    more = f" +{len(advisories) - MAX_IDS} more" if len(advisories) > MAX_IDS else ""
+    return f"{len(advisories)} {what} advisor{'ies' if len(advisories) != 1 else 'y'} ({shown}{more})"
+
+
 def check(estate: Estate, fail_on: Iterable[str]) -> list[Finding]:
     """Every device that fails one of the chosen rules, one finding per device."""
     rules = set(fail_on)
@@ -74,6 +87,16 @@ def check(estate: Estate, fail_on: Iterable[str]) -> list[Finding]:
         if "unknown" in rules and d.key in estate.unidentified:
             reasons.append("unknown")
             details.append(f"unidentified camera: {estate.unidentified[d.key]}")
+        if "kev" in rules:
+            kev = [a for a in d.advisories if a.get("kev") and a.get("status") in KEV_STATUSES]
+            if kev:
+                reasons.append("kev")
+                details.append(_advisory_detail(kev, "known-exploited"))
+        if "affected" in rules:
+            hit = [a for a in d.advisories if a.get("status") in ("affected", "no_fix")]
+            if hit:
+                reasons.append("affected")
+                details.append(_advisory_detail(hit, "affected"))
         if reasons:
             findings.append(Finding(d, reasons, "; ".join(details)))
     return findings

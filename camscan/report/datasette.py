@@ -125,6 +125,16 @@ TABLES: dict[str, dict[str, Any]] = {
         "is off by more than 60 s, the finding the HTML report counts."
     },
     "scan_summary": {"description": "View: each scan with the number of devices and hosts it saw."},
+    "device_advisories": {
+        "description": "Firmware advisories per device (issue 13): status (affected, no_fix, possibly_affected, "
+        "not_affected), KEV, reason, fixed_in and what to do. See docs/risk.md.",
+        "facets": ["advisory_id", "status", "kev"],
+    },
+    "device_risk": {
+        "description": "View: devices x advisories that need action (not `not_affected`), KEV and affected first, "
+        "with the device's site, address, maker, model and firmware; what `camscan risk` lists.",
+        "facets": ["advisory_id", "status", "site"],
+    },
     "device_changes": {"description": "View: device history with the device's site, address and maker."},
     "_camscan_meta": {"hidden": True},
     "_sqlite_migrations": {"hidden": True},

@@ -25,6 +25,7 @@ from camscan.probe.endpoints import Endpoint, select
 from camscan.probe.findings import failure
 from camscan.probe.limits import Limits
 from camscan.probe.onvif import probe_onvif
+from camscan.probe.recorders import unlisted_note
 from camscan.probe.udp import DatagramHub
 from camscan.scan.state import HostState
 
@@ -194,6 +195,10 @@ async def fingerprint(ctx: Context, state: HostState) -> list[asyncio.Task[None]
             await asyncio.wait({wsd_task}, timeout=WSD_GRACE_S)
             await tier_onvif(ctx, state, credential)
             await tier_endpoints(ctx, state, credential, background)
+            # a recorder whose cameras could not be listed says why (issue 14)
+            note = unlisted_note(ctx.engine.identify(state.observations), credential, state.observations, state.ip)
+            if note is not None:
+                ctx.emit(state, [note])
     except TimeoutError:
         ctx.emit(
             state,

@@ -112,3 +112,22 @@ def test_listed_domains_win_and_ambiguous_labels_name_nobody():
     assert reg.resolve_url("http://www.acme-cctv.example/products") == "Acme Vision"
     assert reg.resolve_url("https://support.acme-cctv.example") == "Acme Vision"
     assert reg.resolve_url("http://foo.com") is None  # "foo" spells two vendors
+
+
+@pytest.mark.parametrize(
+    ("txt", "expected"),
+    [
+        (["c#=1", "ff=1", "id=0A:0B:0C:0D:0E:0F", "md=Example", "pv=1.1", "s#=1", "sf=1", "ci=17"], "camera"),
+        (["c#=1", "id=0A:0B:0C:0D:0E:0F", "md=Example", "ci=18"], "camera"),
+        ({"c#": "4", "ci": "7", "md": "Example"}, "plug"),
+        (["c#=1", "id=0A:0B:0C:0D:0E:0F", "md=Example", "ci=1"], None),
+        (["c#=1", "id=0A:0B:0C:0D:0E:0F", "md=Example", "ci=170"], None),
+    ],
+)
+def test_homekit_category_gives_the_type(engine, txt, expected):
+    """A HomeKit accessory declares its category (HAP `ci`): 17 IP camera, 18 video doorbell, 7 outlet, 1 other."""
+    ident = engine.identify(
+        [Observation(kind="mdns", value={"name": "Example", "type": "_hap._tcp", "txt": txt})]
+    )
+    assert ident.device_type == expected
+    assert ident.is_camera == (expected == "camera")

@@ -14,6 +14,7 @@ from camscan.discover.interfaces import LocalNet, inside, overlaps, select_netwo
 from camscan.errors import DataError, UsageError
 from camscan.lab.auth import check_digest
 from camscan.model import Evidence, Identity, Observation
+from camscan.parse.recorders import is_recorder_path
 from camscan.probe import vendor_udp, wsd
 from camscan.probe.auth import authorization, parse_params
 from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
@@ -48,7 +49,9 @@ def test_endpoint_signatures_exist_for_what_they_fetch(engine) -> None:
 
     for e in load_endpoints().endpoints:
         if e.protocol == "http" and e.tier == "c":
-            assert any(reads(s, e.path) for s in patterns), e.id
+            # a recorder's channel list is read by camscan.parse.recorders (issue 14), which says so itself
+            read_by_recorders = is_recorder_path(e.path)
+            assert read_by_recorders or any(reads(s, e.path) for s in patterns), e.id
 
 
 @pytest.mark.parametrize(

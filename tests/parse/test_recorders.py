@@ -1,0 +1,205 @@
+"""The recorder answers camscan reads (issue 14, camscan.parse.recorders). Bodies are shaped like the published
+answers (docs/recorders.md); values are invented unless a comment names their source."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from camscan.parse.discovery import discovery_observations
+from camscan.parse.http import http_observations, parse_http_response
+from camscan.parse.recorders import analog_channels, recorder_findings, redact
+
+HIK_CHANNELS = """<?xml version="1.0" encoding="UTF-8" ?>
+<InputProxyChannelList version="1.0" xmlns="http://www.hikvision.com/ver20/XMLSchema" size="0">
+<InputProxyChannel version="1.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
+<id>1</id>
+<name>Garage</name>
+<sourceInputPortDescriptor>
+<proxyProtocol>HIKVISION</proxyProtocol>
+<addressingFormatType>ipaddress</addressingFormatType>
+<ipAddress>192.168.254.2</ipAddress>
+<managePortNo>8000</managePortNo>
+<srcInputPort>1</srcInputPort>
+<userName>admin</userName>
+<connMode>plugplay</connMode>
+<streamType>auto</streamType>
+<model>DS-2CD2366G2-ISU/SL</model>
+<serialNumber>DS-2CD2366G2-ISU/SL20200101AAWRG00000001</serialNumber>
+<firmwareVersion>V5.7.13 build 230504</firmwareVersion>
+<deviceID></deviceID>
+</sourceInputPortDescriptor>
+<enableAnr>false</enableAnr>
+</InputProxyChannel>
+<InputProxyChannel version="1.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
+<id>2</id>
+<name>Entry</name>
+<sourceInputPortDescriptor>
+<proxyProtocol>ONVIF</proxyProtocol>
+<ipAddress>192.168.254.6</ipAddress>
+<managePortNo>80</managePortNo>
+<password>do-not-keep</password>
+</sourceInputPortDescriptor>
+</InputProxyChannel>
+</InputProxyChannelList>"""
+
+HIK_STATUS = """<InputProxyChannelStatusList xmlns="http://www.hikvision.com/ver20/XMLSchema">
+<InputProxyChannelStatus><id>1</id><online>true</online><chanDetectResult>connect</chanDetectResult>
+</InputProxyChannelStatus>
+<InputProxyChannelStatus><id>2</id><online>false</online></InputProxyChannelStatus>
+</InputProxyChannelStatusList>"""
+
+HIK_INPUTS = """<VideoInputChannelList version="1.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
+<VideoInputChannel><id>1</id><inputPort>1</inputPort><videoInputEnabled>true</videoInputEnabled>
+<name>Camera 01</name><resDesc>NO VIDEO</resDesc></VideoInputChannel>
+<VideoInputChannel><id>2</id><inputPort>2</inputPort><videoInputEnabled>true</videoInputEnabled>
+<name>Yard</name><resDesc> 1280*720(HD720P)P25</resDesc></VideoInputChannel>
+<VideoInputChannel><id>3</id><inputPort>3</inputPort><videoInputEnabled>false</videoInputEnabled>
+<name>Camera 03</name></VideoInputChannel>
+</VideoInputChannelList>"""
+
+SLOT = "table.RemoteDevice.uuid:System_CONFIG_NETCAMERA_INFO_"
+DAHUA_REMOTE = "\r\n".join(
+    [
+        f"{SLOT}0.Name=Front",
+        f"{SLOT}0.Enable=true",
+        f"{SLOT}0.Address=192.168.1.20",
+        f"{SLOT}0.Mac=08:ED:ED:00:00:20",
+        f"{SLOT}0.Port=37777",
+        f"{SLOT}0.UserName=admin",
+        f"{SLOT}0.Password=cam-secret-1",
+        f"{SLOT}0.Vendor=Private",
+        f"{SLOT}0.ProtocolType=Dahua2",
+        f"{SLOT}0.DeviceType=IPC-HDW1230S",
+        f"{SLOT}0.SerialNo=5F0000000000001",
+        f"{SLOT}0.Version=2.622.0000000.18.R",
+        f"{SLOT}1.Enable=true",
+        f"{SLOT}1.Address=192.168.1.21",
+        f"{SLOT}1.Mac=ff:ff:ff:ff:ff:ff",
+        f"{SLOT}1.Vendor=Onvif",
+        f"{SLOT}1.DeviceType=DS-2CD1143G0-I",
+        f"{SLOT}2.Enable=false",
+        f"{SLOT}2.Address=192.168.0.0",
+        f"{SLOT}3.Enable=true",
+        f"{SLOT}3.Address=192.168.0.0",
+    ]
+)
+
+CONFIG = "/cgi-bin/configManager.cgi?action=getConfig&name="
+
+
+def kinds(findings, kind):
+    return [v for k, v in findings if k == kind]
+
+
+def test_hikvision_ip_channels_with_the_cameras_identity():
+    found = recorder_findings("/ISAPI/ContentMgmt/InputProxy/channels", 200, HIK_CHANNELS)
+    one, two = kinds(found, "recorder_channel")
+    assert one == {
+        "api": "hikvision_isapi",
+        "channel": 1,
+        "input": "ip",
+        "name": "Garage",
+        "address": "192.168.254.2",
+        "port": 8000,
+        "protocol": "HIKVISION",
+        "model": "DS-2CD2366G2-ISU/SL",
+        "serial": "DS-2CD2366G2-ISU/SL20200101AAWRG00000001",
+        "firmware": "V5.7.13 build 230504",
+    }
+    assert two["protocol"] == "ONVIF" and "model" not in two and "manufacturer" not in two
+    assert kinds(found, "recorder_summary") == [{"api": "hikvision_isapi", "listed": True, "ip_channels": 2}]
+
+
+def test_hikvision_status_and_analog_inputs():
+    status = kinds(recorder_findings("/ISAPI/ContentMgmt/InputProxy/channels/status", 200, HIK_STATUS), "recorder_channel")
+    assert [(s["channel"], s["status"]) for s in status] == [(1, "online"), (2, "offline")]
+    found = recorder_findings("/ISAPI/System/Video/inputs/channels", 200, HIK_INPUTS)
+    # NO VIDEO and a disabled input hold no camera: counted, not made devices
+    assert [(c["channel"], c["input"], c["name"]) for c in kinds(found, "recorder_channel")] == [(2, "analog", "Yard")]
+    assert kinds(found, "recorder_summary")[0]["analog_channels"] == 3
+
+
+def test_dahua_remote_devices_protocol_is_not_a_maker_and_placeholders_are_dropped():
+    found = recorder_findings(CONFIG + "RemoteDevice", 200, DAHUA_REMOTE)
+    first, second = kinds(found, "recorder_channel")
+    assert first["channel"] == 1 and first["mac"] == "08:ed:ed:00:00:20" and first["model"] == "IPC-HDW1230S"
+    assert first["serial"] == "5F0000000000001" and first["firmware"] == "2.622.0000000.18.R"
+    assert "manufacturer" not in first and first["protocol"] == "Dahua2"  # Vendor=Private names a protocol
+    assert second["channel"] == 2 and "mac" not in second and second["protocol"] == "Onvif"
+    assert kinds(found, "recorder_summary")[0]["ip_channels"] == 2  # disabled and placeholder slots are empty
+
+
+def test_dahua_titles_counts_and_video_loss_make_analog_cameras():
+    titles = recorder_findings(CONFIG + "ChannelTitle", 200, "table.ChannelTitle[0].Name=Till\r\ntable.ChannelTitle[1].Name=\r\n")
+    assert kinds(titles, "recorder_summary")[0]["channels"] == 2
+    assert kinds(titles, "recorder_channel") == [{"api": "dahua_cgi", "channel": 1, "name": "Till"}]  # no input
+    count = kinds(recorder_findings("/cgi-bin/devVideoInput.cgi?action=getCollect", 200, "result=4\r\n"), "recorder_summary")
+    loss = kinds(
+        recorder_findings("/cgi-bin/eventManager.cgi?action=getEventIndexes&code=VideoLoss", 200, "channels[0]=1\r\nchannels[1]=3\r\n"),
+        "recorder_summary",
+    )
+    summary = {**count[0], **loss[0]}
+    assert [c["channel"] for c in analog_channels(summary)] == [1, 3]  # channels 2 and 4 have lost their video
+    assert analog_channels(count[0]) == []  # without the video-loss answer nothing is claimed
+
+
+def test_unifi_protect_cameras():
+    body = json.dumps(
+        {
+            "cameras": [
+                {"mac": "74ACB9000001", "host": "10.0.5.21", "type": "UVC G4 Bullet", "marketName": "G4 Bullet",
+                 "firmwareVersion": "4.69.55", "name": "Drive", "state": "CONNECTED", "isAdopted": True},
+                {"mac": "74ACB9000002", "host": "10.0.5.22", "type": "UVC G3 Flex", "state": "DISCONNECTED",
+                 "isAdopted": True},
+                {"mac": "74ACB9000003", "type": "UVC G4 Dome", "isAdopted": False},
+            ]
+        }
+    )
+    found = kinds(recorder_findings("/proxy/protect/api/bootstrap", 200, body), "recorder_channel")
+    assert [(c["channel"], c["model"], c["mac"], c["status"]) for c in found] == [
+        (1, "G4 Bullet", "74:ac:b9:00:00:01", "online"),
+        (2, "UVC G3 Flex", "74:ac:b9:00:00:02", "offline"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "body"),
+    [
+        ("/ISAPI/ContentMgmt/InputProxy/channels", 401, HIK_CHANNELS),
+        ("/ISAPI/ContentMgmt/InputProxy/channels", 200, "<notxml"),
+        ("/ISAPI/ContentMgmt/InputProxy/channels", 200, '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'),
+        (CONFIG + "Encode", 200, DAHUA_REMOTE),
+        ("/proxy/protect/api/bootstrap", 200, "{not json"),
+        ("/index.html", 200, HIK_CHANNELS),
+    ],
+)
+def test_other_answers_give_nothing(path, status, body):
+    assert recorder_findings(path, status, body) == []
+
+
+def test_secrets_are_masked_in_every_kept_body():
+    masked = redact(CONFIG + "RemoteDevice", DAHUA_REMOTE)
+    assert "cam-secret-1" not in masked and f"{SLOT}0.Password=***" in masked
+    assert "do-not-keep" not in redact(None, HIK_CHANNELS)
+    assert '"***"' in redact(None, '{"password": "x\\"y", "name": "a"}')
+    raw = (
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+        + str(len(DAHUA_REMOTE))
+        + "\r\n\r\n"
+        + DAHUA_REMOTE
+    ).encode()
+    findings = http_observations(CONFIG + "RemoteDevice", parse_http_response(raw))
+    assert "cam-secret-1" not in json.dumps(findings)
+    assert len(kinds(findings, "recorder_channel")) == 2
+
+
+def test_discovery_replies_give_the_channel_count_without_a_login():
+    sadp = {"protocol": "sadp", "AnalogChannelNum": "8", "DigitalChannelNum": "3"}
+    (summary,) = kinds(discovery_observations(sadp), "recorder_summary")
+    assert summary["channels"] == 11 and summary["analog_channels"] == 8 and summary["listed"] is False
+    camera = {"protocol": "sadp", "AnalogChannelNum": "0", "DigitalChannelNum": "1"}
+    assert kinds(discovery_observations(camera), "recorder_summary") == []  # a camera's own channel
+    dahua = {"protocol": "dahua", "VideoInputChannels": 8, "RemoteVideoInputChannels": 2}
+    assert kinds(discovery_observations(dahua), "recorder_summary")[0]["channels"] == 10
