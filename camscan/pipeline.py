@@ -40,19 +40,21 @@ def ingest_host(
     ip: str | None,
     observations: Sequence[Observation],
     *,
+    new: Sequence[Observation] | None = None,
     site: str | None = None,
     discovered_by: Sequence[str] = (),
     clock_skew_s: float | None = None,
 ) -> tuple[str | None, Identity]:
     """Store a host's observations, identify it, and upsert the device. Returns (device key, identity).
 
-    A host with no usable observation is stored as a host but not as a device.
+    `new` are the observations to write (default: all; a host identified again after a late reply has written
+    the others already). A host with no usable observation is stored as a host but not as a device.
     """
     identity = engine.identify(observations)
     mac, stated = host_macs(observations)
     methods = sorted(set(discovered_by) or {o.source for o in observations})
     with store.batch():
-        store.add_observations(scan_id, observations)
+        store.add_observations(scan_id, observations if new is None else new)
         if ip:
             store.add_host(scan_id, ip, mac=mac, site=site, discovered_by=methods)
         key = None
