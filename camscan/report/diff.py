@@ -34,6 +34,7 @@ class Sighting:
     #: Found on a recorder's channel (issue 14): the recorder's device key and the channel.
     parent: str | None = None
     channel: int | None = None
+    channel_input: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {"key": self.key, "site": self.site}
@@ -177,7 +178,8 @@ def resolve_pair(
 
 def _sightings(store: Store, scan_id: int, site: str | None) -> dict[str, Sighting]:
     rows = store.db.query(
-        "SELECT ds.device_key, ds.identity, ds.parent, ds.channel, d.site FROM device_scans ds LEFT JOIN devices d"
+        "SELECT ds.device_key, ds.identity, ds.parent, ds.channel, d.channel_input, d.site FROM device_scans ds"
+        " LEFT JOIN devices d"
         " ON d.key = ds.device_key WHERE ds.scan_id = ? ORDER BY ds.ip, ds.device_key",
         [scan_id],
     )
@@ -189,7 +191,9 @@ def _sightings(store: Store, scan_id: int, site: str | None) -> dict[str, Sighti
             identity = json.loads(r["identity"] or "{}")
         except ValueError:
             identity = {}
-        out[r["device_key"]] = Sighting(r["device_key"], r["site"], identity, r["parent"], r["channel"])
+        out[r["device_key"]] = Sighting(
+            r["device_key"], r["site"], identity, r["parent"], r["channel"], r["channel_input"]
+        )
     return out
 
 
@@ -197,12 +201,16 @@ def channel_swaps(store: Store, old: dict[str, Sighting], new: dict[str, Sightin
     """Channels of a recorder seen in both scans whose camera is another device now (a camera replaced on
     a channel, or moved). An analogue camera is its channel (it cannot be told apart), so it never swaps."""
 
-    def by_channel(sightings: dict[str, Sighting]) -> dict[tuple[str, int], Sighting]:
-        return {(s.parent, s.channel): s for s in sightings.values() if s.parent and s.channel is not None}
+    def by_channel(sightings: dict[str, Sighting]) -> dict[tuple[str, int, str], Sighting]:
+        return {
+            (s.parent, s.channel, s.channel_input or ""): s
+            for s in sightings.values()
+            if s.parent and s.channel is not None
+        }
 
     before, after = by_channel(old), by_channel(new)
     swaps = []
-    for slot in sorted(before.keys() & after.keys(), key=lambda k: (k[0], k[1])):
+    for slot in sorted(before.keys() & after.keys()):
         if before[slot].key != after[slot].key:
             row = store.db.execute("SELECT ip FROM devices WHERE key = ?", [slot[0]]).fetchone()
             swaps.append(ChannelSwap(slot[0], row[0] if row else None, slot[1], before[slot], after[slot]))
