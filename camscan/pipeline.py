@@ -10,6 +10,9 @@ from camscan.model import VIA_RECORDER, Identity, Observation
 from camscan.parse.recorders import analog_channels
 from camscan.store import DeviceRecord, Store
 
+#: Device types whose channel summary is kept (a recorder's); others keep theirs only when it listed cameras.
+RECORDER_TYPES = frozenset({"nvr", "dvr"})
+
 
 def host_mac(observations: Sequence[Observation]) -> str | None:
     """The host's MAC: one seen at layer 2 first, else one it stated (see `host_macs`)."""
@@ -56,6 +59,9 @@ def ingest_host(
             store.add_host(scan_id, ip, mac=mac, site=site, discovered_by=methods)
         key = None
         summary = recorder_summary(observations)
+        channels = channel_observations(observations)
+        if identity.device_type not in RECORDER_TYPES and not channels:
+            summary = None  # a multi-sensor camera's video sources, a camera recording to its own card
         if identity.evidence or mac or summary is not None:
             record = DeviceRecord(
                 ip, mac, site, identity, methods, clock_skew_s, mac_stated=stated, recorder=summary
@@ -103,7 +109,8 @@ def channel_observations(observations: Sequence[Observation]) -> list[Observatio
     out = [
         Observation("recorder_channel", value, host=first[key].host, port=first[key].port, source=first[key].source)
         for key, value in merged.items()
-        if value.get("input")
+        # a channel that holds a camera, and not the recorder itself (a camera recording its own video)
+        if value.get("input") and (not value.get("address") or value.get("address") != first[key].host)
     ]
     return sorted(out, key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0))
 
