@@ -10,6 +10,9 @@ from camscan.model import VIA_RECORDER, Identity, Observation
 from camscan.parse.recorders import analog_channels
 from camscan.store import DeviceRecord, Store
 
+#: Device types whose channel summary is kept (a recorder's); others keep theirs only when it listed cameras.
+RECORDER_TYPES = frozenset({"nvr", "dvr"})
+
 
 def host_mac(observations: Sequence[Observation]) -> str | None:
     """The host's MAC: one seen at layer 2 first, else one it stated (see `host_macs`)."""
@@ -37,23 +40,28 @@ def ingest_host(
     ip: str | None,
     observations: Sequence[Observation],
     *,
+    new: Sequence[Observation] | None = None,
     site: str | None = None,
     discovered_by: Sequence[str] = (),
     clock_skew_s: float | None = None,
 ) -> tuple[str | None, Identity]:
     """Store a host's observations, identify it, and upsert the device. Returns (device key, identity).
 
-    A host with no usable observation is stored as a host but not as a device.
+    `new` are the observations to write (default: all; a host identified again after a late reply has written
+    the others already). A host with no usable observation is stored as a host but not as a device.
     """
     identity = engine.identify(observations)
     mac, stated = host_macs(observations)
     methods = sorted(set(discovered_by) or {o.source for o in observations})
     with store.batch():
-        store.add_observations(scan_id, observations)
+        store.add_observations(scan_id, observations if new is None else new)
         if ip:
             store.add_host(scan_id, ip, mac=mac, site=site, discovered_by=methods)
         key = None
         summary = recorder_summary(observations)
+        channels = channel_observations(observations)
+        if identity.device_type not in RECORDER_TYPES and not channels:
+            summary = None  # a multi-sensor camera's video sources, a camera recording to its own card
         if identity.evidence or mac or summary is not None:
             record = DeviceRecord(
                 ip, mac, site, identity, methods, clock_skew_s, mac_stated=stated, recorder=summary
@@ -101,7 +109,8 @@ def channel_observations(observations: Sequence[Observation]) -> list[Observatio
     out = [
         Observation("recorder_channel", value, host=first[key].host, port=first[key].port, source=first[key].source)
         for key, value in merged.items()
-        if value.get("input")
+        # a channel that holds a camera, and not the recorder itself (a camera recording its own video)
+        if value.get("input") and (not value.get("address") or value.get("address") != first[key].host)
     ]
     return sorted(out, key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from camscan.parse.base import Finding, ParseError, one_line
+from camscan.parse.recorders import ONVIF_READERS
 from camscan.parse.xmlsafe import first_text, iter_local, local, parse_xml
 
 _DEVICE_INFO_FIELDS = (
@@ -65,6 +66,8 @@ def parse_onvif_response(data: bytes) -> OnvifResponse:
         return OnvifResponse(operation, scopes=tuple(s for s in items if s)[:MAX_SCOPES])
     if operation == "GetSystemDateAndTimeResponse":
         return OnvifResponse(operation, utc_time=_utc_time(body))
+    if operation in ONVIF_READERS:  # a recorder's channels (issue 14, camscan.parse.recorders)
+        return OnvifResponse(operation, extra={"recorder": ONVIF_READERS[operation](body)})
     return OnvifResponse(operation)
 
 
@@ -90,4 +93,5 @@ def onvif_observations(response: OnvifResponse) -> list[Finding]:
         findings.append(("onvif_device_info", dict(response.device_info)))
     if response.scopes:
         findings.append(("onvif_scopes", list(response.scopes)))
+    findings += response.extra.get("recorder", [])
     return findings

@@ -12,6 +12,7 @@ masks them before a body is kept anywhere (observations, the store, reports).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable
@@ -310,6 +311,82 @@ def analog_channels(summary: dict[str, Any]) -> list[dict[str, Any]]:
         for n in range(1, count + 1)
         if n not in lost
     ]
+
+
+# -------------------------------------------------------------------------------------------- ONVIF
+
+
+def _host_of(uri: str | None) -> str | None:
+    """The host of a URI (`http://10.1.1.5/onvif/device_service`) or a bare IP address; None for a token."""
+    if not uri:
+        return None
+    if "://" not in uri:
+        try:
+            return str(ipaddress.ip_address(uri.strip()))
+        except ValueError:
+            return None
+    try:
+        host = urlsplit(uri).hostname
+    except ValueError:
+        return None
+    return _clean(host)
+
+
+def onvif_recordings(body: Any) -> list[Finding]:
+    """ONVIF Recording service `GetRecordingsResponse` (Profile G): one `RecordingItem` per recording, whose
+    `Configuration/Source` names the recorded device: `SourceId`, `Name`, `Location`, `Description` and `Address`
+    (the URI the recorder fetches it from). A recording whose source has no address (a camera recording its own
+    video to its card) is no camera behind a recorder. ONVIF gives no maker, model or firmware of the source."""
+    out: list[Finding] = []
+    for item in body.iter():
+        if local(item.tag) != "RecordingItem":
+            continue
+        source = next((c for c in item.iter() if local(c.tag) == "Source"), None)
+        if source is None:
+            continue
+        address = _host_of(_text(source, "Address")) or _host_of(_text(source, "SourceId"))
+        if not address:
+            continue
+        out.append(
+            _channel(
+                "onvif",
+                len(out) + 1,
+                "ip",
+                name=_text(source, "Name"),
+                address=address,
+                protocol="ONVIF",
+            )
+        )
+        if len(out) >= MAX_CHANNELS:
+            break
+    if not out:
+        return []
+    return [*out, _summary("onvif", listed=True, ip_channels=len(out))]
+
+
+def onvif_video_sources(body: Any) -> list[Finding]:
+    """ONVIF Media `GetVideoSourcesResponse`: a recorder has one video source per channel (a camera one)."""
+    count = sum(1 for e in body.iter() if local(e.tag) == "VideoSources")
+    if count <= 1:
+        return []
+    return [_summary("onvif", listed=False, channels=count)]
+
+
+def onvif_capabilities(body: Any) -> list[Finding]:
+    """ONVIF `GetCapabilitiesResponse` (answered without a login by most devices): `DeviceIO/VideoSources`, the
+    number of video inputs; more than one on a recorder is its channel count."""
+    count = next((_int(e.text) for e in body.iter() if local(e.tag) == "VideoSources" and len(e) == 0), None)
+    if count is None or count <= 1:
+        return []
+    value = {"api": "onvif", "listed": False, "channels": count, "counted_by": "ONVIF GetCapabilities (no login)"}
+    return [("recorder_summary", value)]
+
+
+ONVIF_READERS: dict[str, Callable[[Any], list[Finding]]] = {
+    "GetRecordingsResponse": onvif_recordings,
+    "GetVideoSourcesResponse": onvif_video_sources,
+    "GetCapabilitiesResponse": onvif_capabilities,
+}
 
 
 # -------------------------------------------------------------------------------------------- UniFi Protect

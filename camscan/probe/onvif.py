@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -339,6 +340,48 @@ async def _authenticated_calls(camera: ScanCamera, host: str) -> None:
             continue
 
 
+#: ONVIF services a recorder's channels are read from (issue 14, docs/recorders.md).
+RECORDING_NS = "http://www.onvif.org/ver10/recording/wsdl"
+MEDIA_NS = "http://www.onvif.org/ver10/media/wsdl"
+RECORDER_CALLS = (("recording", RECORDING_NS, "GetRecordings"), ("media", MEDIA_NS, "GetVideoSources"))
+
+
+def _service_xaddrs(camera: ScanCamera, host: str) -> dict[str, str]:
+    """The service addresses the device's GetServices answer gave, on this device only (never elsewhere)."""
+    out: dict[str, str] = {}
+    for exchange in camera.exchanges:
+        if exchange.operation != "GetServices" or not is_soap(exchange.body):
+            continue
+        try:
+            root = parse_xml(exchange.body)
+        except ParseError:
+            continue
+        for service in root.iter():
+            if not isinstance(service.tag, str) or not service.tag.endswith("}Service"):
+                continue
+            namespace, xaddr = first_text(service, "Namespace"), first_text(service, "XAddr")
+            if namespace and xaddr and urlsplit(xaddr).hostname == host:
+                out[namespace] = xaddr
+    return out
+
+
+async def _recorder_calls(camera: ScanCamera, host: str) -> None:
+    """With credentials, on a device that offers the ONVIF Recording service (a Profile G recorder): what it
+    records (GetRecordings) and its video sources (GetVideoSources). Both are reads."""
+    xaddrs = _service_xaddrs(camera, host)
+    if RECORDING_NS not in xaddrs:
+        return
+    camera.xaddrs.update(xaddrs)
+    for name, namespace, operation in RECORDER_CALLS:
+        if namespace not in xaddrs:
+            continue
+        try:
+            service = await camera.create_onvif_service(name)
+            await _call(camera, host, getattr(service, operation)(), operation=operation, signed=True)
+        except Exception:
+            continue
+
+
 async def probe_onvif(
     host: str, port: int, limits: Limits, credential: Credential | None = None, *, tls: bool = False
 ) -> OnvifResult:
@@ -368,6 +411,7 @@ async def probe_onvif(
                 continue  # faults and failures are read from the raw exchanges
         if credential is not None:
             await _authenticated_calls(camera, host)
+            await _recorder_calls(camera, host)
         _interpret(result, camera, host, port)
     except Exception as exc:  # the library's own failures (bad XAddr, closed session …) are data too
         result.observations.append(failure("onvif_device_info", host, port, SOURCE, _short(exc)))

@@ -50,5 +50,8 @@ def unlisted_note(
             and is_recorder_path(str(o.value.get("path") or ""))
         }
         note = REFUSED if statuses and statuses <= {401, 403} else NOT_ANSWERED
-    value = {"api": recorder_api(identity) or "unknown", "listed": False, "note": note}
+    value: dict[str, object] = {"listed": False, "note": note}
+    api = recorder_api(identity)
+    if api:
+        value["api"] = api
     return Observation("recorder_summary", value, host=host, source="scan")

@@ -108,7 +108,14 @@ def parse(
             return None
         key = (int(m["maj"]), int(m["min"]), int(m["rel"]))
         return Firmware(raw, key, None, when, None, (m["rest"] or "").casefold())
-    return Firmware(raw, None, None, when, None, raw.casefold())
+    return Firmware(raw, None, None, when, None, _opaque(raw, build))
+
+
+def _opaque(raw: str, build: str | None) -> str:
+    """An opaque version compared as written, whatever separates its parts, with the build the engine split off
+    put back (the engine splits Reolink's `v3.0.0.136_20121102` into version and build; an advisory names it whole)."""
+    text = raw if not build or build in raw else f"{raw}.{build}"
+    return re.sub(r"[^0-9a-z]+", ".", text.casefold()).strip(".")
 
 
 def _pad(a: Key, b: Key) -> tuple[Key, Key]:

@@ -9,7 +9,8 @@ What runs at once, on one asyncio loop:
   interfaces the scope allows (`camscan.discover.interfaces`), repeated a few times;
 - fingerprinting of each live host (`camscan.scan.fingerprint`), at most `hosts_in_flight` at a time, within
   the scan's socket, per-host, rate, timeout and byte limits (`camscan.probe.limits`);
-- one writer task (`camscan.scan.store_writer`) that owns the store and writes each batch in one transaction.
+- one writer task (`camscan.scan.store_writer`) that hands each batch to the store's writer thread
+  (`camscan.store_thread`), which writes it in one transaction off the event loop.
 
 Ctrl-C or SIGTERM cancels the work; everything gathered until then is identified and stored, and the scan is
 marked `interrupted`. A host that fails is data (an observation with its error), counted in the summary.
@@ -43,6 +44,7 @@ from camscan.scan.state import HostState
 from camscan.scan.store_writer import Counters, Writer
 from camscan.scope import Scope
 from camscan.store import ScanRun, Store
+from camscan.store_thread import StoreThread
 
 REPLY_PORTS = {wsd.PORT: "wsd", ssdp.PORT: "ssdp", **{port: p for p, (port, _g) in vendor_udp.PORTS.items()}}
 Note = Callable[[str], None]
@@ -358,8 +360,10 @@ class Scan:
 
     async def _run(self, run: ScanRun, started: float) -> None:
         """Probe, write and shut down; `run` (the store's scan lifecycle) finishes the scan row."""
+        thread = StoreThread(self.store.path)
+        await asyncio.get_running_loop().run_in_executor(None, thread.start)
         self.writer = Writer(
-            self.store,
+            thread,
             self.engine,
             scan_id=self.scan_id,
             site=self.options.site,
@@ -377,6 +381,7 @@ class Scan:
             emit=self.emit,
         )
         loop = asyncio.get_running_loop()
+        self.writer.wake_on_error(loop)
         work = asyncio.create_task(self._work())
         writer_task = asyncio.create_task(self.writer.run())
 
@@ -433,14 +438,17 @@ class Scan:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
         self.hub.close()
         assert self.writer is not None
-        if not writer_task.done():
-            self.writer.stop()
         try:
-            await writer_task  # a writer that failed earlier raises its error here
-        except Exception:
-            writer_task.cancel()
-            raise
-        self.writer.flush_all()
+            if not writer_task.done():
+                self.writer.stop()
+            try:
+                await writer_task  # a writer that failed earlier raises its error here
+            except Exception:
+                writer_task.cancel()
+                raise
+            await self.writer.flush_all()
+        finally:
+            await self.writer.thread.aclose()  # the store's writer thread ends before the scan row is finished
         with contextlib.suppress(Exception):
             await self.p.nmap.close()
 

@@ -203,3 +203,45 @@ def test_discovery_replies_give_the_channel_count_without_a_login():
     assert kinds(discovery_observations(camera), "recorder_summary") == []  # a camera's own channel
     dahua = {"protocol": "dahua", "VideoInputChannels": 8, "RemoteVideoInputChannels": 2}
     assert kinds(discovery_observations(dahua), "recorder_summary")[0]["channels"] == 10
+
+
+def _envelope(body: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:trc="http://www.onvif.org/ver10/recording/wsdl" '
+        'xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">'
+        f"<env:Body>{body}</env:Body></env:Envelope>"
+    ).encode()
+
+
+def _recording(token: str, source: str) -> str:
+    return (
+        f"<trc:RecordingItem><tt:RecordingToken>{token}</tt:RecordingToken><tt:Configuration><tt:Source>{source}"
+        "</tt:Source><tt:Content></tt:Content><tt:MaximumRetentionTime>PT0S</tt:MaximumRetentionTime>"
+        "</tt:Configuration></trc:RecordingItem>"
+    )
+
+
+def test_onvif_recordings_name_the_recorded_cameras():
+    from camscan.parse.onvif import onvif_observations, parse_onvif_response
+
+    body = _envelope(
+        "<trc:GetRecordingsResponse>"
+        + _recording("R1", "<tt:SourceId>http://10.1.1.5/onvif/device_service</tt:SourceId><tt:Name>Door</tt:Name>"
+                     "<tt:Location/><tt:Description/><tt:Address>http://10.1.1.5/onvif/device_service</tt:Address>")
+        + _recording("R2", "<tt:SourceId>VideoSource_1</tt:SourceId><tt:Name>own</tt:Name><tt:Address></tt:Address>")
+        + "</trc:GetRecordingsResponse>"
+    )
+    found = onvif_observations(parse_onvif_response(body))
+    assert kinds(found, "recorder_channel") == [
+        {"api": "onvif", "channel": 1, "input": "ip", "name": "Door", "address": "10.1.1.5", "protocol": "ONVIF"}
+    ]  # the second records the device's own source: no camera behind it
+    sources = "".join(f'<trt:VideoSources token="V{i}"><tt:Framerate>25</tt:Framerate></trt:VideoSources>' for i in range(4))
+    found = onvif_observations(parse_onvif_response(_envelope(f"<trt:GetVideoSourcesResponse>{sources}</trt:GetVideoSourcesResponse>")))
+    assert kinds(found, "recorder_summary") == [{"api": "onvif", "listed": False, "channels": 4}]
+    caps = ("<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Extension><tt:DeviceIO><tt:VideoSources>16"
+            "</tt:VideoSources></tt:DeviceIO></tt:Extension></tds:Capabilities></tds:GetCapabilitiesResponse>")
+    (summary,) = kinds(onvif_observations(parse_onvif_response(_envelope(caps))), "recorder_summary")
+    assert summary["channels"] == 16 and summary["listed"] is False
+    one = caps.replace(">16<", ">1<")
+    assert kinds(onvif_observations(parse_onvif_response(_envelope(one))), "recorder_summary") == []

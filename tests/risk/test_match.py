@@ -58,6 +58,8 @@ LAB_EXPECTED: dict[str, dict[str, str]] = {
     "dlink-dcs-camera": {},
     "hanwha-camera": {},
     "uniview-camera": {},
+    # Uniview NVR301 (ONVIF recorder, issue 14): no advisory here names it.
+    "onvif-nvr": {},
     "generic-onvif-camera": {},
     # Non-cameras get none.
     "nas": {},

@@ -111,3 +111,12 @@ def test_stamp_dates():
     assert stamp_date("2021-06-16") == "2021-06-16"
     assert stamp_date("991399") is None
     assert stamp_date(None) is None
+
+
+def test_opaque_puts_back_the_build_the_engine_split_off():
+    """Reolink firmware `v3.0.0.136_20121102` (Talos, CVE-2021-40407) reaches the matcher as version `v3.0.0.136`
+    and build `20121102` when a firmware scheme or signature splits it: still the version the advisory names."""
+    named = parse("opaque", "v3.0.0.136_20121102")
+    assert compare_version(parse("opaque", "v3.0.0.136", "20121102"), named) == 0
+    assert compare_version(parse("opaque", "v3.0.0.136", "20121103"), named) is None
+    assert compare_version(parse("opaque", "v3.0.0.136"), named) is None

@@ -1,0 +1,79 @@
+"""A database another process holds locked during a scan stalls no probe and loses nothing (issue 12, item 4):
+the store's writes run on their own thread (camscan/store_thread.py), so while it waits for the lock the event
+loop goes on probing, and everything found is written once the lock goes. Lab on 127.160.1.x (this file's own
+range; the outside trap is 127.160.250.1)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from camscan.lab import Lab
+
+from .conftest import ip_range
+from .support import count, integrity, run_measured, wait_for
+
+#: Cameras that answer at once, and slow-drip devices that keep the scan busy for the host deadline.
+PROFILES = ["hikvision-camera", "dahua-camera", "axis-camera", "hostile-slow-drip"]
+LOCK_S = 4.0
+
+
+@pytest.fixture(scope="module")
+def lab(loopback_lab: None) -> Iterator[Lab]:
+    with Lab(profiles=PROFILES, count=16, base="127.160.1.1", outside_host="127.160.250.1") as lab:
+        yield lab
+
+
+def test_a_locked_database_stalls_no_probe_and_loses_nothing(lab: Lab, tmp_path: Path) -> None:
+    db = tmp_path / "inventory.db"
+    window: list[float] = []
+
+    def lock_once_writing() -> None:
+        wait_for(lambda: _running_scans(db) > 0, 60, "the scan started")  # before any probe has answered
+        holder = sqlite3.connect(db, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            window.append(time.time())
+            time.sleep(LOCK_S)
+            window.append(time.time())
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+
+    locker = threading.Thread(target=lock_once_writing)
+    lab.clear_requests()
+    locker.start()
+    run = run_measured(
+        ["scan", ip_range(lab.devices), "--db", str(db), "--json", "--timeout", "2"],
+        env={"CAMSCAN_BUSY_TIMEOUT_MS": "30000"},  # longer than the lock: the writer waits for it
+        timeout=180,
+    )
+    locker.join()
+    assert run.returncode in (0, 3), run.stderr  # 3: the slow-drip devices time out (partial), as designed
+    assert len(window) == 2, "the lock was taken during the scan"
+    # The probes went on while the database was locked: the lab kept receiving requests.
+    start, end = window
+    requests = lab.requests
+    during = [r for r in requests if start <= r["time"] < end - 0.2]
+    assert len(during) >= 0.8 * len(requests), f"{len(during)} of {len(requests)} requests while it was locked"
+    # Nothing was lost: every lab device has its host row, every camera its device row, in a complete scan.
+    assert integrity(db) == "ok"
+    assert count(db, "SELECT count(*) FROM hosts WHERE scan_id = 1") == len(lab.devices)
+    cameras = [d for d in lab.devices if d["category"] == "camera"]
+    stored = {r for (r,) in sqlite3.connect(db).execute("SELECT ip FROM devices WHERE is_camera = 1")}
+    assert {d["ip"] for d in cameras} <= stored
+    assert run.json()["status"] == "complete"
+
+
+def _running_scans(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        return count(db, "SELECT count(*) FROM scans WHERE status = 'running'")
+    except sqlite3.Error:
+        return 0
