@@ -24,6 +24,9 @@ EXPECTED = (ParseError,)
 
 
 def _http(data: bytes) -> object:
+    """A response (its observations, gzip and chunked bodies decoded), or a request when it is not one."""
+    if not data.startswith(b"HTTP/"):
+        return http.parse_http_request(data)
     response = http.parse_http_response(data)
     return http.http_observations("/", response)
 

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from camscan.errors import StoreError, UsageError
-from camscan.store import Store, _describe, device_key, now_iso
+from camscan.errors import UsageError
+from camscan.store import Store, device_key, now_iso
 
 DEVICE_COPY_TABLES = ("hosts", "services", "observations")
 
@@ -101,24 +101,6 @@ def _check_paths(sources: list[Path], output: Path, force: bool) -> None:
         raise UsageError(f"{output.parent}: no such folder")
 
 
-def _snapshot(src: Path, dest: Path) -> None:
-    """A consistent copy of a (possibly WAL-mode, possibly in-use) database, opened read-only."""
-    try:
-        reader = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
-        writer = sqlite3.connect(dest)
-        try:
-            reader.backup(writer)
-        finally:
-            writer.close()
-            reader.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(_describe(str(src), exc)) from None
-
-
-def _columns(db: Any, schema: str, table: str) -> list[str]:
-    return [r[1] for r in db.execute(f"PRAGMA {schema}.table_info([{table}])").fetchall()]
-
-
 def merge_stores(sources: list[Path], output: Path, *, force: bool = False) -> MergeResult:
     _check_paths(sources, output, force)
     result = MergeResult(str(output))
@@ -126,7 +108,7 @@ def merge_stores(sources: list[Path], output: Path, *, force: bool = False) -> M
         snapshots = []
         for i, src in enumerate(sources):
             snap = Path(tmp) / f"source-{i}.db"
-            _snapshot(src, snap)
+            Store.backup(src, snap)
             Store.open(snap).close()  # refuses a non-camscan file; upgrades an older schema in the copy
             snapshots.append(snap)
         partial = output.parent / f".{output.name}.merge-partial"
@@ -135,7 +117,7 @@ def merge_stores(sources: list[Path], output: Path, *, force: bool = False) -> M
         try:
             with Store.open(partial) as dest:
                 _merge_into(dest, sources, snapshots, result)
-                dest.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                dest.checkpoint()
             for suffix in ("-wal", "-shm"):
                 Path(f"{output}{suffix}").unlink(missing_ok=True)
             os.replace(partial, output)
@@ -146,44 +128,30 @@ def merge_stores(sources: list[Path], output: Path, *, force: bool = False) -> M
 
 
 def _merge_into(dest: Store, sources: list[Path], snapshots: list[Path], result: MergeResult) -> None:
-    db = dest.db
-    conn = db.conn
     scan_maps = _plan_scan_ids(snapshots)
     device_rows: list[tuple[int, dict[str, Any]]] = []
     versions: set[str] = set()
     for index, (src, snap) in enumerate(zip(sources, snapshots, strict=True)):
         summary = SourceSummary(str(src), src.stem)
         result.sources.append(summary)
-        conn.execute("ATTACH DATABASE ? AS src", [str(snap)])
-        try:
-            with dest.batch():
-                scan_map = scan_maps[index]
-                _copy_scans(db, summary, scan_map)
-                _copy_facts(db, scan_map, summary.site_default)
-                _copy_reference(db, versions)
-            for row in db.query("SELECT * FROM src.devices"):
-                row = dict(row)
+        with Store.open(snap, migrate=False) as source, dest.batch():
+            scan_map = scan_maps[index]
+            _copy_scans(dest, source, summary, scan_map)
+            _copy_facts(dest, source, scan_map, summary.site_default)
+            _copy_reference(dest, source, versions)
+            for row in source.rows("devices"):
                 row["site"] = row["site"] or summary.site_default
                 row["last_scan_id"] = scan_map.get(row["last_scan_id"])
                 device_rows.append((index, row))
                 summary.devices += 1
-        finally:
-            conn.execute("DETACH DATABASE src")
     key_map = _merge_devices(dest, device_rows, result)
     for index, snap in enumerate(snapshots):
-        conn.execute("ATTACH DATABASE ? AS src", [str(snap)])
-        try:
-            with dest.batch():
-                _copy_sightings(db, index, scan_maps[index], key_map)
-        finally:
-            conn.execute("DETACH DATABASE src")
+        with Store.open(snap, migrate=False) as source, dest.batch():
+            _copy_sightings(dest, source, index, scan_maps[index], key_map)
     with dest.batch():
-        meta = {"merged_from": json.dumps({"at": now_iso(), "sources": [str(s) for s in sources]})}
+        dest.set_meta("merged_from", json.dumps({"at": now_iso(), "sources": [str(s) for s in sources]}))
         if versions:
-            meta["data_version"] = " | ".join(sorted(versions))
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO main._camscan_meta (key, value) VALUES (?, ?)", meta.items()
-        )
+            dest.set_meta("data_version", " | ".join(sorted(versions)))
     result.scans = sum(len(m) for m in scan_maps)
 
 
@@ -191,59 +159,47 @@ def _plan_scan_ids(snapshots: list[Path]) -> list[dict[int, int]]:
     """New scan ids for every source, in the order the scans started across all sources."""
     found: list[tuple[str, int, int]] = []
     for index, snap in enumerate(snapshots):
-        conn = sqlite3.connect(snap)
-        try:
-            found += [
-                (started or "", index, sid) for sid, started in conn.execute("SELECT id, started FROM scans")
-            ]
-        finally:
-            conn.close()
+        with Store.open(snap, migrate=False) as source:
+            found += [(row["started"] or "", index, int(row["id"])) for row in source.rows("scans")]
     maps: list[dict[int, int]] = [{} for _ in snapshots]
     for new_id, (_started, index, sid) in enumerate(sorted(found), 1):
         maps[index][sid] = new_id
     return maps
 
 
-def _copy_scans(db: Any, summary: SourceSummary, scan_map: dict[int, int]) -> None:
-    cols = [c for c in _columns(db, "src", "scans") if c in _columns(db, "main", "scans") and c != "id"]
-    for row in db.query("SELECT * FROM src.scans ORDER BY id"):
-        values = {"id": scan_map[int(row["id"])], **{c: row[c] for c in cols}}
-        values["site"] = values.get("site") or summary.site_default
-        names = ", ".join(f"[{c}]" for c in values)
-        db.execute(
-            f"INSERT INTO main.scans ({names}) VALUES ({', '.join('?' for _ in values)})",
-            list(values.values()),
-        )
+def _copy_scans(dest: Store, source: Store, summary: SourceSummary, scan_map: dict[int, int]) -> None:
+    rows = []
+    for row in source.rows("scans"):
+        row["id"] = scan_map[int(row["id"])]
+        row["site"] = row.get("site") or summary.site_default
+        rows.append(row)
+    dest.insert_rows("scans", rows)
     summary.scans = len(scan_map)
 
 
-def _copy_facts(db: Any, scan_map: dict[int, int], site_default: str) -> None:
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS scan_map (old INTEGER PRIMARY KEY, new INTEGER)")
-    db.execute("DELETE FROM temp.scan_map")
-    db.conn.executemany("INSERT INTO temp.scan_map (old, new) VALUES (?, ?)", list(scan_map.items()))
+def _copy_facts(dest: Store, source: Store, scan_map: dict[int, int], site_default: str) -> None:
+    """Hosts, services and observations follow their scan (new row ids; a missing site is the source's)."""
     for table in DEVICE_COPY_TABLES:
-        cols = [
-            c
-            for c in _columns(db, "src", table)
-            if c in _columns(db, "main", table) and c not in ("id", "scan_id")
-        ]
-        select = ", ".join("coalesce(t.site, ?)" if c == "site" else f"t.[{c}]" for c in cols)
-        params = [site_default] if "site" in cols else []
-        db.execute(
-            f"INSERT INTO main.[{table}] (scan_id, {', '.join(f'[{c}]' for c in cols)}) "
-            f"SELECT m.new, {select} FROM src.[{table}] t JOIN temp.scan_map m ON m.old = t.scan_id",
-            params,
-        )
+        dest.insert_rows(table, _follow_scans(source.rows(table), scan_map, site_default))
 
 
-def _copy_reference(db: Any, versions: set[str]) -> None:
+def _follow_scans(rows: Iterator[dict[str, Any]], scan_map: dict[int, int], site_default: str) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        if row["scan_id"] not in scan_map:
+            continue
+        row.pop("id", None)
+        row["scan_id"] = scan_map[row["scan_id"]]
+        if "site" in row:
+            row["site"] = row["site"] or site_default
+        yield row
+
+
+def _copy_reference(dest: Store, source: Store, versions: set[str]) -> None:
     for table in ("vendors", "concerns", "vendor_concerns"):
-        cols = [c for c in _columns(db, "src", table) if c in _columns(db, "main", table)]
-        names = ", ".join(f"[{c}]" for c in cols)
-        db.execute(f"INSERT OR REPLACE INTO main.[{table}] ({names}) SELECT {names} FROM src.[{table}]")
-    row = db.execute("SELECT value FROM src._camscan_meta WHERE key = 'data_version'").fetchone()
-    if row and row[0]:
-        versions.add(row[0])
+        dest.insert_rows(table, source.rows(table), replace=True)
+    version = source.meta("data_version")
+    if version:
+        versions.add(version)
 
 
 def _merge_devices(
@@ -269,7 +225,7 @@ def _merge_devices(
     for i in range(len(rows)):
         groups[uf.find(i)].append(i)
     key_map: dict[tuple[int, str], str] = {}
-    main_cols = set(_columns(dest.db, "main", "devices"))
+    main_cols = set(dest.columns("devices"))
     merged_rows = []
     for members in groups.values():
         # latest sighting last: by time, then by (renumbered, chronological) scan id for same-second ties
@@ -296,37 +252,27 @@ def _merge_devices(
         source = merged.pop("_parent_source")
         if merged.get("parent"):
             merged["parent"] = key_map.get((source, merged["parent"]), merged["parent"])
-    with dest.batch():
-        for merged in merged_rows:
-            names = ", ".join(f"[{c}]" for c in merged)
-            dest.db.execute(
-                f"INSERT OR REPLACE INTO main.devices ({names}) VALUES ({', '.join('?' for _ in merged)})",
-                list(merged.values()),
-            )
+    dest.insert_rows("devices", merged_rows, replace=True)
     result.devices = len(merged_rows)
     return key_map
 
 
 def _copy_sightings(
-    db: Any, index: int, scan_map: dict[int, int], key_map: dict[tuple[int, str], str]
+    dest: Store, source: Store, index: int, scan_map: dict[int, int], key_map: dict[tuple[int, str], str]
 ) -> None:
     sightings = [
-        (
-            key_map[(index, r["device_key"])],
-            scan_map[r["scan_id"]],
-            r["ip"],
-            r["identity"],
-            key_map.get((index, r["parent"]), r["parent"]) if r.get("parent") else None,
-            r.get("channel"),
-        )
-        for r in db.query("SELECT * FROM src.device_scans")
+        {
+            "device_key": key_map[(index, r["device_key"])],
+            "scan_id": scan_map[r["scan_id"]],
+            "ip": r["ip"],
+            "identity": r["identity"],
+            "parent": key_map.get((index, r["parent"]), r["parent"]) if r.get("parent") else None,
+            "channel": r.get("channel"),
+        }
+        for r in source.rows("device_scans")
         if (index, r["device_key"]) in key_map and r["scan_id"] in scan_map
     ]
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO main.device_scans (device_key, scan_id, ip, identity, parent, channel) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        sightings,
-    )
+    dest.insert_rows("device_scans", sightings, replace=True)
     history = [
         {
             "device_key": key_map[(index, r["device_key"])],
@@ -336,12 +282,7 @@ def _copy_sightings(
             "old": r["old"],
             "new": r["new"],
         }
-        for r in db.query("SELECT * FROM src.device_history ORDER BY id")
+        for r in source.rows("device_history")
         if (index, r["device_key"]) in key_map
     ]
-    if history:
-        names = list(history[0])
-        db.conn.executemany(
-            f"INSERT INTO main.device_history ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-            [list(h.values()) for h in history],
-        )
+    dest.insert_rows("device_history", history)

@@ -600,13 +600,15 @@ class Store:
             if candidates:
                 return candidates[0], findings
         slot = self.db.execute(
-            "SELECT key FROM devices WHERE parent = ? AND channel IS ? AND serial IS NULL AND mac IS NULL "
-            "ORDER BY last_seen DESC LIMIT 1",
-            [record.parent, record.channel],
+            "SELECT key FROM devices WHERE parent = ? AND channel IS ? AND channel_input IS ? AND serial IS NULL "
+            "AND mac IS NULL ORDER BY last_seen DESC LIMIT 1",
+            [record.parent, record.channel, record.channel_input],
         ).fetchone()
         if slot is not None and not findings:
             return slot[0], findings
-        return f"ch:{record.parent}:{record.channel}", findings
+        # an analogue input is `ch:<recorder>:<n>`; an IP channel `ch:<recorder>:ip<n>` (hybrid DVRs number both)
+        prefix = "" if record.channel_input == "analog" else (record.channel_input or "")
+        return f"ch:{record.parent}:{prefix}{record.channel}", findings
 
     def _absorb_channel_twin(self, scan_id: int, key: str, record: DeviceRecord) -> None:
         """A device reached directly that a recorder also reports (stored first under another key, by serial
@@ -728,6 +730,72 @@ class Store:
 
     def scans(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM scans ORDER BY id"))
+
+    # -- copying between stores (`camscan merge`) --------------------------------------------------
+
+    #: The tables `rows` and `insert_rows` accept: a store's facts, devices and reference data.
+    COPY_TABLES = (
+        "scans", "hosts", "services", "observations", "devices", "device_scans", "device_history",
+        "vendors", "concerns", "vendor_concerns",
+    )  # fmt: skip
+
+    @staticmethod
+    def backup(source: str | Path, dest: str | Path) -> None:
+        """A consistent copy of the database at `source` (possibly in WAL mode, possibly being written) into
+        `dest`, with SQLite's backup API; `source` is opened read-only and never written."""
+        try:
+            reader = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+            writer = sqlite3.connect(dest)
+            try:
+                reader.backup(writer)
+            finally:
+                writer.close()
+                reader.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(str(source), exc)) from None
+
+    def columns(self, table: str) -> list[str]:
+        """The columns of one of `COPY_TABLES`, in order."""
+        return [c.name for c in self.db[self._copy_table(table)].columns]
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of one of `COPY_TABLES`, as a mapping of column to value, in the order they were written."""
+        return self.db.query(f"SELECT * FROM [{self._copy_table(table)}] ORDER BY rowid")
+
+    def insert_rows(self, table: str, rows: Iterable[dict[str, Any]], *, replace: bool = False) -> int:
+        """Add rows to one of `COPY_TABLES` (replacing rows with the same key when `replace`); columns this
+        store's table does not have are left out, so rows from an older or newer camscan fit. Returns how many."""
+        name = self._copy_table(table)
+        keep = set(self.columns(name))
+        count = 0
+
+        def fitted() -> Iterator[dict[str, Any]]:
+            nonlocal count
+            for row in rows:
+                count += 1
+                yield {k: v for k, v in row.items() if k in keep}
+
+        with self.batch():
+            self.db[name].insert_all(fitted(), replace=replace, batch_size=500)
+        return count
+
+    def meta(self, key: str) -> str | None:
+        """A value of the store's own key-value table (`data_version`, `concerns_register`, `merged_from`, ...)."""
+        row = self.db.execute("SELECT value FROM _camscan_meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.batch():
+            self.db["_camscan_meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (before the file is moved or copied)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _copy_table(self, table: str) -> str:
+        if table not in self.COPY_TABLES:
+            raise ValueError(f"{table!r} is not one of the tables a store copies: {', '.join(self.COPY_TABLES)}")
+        return table
 
 
 class _RowView:

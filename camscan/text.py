@@ -9,6 +9,8 @@ Two sets, defined once:
   overrides and isolates that make text display in another order than it is stored (CVE-2021-42574). The
   terminal (`camscan.console.safe`), plain text (`camscan.report.text.plain`) and spreadsheet cells
   (`camscan.report.safe.spreadsheet_safe`, so `devices --csv` too) all use it.
+- `single_line`: what a signature's extracted value goes through before it is an identity field
+  (`camscan.identify.signatures.clean_value`): every control run, line breaks included, becomes one space.
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _C0_BUT_LAYOUT = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 _DEVICE = re.compile(f"[{_C0_BUT_LAYOUT}]")
 LAYOUT = "\t\n\r"
+
+
+_LINE = re.compile(f"[{_C0_BUT_LAYOUT}{LAYOUT}]+")
+
+
+def single_line(value: str) -> str:
+    """One line for an identity value: every run of C0 controls (tab, LF and CR too) and DEL becomes one space."""
+    return _LINE.sub(" ", value)
 
 
 def device_text(value: str) -> str:

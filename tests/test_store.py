@@ -176,3 +176,22 @@ def test_locked_database_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatc
 def test_unwritable_location_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="cannot open the database file"):
         Store.open(Path(tmp_path) / "missing-dir" / "inv.db")
+
+
+def test_merge_goes_only_through_documented_store_methods() -> None:
+    """camscan/merge.py writes no SQL of its own and imports no private helper (issue 12, item 4)."""
+    import ast
+
+    import camscan.merge
+
+    tree = ast.parse(Path(camscan.merge.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert not any(a.name.startswith("_") for a in node.names), ast.unparse(node)
+        if isinstance(node, ast.Import):
+            assert all(a.name != "sqlite3" for a in node.names)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            words = node.value.upper().split()
+            assert not {"SELECT", "INSERT", "UPDATE", "DELETE", "PRAGMA", "ATTACH"} & set(words), node.value
+        if isinstance(node, ast.Attribute):
+            assert node.attr not in ("db", "conn", "execute"), ast.unparse(node)

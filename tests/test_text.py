@@ -12,7 +12,7 @@ from camscan.console import safe
 from camscan.parse.base import one_line, text
 from camscan.report.safe import spreadsheet_safe
 from camscan.report.text import plain
-from camscan.text import device_text, visible
+from camscan.text import device_text, single_line, visible
 
 HOSTILE = {
     "ansi": "\x1b[31mRED\x1b[0m",
@@ -59,3 +59,10 @@ def test_devices_csv_strips_bidi_like_the_questionnaire(monkeypatch: pytest.Monk
     write_csv([row])
     (_header, line) = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert line[DEVICE_COLUMNS.index("model")] == "DS-2CD" == plain("DS-\u202e2CD")
+
+
+def test_identity_values_are_one_line() -> None:
+    from camscan.identify.signatures import clean_value
+
+    assert single_line("a\x00\x01b\tc\r\n\x7fd") == "a b c d"
+    assert clean_value("  DS-2CD2043G0-I\r\n\x00 ") == "DS-2CD2043G0-I"

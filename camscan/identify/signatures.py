@@ -20,11 +20,11 @@ from camscan.errors import DataError
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.vendors import VendorRegistry
 from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
+from camscan.text import single_line
 
 VENDOR_FIELDS = ("brand", "manufacturer")
 _TEMPLATE = re.compile(r"^\{(\w+)\}$")
 _DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_FIELD_LEN = 200
 #: Per-signature memo of field texts → groups, for object values that differ only in a serial number.
 MEMO_SIZE = 4096
@@ -32,7 +32,7 @@ MEMO_SIZE = 4096
 
 def clean_value(value: str) -> str:
     """Strip control characters and surrounding space from a value a device reported; bound its length."""
-    return _CONTROL.sub(" ", value).strip()[:MAX_FIELD_LEN]
+    return single_line(value).strip()[:MAX_FIELD_LEN]
 
 
 def value_text(value: Any) -> str:

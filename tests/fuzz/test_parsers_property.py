@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camscan.fuzz_targets import TARGETS, run
+from camscan.parse.framing import MessageReader
 from tests.conftest import FIXTURES
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "fuzz" / "seeds"
@@ -77,3 +78,15 @@ def test_fixture_captures_are_seeds():
     seeds = set(seeds_for("pcap"))
     fixtures = {p.read_bytes() for p in (FIXTURES / "pcaps").glob("*.pcap") if not p.name.startswith("lab_")}
     assert fixtures and fixtures <= seeds
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.sampled_from(seeds_for("http")[:8] or [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]),
+       st.lists(st.integers(1, 64), max_size=20))  # fmt: skip
+def test_framing_does_not_depend_on_how_the_bytes_were_split(seed: bytes, sizes: list[int]) -> None:
+    whole = MessageReader(responses=True).feed(seed)
+    reader, pos, pieces = MessageReader(responses=True), 0, []
+    for size in [*sizes, len(seed)]:
+        pieces += reader.feed(seed[pos : pos + size])
+        pos += size
+    assert [m.body for m in pieces] == [m.body for m in whole]
