@@ -48,8 +48,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CAMSCAN = Path(sys.executable).parent / "camscan"
 USER, PASSWORD = "soak", "soak-Pw-5521"
-#: Lab profiles that never become a device: nothing they answer identifies anything (by design). The VLC RTSP
-#: server is identified (a VideoLAN media server, from its SDP's "a=tool:vlc"), so it is a device, not a camera.
+#: Lab profiles that never become a device: nothing they answer identifies anything (by design).
+# The Windows host gives nothing to identify a device by. (The VLC server does since issue 11: its SDP names
+# VideoLAN as the streaming software, a media server, so it is a device of its own.)
 NO_DEVICE = {"windows-host"}
 CHANGED_PROFILE, OLD_FIRMWARE, NEW_FIRMWARE = "hikvision-camera", "V5.6.2", "V5.7.9"
 TABLES = ("observations", "hosts", "services", "device_scans", "device_history")

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `import camscan.api` and `cams
     from camscan.report.diff import ScanDiff
     from camscan.report.queries import Estate
     from camscan.report.summary import ScanSummary
+    from camscan.risk.kev import KevUpdate
     from camscan.risk.report import RiskResult
     from camscan.scan.runner import ScanResult
     from camscan.store import Store
@@ -52,6 +53,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PARTIAL",
     "EXIT_USAGE",
+    "advisories_update",
     "check",
     "concerns",
     "demo",
@@ -291,6 +293,45 @@ def risk(
         store.refresh_advisories(advisories)
         seen = load_estate(store, site=site)
     return risk_rows(seen.devices, kev_only=kev_only, include_not_affected=include_not_affected, label=advisories.label)
+
+
+def advisories_update(
+    kev: PathLike, *, output: PathLike | None = None, dry_run: bool = False
+) -> KevUpdate:
+    """`camscan advisories update --kev FILE`: refresh the KEV fields of advisories.yaml from a copy of CISA's
+    KEV catalog (JSON or CSV) you downloaded yourself; nothing is fetched. Only the `kev` fields of known entries
+    change, plus the catalog record (version, date, count, sha256). The result lists what changed and the KEV
+    entries from camera makers with no curated range. `output`: write the updated file there instead of the data
+    directory's advisories.yaml (e.g. when camscan is installed read-only); `dry_run`: write nothing."""
+    import os
+    import tempfile
+
+    from camscan.risk.advisories import AdvisorySet
+    from camscan.risk.kev import plan, read_catalog, rewrite
+
+    knowledge = engine().knowledge
+    advisories = knowledge.advisories
+    if advisories.path is None:
+        raise UsageError("the data directory has no advisories.yaml to update")
+    catalog = read_catalog(Path(kev))
+    update = plan(catalog, advisories, knowledge.vendors)
+    target = Path(output) if output is not None else advisories.path
+    update.target = target
+    if dry_run:
+        return update
+    text = rewrite(advisories.path.read_text(encoding="utf-8"), update)
+    with writing(target):
+        fd, tmp = tempfile.mkstemp(prefix=".advisories-", suffix=".yaml", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            AdvisorySet.load(Path(tmp), knowledge.vendors)  # the edited file must still load
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    update.written = True
+    return update
 
 
 def scan_summary(db: PathLike, scan_id: int) -> ScanSummary:

@@ -600,13 +600,15 @@ class Store:
             if candidates:
                 return candidates[0], findings
         slot = self.db.execute(
-            "SELECT key FROM devices WHERE parent = ? AND channel IS ? AND serial IS NULL AND mac IS NULL "
-            "ORDER BY last_seen DESC LIMIT 1",
-            [record.parent, record.channel],
+            "SELECT key FROM devices WHERE parent = ? AND channel IS ? AND channel_input IS ? AND serial IS NULL "
+            "AND mac IS NULL ORDER BY last_seen DESC LIMIT 1",
+            [record.parent, record.channel, record.channel_input],
         ).fetchone()
         if slot is not None and not findings:
             return slot[0], findings
-        return f"ch:{record.parent}:{record.channel}", findings
+        # an analogue input is `ch:<recorder>:<n>`; an IP channel `ch:<recorder>:ip<n>` (hybrid DVRs number both)
+        prefix = "" if record.channel_input == "analog" else (record.channel_input or "")
+        return f"ch:{record.parent}:{prefix}{record.channel}", findings
 
     def _absorb_channel_twin(self, scan_id: int, key: str, record: DeviceRecord) -> None:
         """A device reached directly that a recorder also reports (stored first under another key, by serial

@@ -175,7 +175,8 @@ def devices(
     concern: Annotated[bool, typer.Option("--concern", help="Only devices with a recorded concern.")] = False,
     vendor: Annotated[str | None, typer.Option("--vendor", help="Only this manufacturer or brand.")] = None,
 ) -> None:
-    """The current inventory: one row per device."""
+    """The current inventory: one row per device; each recorder (NVR, DVR) with the cameras found on its
+    channels under it, and what it said when they could not be listed (docs/recorders.md)."""
     rows = api.devices(db, concern=concern, vendor=vendor)
     if json_out:
         emit_json(rows)

@@ -28,16 +28,24 @@ def _knowledge() -> Any:
 def render_devices(rows: list[dict[str, Any]]) -> None:
     """The device table (`camscan devices`, and the end of a small scan)."""
     from camscan.concerns_view import headline
+    from camscan.report.recorders import behind_counts, channel_label, recorder_views, tree_order
 
     kb = _knowledge()
-    table = Table(title=f"{len(rows)} devices", title_justify="left")
+    behind = behind_counts(rows)
+    title = f"{len(rows)} devices" + (
+        f", {behind.cameras_behind} of them behind recorders" if behind.cameras_behind else ""
+    )
+    table = Table(title=title, title_justify="left")
     for col in ("ip", "brand", "manufacturer", "model", "firmware", "type", "conf.", "concerns"):
         table.add_column(col)
-    for r in rows:
+    for r, depth in tree_order(rows):  # each recorder with the cameras on its channels under it (issue 14)
         brand = r["brand"] or ""
         maker = r["manufacturer"] or "(unknown)"
+        where = safe(r["ip"])
+        if r.get("parent"):
+            where = ("└ " if depth else "") + safe(channel_label(r)) + (f" · {safe(r['ip'])}" if r["ip"] else "")
         table.add_row(
-            safe(r["ip"]),
+            where,
             safe(brand),
             safe(maker) + (" *" if brand and r["manufacturer"] and brand != r["manufacturer"] else ""),
             safe(r["model"]),
@@ -47,6 +55,9 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
             safe(headline(r["concerns"], kb)),
         )
     out.print(table)
+    for view in recorder_views(rows):
+        r = view.recorder
+        out.print(f"recorder {safe(r['ip'] or r['key'])} ({safe(r['model'] or r['device_type'] or '?')}): {safe(view.describe())}")
     if any(r["brand"] and r["manufacturer"] and r["brand"] != r["manufacturer"] for r in rows):
         out.print("* sold under another brand: the manufacturer is who really made it.")
     if any(r["concerns"] for r in rows):
@@ -121,6 +132,7 @@ def render_diff(result: ScanDiff) -> None:
         f"scan {b.id} ({safe(b.kind)}, {safe(b.started)}) → scan {a.id} ({safe(a.kind)}, {safe(a.started)}): "
         f"{s['new']} new, {s['gone']} gone, {s['changed']} changed "
         f"(firmware {s['firmware']}, identity {s['identity']}, address {s['address']}), {s['unchanged']} unchanged"
+        + (f", {s['swapped']} camera{'' if s['swapped'] == 1 else 's'} swapped on a recorder channel" if s["swapped"] else "")
     )
     if not (result.new or result.gone or result.changed):
         return
@@ -144,6 +156,10 @@ def render_diff(result: ScanDiff) -> None:
             safe(i.get("model")), what,
         )  # fmt: skip
     out.print(table)
+    for swap in result.swapped:  # a camera replaced on a recorder channel (issue 14)
+        old, new = (f"{safe(x.identity.get('model') or '?')} {safe(x.identity.get('serial') or '')}".strip()
+                    for x in (swap.before, swap.after))  # fmt: skip
+        out.print(f"swapped: channel {swap.channel} of recorder {safe(swap.recorder_ip or swap.parent)}: {old} → {new}")
 
 
 def problems(lines: list[str], *, most: int = 10) -> None:

@@ -52,7 +52,8 @@ def export_questionnaire(
 ) -> None:
     """The commissioner's questionnaire: device counts by manufacturer (after OEM resolution) with the brands
     sold under it, by model and firmware, by type and by site; devices with an unknown manufacturer counted
-    and listed; the concerns that apply with authority, date and source; the scans behind the numbers; and a
+    and listed; the cameras found behind recorders (NVRs, DVRs), and recorders that could not list theirs; the
+    concerns that apply with authority, date and source; the scans behind the numbers; and a
     per-device table with the FAR 52.204-25 fields (supplier, brand, model number, item description).
 
     CSV holds every table one after the other (or one with --table); XLSX has one sheet per table and a notes
@@ -97,8 +98,8 @@ def diff(
     json_out: JsonOption = False,
 ) -> None:
     """Changes between two scans: new devices, gone devices, and devices whose firmware, identity (maker,
-    brand, model, type, serial) or address (IP, MAC, hostname) changed. Without scan ids: the last complete
-    scan and the complete scan before it (of the same site).
+    brand, model, type, serial) or address (IP, MAC, hostname) changed, and cameras swapped on a recorder's
+    channel. Without scan ids: the last complete scan and the complete scan before it (of the same site).
     """
     result = api.diff(scan_a, scan_b, db=db, site=site)
     if json_out:

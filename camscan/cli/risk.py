@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -74,6 +75,70 @@ def risk(
         )
 
 
+advisories_app = typer.Typer(
+    help="Work with the firmware advisories (vendor_signatures/advisories.yaml).", no_args_is_help=True
+)
+
+
+@advisories_app.command("update")
+def advisories_update(
+    *,
+    kev: Annotated[
+        Path,
+        typer.Option(
+            "--kev",
+            metavar="FILE",
+            help="A copy of CISA's Known Exploited Vulnerabilities catalog you downloaded (JSON or CSV).",
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the updated advisories.yaml here (default: the data directory's)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    json_out: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Refresh the KEV fields of the advisories from a KEV catalog file; nothing is downloaded.
+
+    Validates the catalog (required fields; for JSON, `count` must equal the entries), updates only the KEV
+    fields (date added, ransomware use) of advisories already in the file, records the catalog's version and
+    sha256, and lists KEV entries from camera makers that have no curated range yet (to be written by hand, with
+    sources). Entries the catalog lacks are kept. Point CAMSCAN_DATA at a copy of the data directory (or use
+    --output) when camscan is installed read-only.
+    """
+    result = api.advisories_update(kev, output=output, dry_run=dry_run)
+    if json_out:
+        emit_json(result.to_dict())
+        return
+    c = result.catalog
+    out.print(
+        safe(
+            f"KEV catalog {c.version or '(version unknown)'} ({c.format}, {c.count} entries, sha256 {c.sha256[:16]}…)"
+        )
+    )
+    for w in result.warnings:
+        out.print(safe(f"warning: {w}"))
+    for ch in result.changed:
+        out.print(safe(f"changed {ch['id']}: {ch['old']} -> {ch['new']}"))
+    out.print(
+        f"{result.listed} advisories "
+        f"in the catalog, {len(result.changed)} changed, {len(result.absent)} not in it (kept)"
+    )
+    if result.uncurated:
+        out.print(f"{len(result.uncurated)} KEV entries from camera makers have no curated range yet:")
+        for e in result.uncurated:
+            out.print(safe(f"  {e['cveID']}  {e['dateAdded']}  {e['vendorProject']}: {e['product']}"))
+    if not quiet:
+        where = "nothing written (--dry-run)" if not result.written else f"written to {result.target}"
+        out.print(safe(where))
+
+
 def register(app: typer.Typer) -> None:
-    """Add `risk` to the camscan app."""
+    """Add `risk` and `advisories` to the camscan app."""
     app.command("risk")(risk)
+    app.add_typer(advisories_app, name="advisories")

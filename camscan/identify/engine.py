@@ -25,8 +25,7 @@ from typing import Any
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
-from camscan.risk.match import Subject
-from camscan.risk.match import match as match_advisories
+from camscan.risk.match import match_identity
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
 INFERRED_TYPE_CONFIDENCE = 0.3
@@ -382,8 +381,8 @@ class Engine:
     def _attach_advisories(self, ident: Identity) -> None:
         """Firmware advisories (issue 13): a pure function of the identity and the advisory data."""
         advisories = self.knowledge.advisories
-        if advisories.by_vendor and (ident.manufacturer in advisories.by_vendor or ident.brand in advisories.by_vendor):
-            ident.advisories = match_advisories(advisories, Subject.of(ident))
+        if advisories.by_vendor:
+            ident.advisories = match_identity(advisories, ident)
 
 
 _ALNUM = re.compile(r"[^0-9a-z]+")

@@ -40,6 +40,11 @@ NO_SIGNAL = re.compile(r"^\s*no\s*video\s*$", re.I)
 _SECRET_LINE = re.compile(r"(?im)^(table\.RemoteDevice\.[^\r\n=]*\.(?:Password|PassWord|Pwd)[^\r\n=]*)=[^\r\n]*")
 _SECRET_XML = re.compile(r"(?is)(<(?:\w+:)?(password|passwd)\b[^>]*>)(.*?)(</(?:\w+:)?\2\s*>)")
 _SECRET_JSON = re.compile(r'(?i)("(?:password|passwd|pwd|secret|token|apiKey|rtspAlias)"\s*:\s*)"(?:[^"\\]|\\.)*"')
+#: In a recorder's answer, any JSON field whose name holds password, passwd, pwd, secret, token, key or alias
+#: (UniFi Protect's bootstrap carries an `accessKey` and RTSP aliases that open a camera's stream).
+_RECORDER_SECRET_JSON = re.compile(
+    r'(?i)("[A-Za-z_]*(?:password|passwd|pwd|secret|token|key|alias)[A-Za-z_]*"\s*:\s*)"(?:[^"\\]|\\.)*"'
+)
 
 
 def _clean(value: Any) -> str | None:
@@ -97,7 +102,10 @@ def redact(path: str | None, body: str) -> str:
         return body
     body = _SECRET_LINE.sub(r"\1=***", body)
     body = _SECRET_XML.sub(r"\1***\4", body)
-    return _SECRET_JSON.sub(r'\1"***"', body)
+    body = _SECRET_JSON.sub(r'\1"***"', body)
+    if is_recorder_path(path):
+        body = _RECORDER_SECRET_JSON.sub(r'\1"***"', body)
+    return body
 
 
 # -------------------------------------------------------------------------------------------- Hikvision ISAPI

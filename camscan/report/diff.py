@@ -2,7 +2,8 @@
 
 A device is matched across scans by its stable key (MAC, else manufacturer + serial, else site + IP). A
 change is classed as `firmware` (firmware, build), `identity` (brand, manufacturer, model, type, serial,
-hardware) or `address` (IP, MAC, hostname).
+hardware) or `address` (IP, MAC, hostname). A recorder channel whose camera is another device than in the
+earlier scan is `swapped` (issue 14).
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ class Sighting:
     key: str
     site: str | None
     identity: dict[str, Any]
+    #: Found on a recorder's channel (issue 14): the recorder's device key and the channel.
+    parent: str | None = None
+    channel: int | None = None
+    channel_input: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {"key": self.key, "site": self.site}
@@ -37,7 +42,28 @@ class Sighting:
             for name in group:
                 out[name] = self.identity.get(name)
         out["is_camera"] = bool(self.identity.get("is_camera"))
+        out["parent"], out["channel"] = self.parent, self.channel
         return out
+
+
+@dataclass(slots=True)
+class ChannelSwap:
+    """A recorder channel that held one camera in the earlier scan and another in the later one."""
+
+    parent: str
+    recorder_ip: str | None
+    channel: int
+    before: Sighting
+    after: Sighting
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recorder": self.parent,
+            "recorder_ip": self.recorder_ip,
+            "channel": self.channel,
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+        }
 
 
 @dataclass(slots=True)
@@ -78,9 +104,12 @@ class ScanDiff:
     gone: list[Sighting]
     changed: list[DeviceChange]
     unchanged: int
+    #: Recorder channels whose camera is another one than before (issue 14); those cameras are also new/gone.
+    swapped: list[ChannelSwap] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         out = {"new": len(self.new), "gone": len(self.gone), "changed": len(self.changed)}
+        out["swapped"] = len(self.swapped)
         for cat in CATEGORIES:
             out[cat] = sum(cat in c.categories for c in self.changed)
         out["unchanged"] = self.unchanged
@@ -95,6 +124,7 @@ class ScanDiff:
             "new": [s.to_dict() for s in self.new],
             "gone": [s.to_dict() for s in self.gone],
             "changed": [c.to_dict() for c in self.changed],
+            "swapped": [c.to_dict() for c in self.swapped],
         }
 
 
@@ -148,7 +178,8 @@ def resolve_pair(
 
 def _sightings(store: Store, scan_id: int, site: str | None) -> dict[str, Sighting]:
     rows = store.db.query(
-        "SELECT ds.device_key, ds.identity, d.site FROM device_scans ds LEFT JOIN devices d"
+        "SELECT ds.device_key, ds.identity, ds.parent, ds.channel, d.channel_input, d.site FROM device_scans ds"
+        " LEFT JOIN devices d"
         " ON d.key = ds.device_key WHERE ds.scan_id = ? ORDER BY ds.ip, ds.device_key",
         [scan_id],
     )
@@ -160,8 +191,30 @@ def _sightings(store: Store, scan_id: int, site: str | None) -> dict[str, Sighti
             identity = json.loads(r["identity"] or "{}")
         except ValueError:
             identity = {}
-        out[r["device_key"]] = Sighting(r["device_key"], r["site"], identity)
+        out[r["device_key"]] = Sighting(
+            r["device_key"], r["site"], identity, r["parent"], r["channel"], r["channel_input"]
+        )
     return out
+
+
+def channel_swaps(store: Store, old: dict[str, Sighting], new: dict[str, Sighting]) -> list[ChannelSwap]:
+    """Channels of a recorder seen in both scans whose camera is another device now (a camera replaced on
+    a channel, or moved). An analogue camera is its channel (it cannot be told apart), so it never swaps."""
+
+    def by_channel(sightings: dict[str, Sighting]) -> dict[tuple[str, int, str], Sighting]:
+        return {
+            (s.parent, s.channel, s.channel_input or ""): s
+            for s in sightings.values()
+            if s.parent and s.channel is not None
+        }
+
+    before, after = by_channel(old), by_channel(new)
+    swaps = []
+    for slot in sorted(before.keys() & after.keys()):
+        if before[slot].key != after[slot].key:
+            row = store.db.execute("SELECT ip FROM devices WHERE key = ?", [slot[0]]).fetchone()
+            swaps.append(ChannelSwap(slot[0], row[0] if row else None, slot[1], before[slot], after[slot]))
+    return swaps
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -192,6 +245,7 @@ def diff_scans(store: Store, before: ScanRow, after: ScanRow, site: str | None =
         gone=[old[k] for k in old if k not in new],
         changed=changed,
         unchanged=unchanged,
+        swapped=channel_swaps(store, old, new),
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from camscan.report import queries as q
 from camscan.report.diff import ScanDiff, Sighting
 from camscan.report.questionnaire import method_notes
+from camscan.report.recorders import INPUT_WORDS, behind_counts, camera_text, channel_label, recorder_views
 from camscan.report.text import plain
 
 TITLE = "CCTV estate report"
@@ -259,6 +260,19 @@ def _summary(e: q.Estate, t: q.Totals, changes: ScanDiff | None) -> str:
             )
             + '. They are counted, and listed under <a href="#unknown">manufacturer unknown</a>.'
         )
+    behind = behind_counts(e.devices)
+    if behind.recorders:
+        findings.append(
+            f"{_n(behind.cameras_behind, 'camera')} {_verb(behind.cameras_behind, 'was', 'were')} found behind "
+            f"{_n(behind.listed, 'recorder')}, from {_verb(behind.listed, 'its', 'their')} channel lists"
+            + (
+                f"; {_n(behind.unlisted, 'recorder')} with {behind.channels_unlisted} channels could not list "
+                f"{_verb(behind.unlisted, 'its', 'their')} cameras"
+                if behind.unlisted
+                else ""
+            )
+            + ' (<a href="#recorders">recorders</a>).'
+        )
     spread = [f for f in q.firmware_spread(e) if len(f.versions) > 1]
     if spread:
         findings.append(
@@ -342,6 +356,15 @@ def _charts(e: q.Estate, t: q.Totals) -> str:
     )
 
 
+def _behind(d: q.DeviceRow, by_key: dict[str, q.DeviceRow]) -> str:
+    """Under a camera found through a recorder: which channel of which recorder."""
+    if not d.parent:
+        return ""
+    recorder = by_key.get(d.parent)
+    name = (recorder.ip or recorder.model) if recorder else None
+    return f'<br><span class="muted">{esc(channel_label(d))} of {esc(name or "a recorder")}</span>'
+
+
 def _device_table(e: q.Estate) -> str:
     with_site = len({d.site_name for d in e.devices}) > 1  # one site: the subtitle says which
     headers = [
@@ -358,6 +381,7 @@ def _device_table(e: q.Estate) -> str:
         ("last seen", ""),
     ]
     rows = []
+    by_key = {d.key: d for d in e.devices}
     for d in e.devices:
         concern = (
             f'<td class="num" data-value="{len(d.concerns)}" title="{esc(", ".join(d.concerns))}">'
@@ -371,7 +395,7 @@ def _device_table(e: q.Estate) -> str:
             dtype = esc(d.device_type or "")
         site = f"<td>{esc(d.site)}</td>" if with_site else ""
         rows.append(
-            f'<tr><td class="mono nowrap" data-value="{esc(q.ip_order(d.ip))}">{esc(d.ip)}</td>{site}'
+            f'<tr><td class="mono nowrap" data-value="{esc(q.ip_order(d.ip))}">{esc(d.ip)}{_behind(d, by_key)}</td>{site}'
             f'<td data-value="{esc(d.maker)}">{_maker_cell(d)}</td><td>{esc(d.model)}</td>'
             f'<td class="mono fw">{esc(d.firmware)}</td><td data-value="{esc(d.device_type)}">{dtype}</td>'
             f'<td class="num">{"" if d.confidence is None else f"{d.confidence:.2f}"}</td>{concern}'
@@ -390,6 +414,55 @@ def _device_table(e: q.Estate) -> str:
         "device shows the brand it is sold under.",
         toolbar + _table(headers, rows, table_id="device-table", sortable=True),
     )
+
+
+def _recorders(e: q.Estate) -> str:
+    """Each recorder drawn with the cameras on its channels (issue 14, docs/recorders.md)."""
+    views = recorder_views(e.devices)
+    if not views:
+        return _section(
+            "recorders",
+            "Recorders and their cameras",
+            "",
+            '<p class="empty">No recorder in scope listed or declared channels.</p>',
+        )
+    b = behind_counts(e.devices)
+    parts = []
+    for view in views:
+        r = view.recorder
+        title = " ".join(x for x in (r.maker, r.model, r.ip and f"at {r.ip}") if x)
+        css = "" if view.listed else "warn"
+        parts.append(
+            f"<h3>{esc(title)} {_badge(r.device_type or 'recorder', css)}</h3>"
+            f'<p class="muted">{esc(view.describe())}</p>'
+        )
+        if not view.cameras:
+            continue
+        headers = [("channel", "num"), ("input", ""), ("name", ""), ("address behind it", ""), ("camera", ""),
+                   ("firmware", ""), ("serial", ""), ("also reached at", ""), ("concerns", "num")]  # fmt: skip
+        rows = []
+        for c in view.cameras:
+            concern = _badge(str(len(c.concerns)), "concern") if c.concerns else '<span class="muted">0</span>'
+            status = f" {_badge('offline', 'warn')}" if c.channel_status == "offline" else ""
+            camera = esc(camera_text(c)) + (
+                f'<br><span class="rebadge">sold as {esc(c.brand)}</span>' if c.rebadged else ""
+            )
+            rows.append(
+                f'<tr><td class="num">{esc(c.channel)}</td><td>{esc(INPUT_WORDS.get(c.channel_input or "", ""))}</td>'
+                f"<td>{esc(c.channel_name)}{status}</td><td class=\"mono\">{esc(c.private_address)}</td>"
+                f'<td>{camera}</td><td class="mono fw">{esc(c.firmware)}</td>'
+                f'<td class="mono serial">{esc(c.serial)}</td><td class="mono">{esc(c.ip)}</td>'
+                f'<td class="num">{concern}</td></tr>'
+            )
+        parts.append(_table(headers, rows))
+    lead = (
+        f"{_n(b.cameras_behind, 'camera')} found on the channels of {_n(b.listed, 'recorder')}, "
+        f"{b.also_direct} of them also reached directly (counted once)"
+        + (f"; {_n(b.unlisted, 'recorder')} could not list {_verb(b.unlisted, 'its', 'their')} cameras" if b.unlisted else "")
+        + ". What each camera is, is what its recorder says: an analogue camera has no maker unless the recorder "
+        "names one."
+    )
+    return _section("recorders", "Recorders and their cameras", esc(lead), "".join(parts))
 
 
 def _evidence(d: q.DeviceRow) -> str:
@@ -650,6 +723,15 @@ def _changes(changes: ScanDiff | None) -> str:
                 rows,
             )
         )
+    if changes.swapped:  # a camera replaced on a recorder channel (issue 14)
+        rows = [
+            f'<tr><td class="mono">{esc(w.recorder_ip or w.parent)}</td><td class="num">{esc(w.channel)}</td>'
+            f"<td>{esc(camera_text(w.before.identity))} {esc(w.before.identity.get('serial') or '')}</td>"
+            f"<td>{esc(camera_text(w.after.identity))} {esc(w.after.identity.get('serial') or '')}</td></tr>"
+            for w in changes.swapped
+        ]
+        head_swap = [("recorder", ""), ("channel", "num"), ("camera before", ""), ("camera now", "")]
+        parts.append("<h3>Cameras swapped on a recorder channel</h3>" + _table(head_swap, rows))
     b, a = changes.before, changes.after
     lead = (
         f"Scan {a.id} ({esc(a.kind)}, {esc((a.started or '')[:16].replace('T', ' '))}) compared with scan {b.id} "
@@ -718,13 +800,21 @@ NAV = (
     ("summary", "Summary"),
     ("charts", "Charts"),
     ("devices", "Devices"),
+    ("recorders", "Recorders"),
     ("concern", "Devices of concern"),
+    ("risk", "Risk"),
     ("firmware", "Firmware"),
     ("clock", "Clocks"),
     ("changes", "Changes"),
     ("unknown", "Unknown"),
     ("method", "Method"),
 )
+
+
+def _risk_section(estate: q.Estate) -> str:
+    from camscan.report.risk_section import section
+
+    return section(estate)
 
 
 def render(estate: q.Estate, changes: ScanDiff | None) -> str:
@@ -735,7 +825,9 @@ def render(estate: q.Estate, changes: ScanDiff | None) -> str:
             _summary(estate, t, changes),
             _charts(estate, t),
             _device_table(estate),
+            _recorders(estate),
             _concern_section(estate),
+            _risk_section(estate),
             _firmware(estate),
             _clock(estate),
             _changes(changes),

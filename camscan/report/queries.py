@@ -231,14 +231,30 @@ def load_estate(store: Store, *, site: str | None = None, scan_id: int | None = 
         scans=_scans_behind(store, keys, scan_id),
         concerns=_concerns(store, concern_ids),
         vendors=_vendors(store),
-        unidentified={
-            r["key"]: r["reason"] or ""
-            for r in store.db.query("SELECT key, reason FROM unidentified_cameras")
-            if r["key"] in keys
-        },
+        unidentified=_behind_reasons(
+            {
+                r["key"]: r["reason"] or ""
+                for r in store.db.query("SELECT key, reason FROM unidentified_cameras")
+                if r["key"] in keys
+            },
+            devices,
+        ),
         data_version=_meta(store, "data_version"),
         concerns_register=concerns_register(store),
     )
+
+
+def _behind_reasons(reasons: dict[str, str], devices: list[DeviceRow]) -> dict[str, str]:
+    """An unidentified camera found on a recorder's channel says which channel of which recorder (issue 14)."""
+    from camscan.report.recorders import camera_text, channel_label
+
+    by_key = {d.key: d for d in devices}
+    for d in devices:
+        if d.key in reasons and d.parent:
+            recorder = by_key.get(d.parent)
+            name = (recorder.ip or recorder.model) if recorder else None
+            reasons[d.key] = f"{camera_text(d)}: {channel_label(d)} of recorder {name or d.parent}"
+    return reasons
 
 
 def _empty_message(store: Store, site: str | None, scan_id: int | None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from camscan.report import queries as q
+from camscan.report.recorders import behind_counts, camera_text, recorder_views
 from camscan.report.tables import Column, Document, Table, to_csv, to_json, to_markdown, write_xlsx
 
 Format = Literal["csv", "xlsx", "json", "md"]
@@ -28,7 +29,9 @@ TABLE_NAMES = (
     "device_types",
     "sites",
     "unknown_manufacturer",
+    "recorders",
     "concerns",
+    "risk",
     "devices",
     "scans",
 )
@@ -49,6 +52,7 @@ def _summary(e: q.Estate, t: q.Totals) -> Table:
     rows = [
         ("devices", "Devices in scope", t.devices, None),
         ("cameras", "Video surveillance devices (camera, NVR, DVR, encoder)", t.cameras, q.pct(t.cameras, t.devices)),
+        *_behind_rows(e, t),
         ("manufacturers", "Distinct known manufacturers", t.manufacturers, None),
         ("unknown_manufacturer", "Devices whose manufacturer is unknown", t.unknown_manufacturer,
          q.pct(t.unknown_manufacturer, t.devices)),
@@ -105,6 +109,7 @@ def _answers(e: q.Estate, t: q.Totals, makers: list[q.MakerCount]) -> Table:
             "unknown_manufacturer",
         ),
         ("Which system types do you operate? (counts per type)", by_type, "device_types"),
+        _behind_answer(e, t),
         (
             "Which models and firmware versions are deployed?",
             f"{len({(m.manufacturer, m.model) for m in q.by_model(e)})} manufacturer/model combinations; "
@@ -221,6 +226,31 @@ def _concerns(e: q.Estate) -> Table:
     )  # fmt: skip
 
 
+def _risk(e: q.Estate) -> Table:
+    """Per device, one row per item in reading order (issue 13): formal restrictions, then exploitable firmware
+    advisories, then statements and findings."""
+    from camscan.risk.outline import outline, to_row
+
+    rows = []
+    for d in e.devices:
+        o = outline(d, e)
+        rows.extend(to_row(o, item, n) for n, item in enumerate(o.items, 1))
+    return Table(
+        "risk",
+        "Risk per device: restrictions, exploitable advisories, statements",
+        "For each device, in the order to read them: formal restrictions that name its maker (laws, lists, bans), "
+        "then firmware advisories it is affected by, cannot be fixed for (end of life) or possibly carries (KEV "
+        "first, with what to do), then recorded statements and findings. Advisories are matched offline from "
+        "maker, model and firmware (docs/risk.md); not a penetration test.",
+        [Column("site", "site"), Column("ip", "IP address"), Column("supplier", "supplier (manufacturer)"),
+         Column("brand", "brand"), Column("model", "model"), Column("firmware", "firmware"),
+         Column("order", "#", "int"), Column("kind", "kind"), Column("id", "id"), Column("title", "title", width=50),
+         Column("status", "status"), Column("kev", "in CISA KEV"), Column("detail", "detail", width=60),
+         Column("action", "what to do", width=40)],
+        rows,
+    )  # fmt: skip
+
+
 def _devices(e: q.Estate) -> Table:
     return Table(
         "devices",
@@ -261,6 +291,72 @@ def _scans(e: q.Estate) -> Table:
     )  # fmt: skip
 
 
+# -- cameras behind recorders (issue 14) ------------------------------------------------------------
+
+
+def _behind_rows(e: q.Estate, t: q.Totals) -> list[tuple[str, str, int, float | None]]:
+    """Cameras behind recorders: how many were found that way, and what could not be listed."""
+    b = behind_counts(e.devices)
+    return [
+        ("cameras_behind_recorders", "Cameras found behind recorders, from their channel lists (% of surveillance "
+         "devices; counted once, and also in the line above)", b.cameras_behind, q.pct(b.cameras_behind, t.cameras)),
+        ("analog_maker_unknown", "Of those, analogue cameras whose maker the recorder does not say",
+         b.analog_unknown, None),
+        ("recorders", "Recorders (NVRs, DVRs) that reported their channels", b.recorders, None),
+        ("recorders_unlisted", "Recorders whose cameras could not be listed (no or refused credentials)",
+         b.unlisted, None),
+        ("channels_unlisted", "Channels those recorders declare (their cameras are not in these counts)",
+         b.channels_unlisted, None),
+    ]  # fmt: skip
+
+
+def _behind_answer(e: q.Estate, t: q.Totals) -> tuple[str, str, str]:
+    b = behind_counts(e.devices)
+    answer = (
+        f"{_n(t.cameras, 'surveillance device')} in all; {b.cameras_behind} of them were found behind "
+        f"{_n(b.listed, 'recorder')} (NVR/DVR channel lists), {b.also_direct} of those also directly on the "
+        "network" + (f", {b.analog_unknown} analogue with no maker stated" if b.analog_unknown else "") + "."
+    )
+    if b.unlisted:
+        answer += (
+            f" {_n(b.unlisted, 'recorder')} could not list {'its' if b.unlisted == 1 else 'their'} cameras "
+            f"({b.channels_unlisted} channels declared): those cameras are not counted."
+        )
+    question = "How many cameras, including those connected to NVRs and DVRs rather than to the network?"
+    return (question, answer, "recorders")
+
+
+def _recorders(e: q.Estate) -> Table:
+    rows = []
+    for view in recorder_views(e.devices):
+        r = view.recorder
+        base = {"recorder_ip": r.ip, "site": r.site, "recorder": " ".join(x for x in (r.maker, r.model) if x),
+                "recorder_channels": view.channels, "listed": view.listed}
+        if not view.cameras:
+            rows.append({**base, "note": view.describe()})
+        for c in view.cameras:
+            rows.append({**base, "channel": c.channel, "input": c.channel_input, "channel_name": c.channel_name,
+                         "private_address": c.private_address, "camera": camera_text(c), "brand": c.brand,
+                         "manufacturer": c.manufacturer, "model": c.model, "firmware": c.firmware,
+                         "serial": c.serial, "also_direct_ip": c.ip, "status": c.channel_status,
+                         "concerns": c.concerns})
+    return Table(
+        "recorders",
+        "Recorders and the cameras behind them",
+        "Each camera an NVR or DVR lists on its channels, with what the recorder says of it (never more); a "
+        "recorder whose cameras could not be listed says how many channels it has where it says so without a "
+        "login. Cameras also reached directly are the same devices (counted once).",
+        [Column("recorder_ip", "recorder IP"), Column("site", "site"), Column("recorder", "recorder"),
+         Column("recorder_channels", "channels", "int"), Column("listed", "cameras listed"),
+         Column("channel", "channel", "int"), Column("input", "input"), Column("channel_name", "channel name"),
+         Column("private_address", "address behind the recorder"), Column("camera", "camera"),
+         Column("brand", "brand"), Column("manufacturer", "manufacturer"), Column("model", "model"),
+         Column("firmware", "firmware"), Column("serial", "serial"), Column("also_direct_ip", "also reached at"),
+         Column("status", "status"), Column("concerns", "concern ids", width=50), Column("note", "note", width=80)],
+        rows,
+    )  # fmt: skip
+
+
 def method_notes(e: q.Estate) -> list[tuple[str, str]]:
     kinds = sorted({s.kind for s in e.scans})
     partial = [s.id for s in e.scans if s.status != "complete"]
@@ -281,6 +377,11 @@ def method_notes(e: q.Estate) -> list[tuple[str, str]]:
          "superseded, ended, or historical for a past event or statement), as of the register named under "
          "'concerns register'. Links of uncertain confidence are not counted. `camscan concerns --since DATE` "
          "lists what the register added or changed since an earlier answer."),
+        ("recorders", "Cameras connected to an NVR or DVR (its PoE ports, its coax inputs) are listed from the "
+         "recorder's own channel list, read with the recorder credentials the user gave, and are devices of "
+         "their own, counted once even when also reached directly; an analogue camera is counted with no maker. "
+         "A recorder that could not be asked says how many channels it has where it does so without a login "
+         "(docs/recorders.md)."),
         ("percentages", "Of all devices in scope; surveillance percentages are of surveillance devices."),
         ("limits", "Only devices that answered on the scanned networks are counted: cameras on unscanned "
          "networks, switched off or silent are not. Partial scans: "
@@ -304,7 +405,9 @@ def build(estate: q.Estate) -> Document:
         _types(estate),
         _sites(estate),
         _unknown(estate),
+        _recorders(estate),
         _concerns(estate),
+        _risk(estate),
         _devices(estate),
         _scans(estate),
     ]

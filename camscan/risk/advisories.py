@@ -32,6 +32,8 @@ class Range:
     introduced: str | None = None
     fixed: str | None = None
     last_affected: str | None = None
+    #: The boundaries parsed under the advisory's scheme and basis (done once, at load).
+    parsed: dict[str, versions.Firmware] = field(default_factory=dict, compare=False, hash=False)
 
     def describe(self) -> str:
         parts = []
@@ -49,6 +51,7 @@ class Product:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     device_types: frozenset[str]
+    combined: re.Pattern[str] | None = None
     ranges: tuple[Range, ...] = ()
     versions: tuple[str, ...] = ()
     all_versions: bool = False
@@ -61,6 +64,8 @@ class Product:
         return any(p.pattern in CATCH_ALL for p in self.patterns)
 
     def matches(self, model: str) -> bool:
+        if self.combined is not None:
+            return self.combined.fullmatch(model) is not None
         return any(p.fullmatch(model) for p in self.patterns)
 
     def describe_range(self) -> str:
@@ -102,6 +107,8 @@ class AdvisorySet:
     kev_catalog: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     by_vendor: dict[str, list[Advisory]] = field(default_factory=dict)
+    #: Matches per distinct device (maker, label, model, type, firmware): an estate repeats them (camscan.risk.match).
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_vendor = {}
@@ -179,23 +186,29 @@ def _product(path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any]) -
             raise DataError(
                 path, where, f"model pattern {text!r} is not a valid regular expression: {exc}"
             ) from None
-    ranges = tuple(
-        Range(r.get("introduced"), r.get("fixed"), r.get("last_affected")) for r in raw.get("ranges") or ()
-    )
-    for r in ranges:
-        for bound in (r.introduced, r.fixed, r.last_affected):
-            if bound is not None and boundary(adv["scheme"], adv["basis"], bound) is None:
+    ranges = []
+    for r in raw.get("ranges") or ():
+        parsed = {}
+        for name in ("introduced", "fixed", "last_affected"):
+            bound = r.get(name)
+            if bound is None:
+                continue
+            fw = boundary(adv["scheme"], adv["basis"], bound)
+            if fw is None:
                 raise DataError(
                     path,
                     where,
                     f"range boundary {bound!r} does not parse under scheme {adv['scheme']!r} "
                     f"(basis {adv['basis']!r}; build_date boundaries are ISO dates)",
                 )
+            parsed[name] = fw
+        ranges.append(Range(r.get("introduced"), r.get("fixed"), r.get("last_affected"), parsed))
     return Product(
         name=raw["product"],
         patterns=tuple(patterns),
         device_types=frozenset(raw["device_types"]),
-        ranges=ranges,
+        combined=re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE),
+        ranges=tuple(ranges),
         versions=tuple(raw.get("versions") or ()),
         all_versions=bool(raw.get("all_versions", False)),
         range_unknown=bool(raw.get("range_unknown", False)),

@@ -124,18 +124,26 @@ def _firmware(adv: Advisory, s: Subject) -> versions.Firmware | None:
     return fw
 
 
+def _bound(adv: Advisory, r: Range, name: str) -> versions.Firmware:
+    fw = r.parsed.get(name)
+    if fw is None:
+        fw = boundary(adv.scheme, adv.basis, getattr(r, name))
+    assert fw is not None
+    return fw
+
+
 def _in_range(adv: Advisory, fw: versions.Firmware, r: Range) -> bool | None:
     if r.introduced:
-        c = versions.compare(fw, boundary(adv.scheme, adv.basis, r.introduced), adv.basis)  # type: ignore[arg-type]
+        c = versions.compare(fw, _bound(adv, r, "introduced"), adv.basis)
         if c is None:
             return None
         if c < 0:
             return False
     if r.fixed:
-        c = versions.compare(fw, boundary(adv.scheme, adv.basis, r.fixed), adv.basis)  # type: ignore[arg-type]
+        c = versions.compare(fw, _bound(adv, r, "fixed"), adv.basis)
         return None if c is None else c < 0
     if r.last_affected:
-        c = versions.compare(fw, boundary(adv.scheme, adv.basis, r.last_affected), adv.basis)  # type: ignore[arg-type]
+        c = versions.compare(fw, _bound(adv, r, "last_affected"), adv.basis)
         return None if c is None else c <= 0
     return None
 
@@ -305,11 +313,52 @@ def _match_one(adv: Advisory, s: Subject, inherited: bool, via: str) -> Advisory
     )
 
 
+#: How many distinct devices the per-set memo keeps before it starts over.
+MEMO_SIZE = 8192
+
+
 def match(advisories: AdvisorySet, subject: Subject) -> list[AdvisoryMatch]:
-    """Every advisory that concerns the device, most urgent first (affected, no fix, possibly; KEV first)."""
-    maker, label = subject.manufacturer, subject.brand
-    if not advisories.by_vendor or not (maker or label):
+    """Every advisory that concerns the device, most urgent first (affected, no fix, possibly; KEV first).
+
+    A pure function of the subject and the advisory data, so results are memoised per distinct subject (an estate
+    repeats a few model + firmware combinations many times)."""
+    if not advisories.by_vendor or not (subject.manufacturer or subject.brand):
         return []
+    return _memoised(advisories, _key(subject))
+
+
+def match_identity(advisories: AdvisorySet, thing: Any) -> list[AdvisoryMatch]:
+    """`match` for an Identity or a Device, without building a Subject when the memo already knows the device
+    (what the engine calls for every identity: it must stay cheap)."""
+    if not (thing.manufacturer in advisories.by_vendor or thing.brand in advisories.by_vendor):
+        return []
+    return _memoised(advisories, _key(thing))
+
+
+def _key(thing: Any) -> tuple[Any, ...]:
+    return (
+        thing.manufacturer,
+        thing.brand,
+        thing.model,
+        thing.device_type,
+        thing.firmware,
+        thing.firmware_build,
+        getattr(thing, "firmware_date", None),
+    )
+
+
+def _memoised(advisories: AdvisorySet, key: tuple[Any, ...]) -> list[AdvisoryMatch]:
+    memo = advisories.memo
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        hit = memo[key] = tuple(_match(advisories, Subject(*key)))
+    return list(hit)
+
+
+def _match(advisories: AdvisorySet, subject: Subject) -> list[AdvisoryMatch]:
+    maker, label = subject.manufacturer, subject.brand
     out: list[AdvisoryMatch] = []
     seen: set[str] = set()
     for vendor in (label, maker):

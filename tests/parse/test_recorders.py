@@ -184,6 +184,8 @@ def test_secrets_are_masked_in_every_kept_body():
     assert "cam-secret-1" not in masked and f"{SLOT}0.Password=***" in masked
     assert "do-not-keep" not in redact(None, HIK_CHANNELS)
     assert '"***"' in redact(None, '{"password": "x\\"y", "name": "a"}')
+    protect = redact("/proxy/protect/api/bootstrap", '{"accessKey": "1234:abcd", "cameras": [{"rtspAlias": "AbCd", "name": "Drive"}]}')
+    assert "abcd" not in protect and "AbCd" not in protect and '"Drive"' in protect
     raw = (
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
         + str(len(DAHUA_REMOTE))

@@ -39,7 +39,7 @@ def test_nothing_grows_but_the_data(soaked: dict[str, Any]) -> None:
 def test_every_scan_adds_the_same_rows_and_no_duplicate_devices(soaked: dict[str, Any]) -> None:
     scans = soaked["scans"]
     assert len(scans) == SCANS
-    assert soaked["expected_devices"] == DEVICES - 3  # three Windows hosts: no device (VLC servers are media servers)
+    assert soaked["expected_devices"] == DEVICES - 3  # three Windows hosts: no device
     for r in [*scans, soaked["change"]]:
         assert r["exit"] == 0 and r["status"] == "complete", r["stderr"]
         assert r["devices"] == r["device_ips"] == soaked["expected_devices"]

@@ -17,6 +17,7 @@ def test_default_is_last_two_complete_scans(two_scan_db):
     assert (data["from"]["id"], data["to"]["id"]) == (1, 2)
     assert data["summary"] == {
         "new": 1, "gone": 1, "changed": 2, "firmware": 1, "identity": 0, "address": 1, "unchanged": 9,
+        "swapped": 0,
     }  # fmt: skip
     assert [d["model"] for d in data["new"]] == ["DS-2CD2143G0-I"]
     assert [d["manufacturer"] for d in data["gone"]] == ["Axis"]
