@@ -802,12 +802,19 @@ NAV = (
     ("devices", "Devices"),
     ("recorders", "Recorders"),
     ("concern", "Devices of concern"),
+    ("risk", "Risk"),
     ("firmware", "Firmware"),
     ("clock", "Clocks"),
     ("changes", "Changes"),
     ("unknown", "Unknown"),
     ("method", "Method"),
 )
+
+
+def _risk_section(estate: q.Estate) -> str:
+    from camscan.report.risk_section import section
+
+    return section(estate)
 
 
 def render(estate: q.Estate, changes: ScanDiff | None) -> str:
@@ -820,6 +827,7 @@ def render(estate: q.Estate, changes: ScanDiff | None) -> str:
             _device_table(estate),
             _recorders(estate),
             _concern_section(estate),
+            _risk_section(estate),
             _firmware(estate),
             _clock(estate),
             _changes(changes),

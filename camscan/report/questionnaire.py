@@ -31,6 +31,7 @@ TABLE_NAMES = (
     "unknown_manufacturer",
     "recorders",
     "concerns",
+    "risk",
     "devices",
     "scans",
 )
@@ -225,6 +226,31 @@ def _concerns(e: q.Estate) -> Table:
     )  # fmt: skip
 
 
+def _risk(e: q.Estate) -> Table:
+    """Per device, one row per item in reading order (issue 13): formal restrictions, then exploitable firmware
+    advisories, then statements and findings."""
+    from camscan.risk.outline import outline, to_row
+
+    rows = []
+    for d in e.devices:
+        o = outline(d, e)
+        rows.extend(to_row(o, item, n) for n, item in enumerate(o.items, 1))
+    return Table(
+        "risk",
+        "Risk per device: restrictions, exploitable advisories, statements",
+        "For each device, in the order to read them: formal restrictions that name its maker (laws, lists, bans), "
+        "then firmware advisories it is affected by, cannot be fixed for (end of life) or possibly carries (KEV "
+        "first, with what to do), then recorded statements and findings. Advisories are matched offline from "
+        "maker, model and firmware (docs/risk.md); not a penetration test.",
+        [Column("site", "site"), Column("ip", "IP address"), Column("supplier", "supplier (manufacturer)"),
+         Column("brand", "brand"), Column("model", "model"), Column("firmware", "firmware"),
+         Column("order", "#", "int"), Column("kind", "kind"), Column("id", "id"), Column("title", "title", width=50),
+         Column("status", "status"), Column("kev", "in CISA KEV"), Column("detail", "detail", width=60),
+         Column("action", "what to do", width=40)],
+        rows,
+    )  # fmt: skip
+
+
 def _devices(e: q.Estate) -> Table:
     return Table(
         "devices",
@@ -381,6 +407,7 @@ def build(estate: q.Estate) -> Document:
         _unknown(estate),
         _recorders(estate),
         _concerns(estate),
+        _risk(estate),
         _devices(estate),
         _scans(estate),
     ]

@@ -197,3 +197,36 @@ def test_check_fails_on_kev_and_affected(tmp_path):
     assert res.returncode == 1 and "CVE-2017-7921 affected" in res.stdout
     res = run_camscan("check", "--fail-on", "exploits", "--db", str(path))
     assert res.returncode == 2
+
+
+KIND_ORDER = ["formal restriction", "exploitable advisory", "statement or finding"]
+
+
+def test_questionnaire_risk_sheet_reads_restrictions_then_advisories_then_statements(tmp_path):
+    path = tmp_path / "inv.db"
+    make_inventory(path)
+    doc = json.loads(api.export("json", db=path, table="risk").text)
+    rows = doc if isinstance(doc, list) else doc["risk"]
+    mine = [r for r in rows if r["ip"] == "127.140.0.1"]
+    kinds = [KIND_ORDER.index(r["kind"]) for r in mine]
+    assert kinds == sorted(kinds) and 0 in kinds and 1 in kinds
+    assert [r["order"] for r in mine] == list(range(1, len(mine) + 1))
+    advisories = [r for r in mine if r["kind"] == "exploitable advisory"]
+    assert advisories[0]["kev"] is True and advisories[0]["action"].startswith("upgrade")
+    assert not [r for r in rows if r["ip"] == "127.140.0.3" and r["kind"] == "exploitable advisory"]
+
+
+def test_html_report_has_a_risk_section_kev_first(tmp_path):
+    path = tmp_path / "inv.db"
+    make_inventory(path)
+    out = tmp_path / "report.html"
+    api.report(out, db=path)
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index('<section id="risk">') :]
+    section = section[: section.index("</section>")]
+    assert '<a href="#risk">' in page
+    assert section.index("CVE-2017-7921") < section.index("Per device")
+    first_row = section[section.index("<tbody>") :].split("</tr>")[0]
+    assert "KEV" in first_row and "affected" in first_row
+    per_device = section[section.index("Per device") :]
+    assert per_device.index("Formal restrictions") < per_device.index("Exploitable advisories")
