@@ -717,8 +717,15 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def devices(self, *, concern_only: bool = False, vendor: str | None = None) -> list[dict[str, Any]]:
-        where, params = [], []
+    def devices(
+        self, *, concern_only: bool = False, vendor: str | None = None, scan_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Devices as CONTRACT `devices --json` elements; `scan_id`: only those that scan saw."""
+        where: list[str] = []
+        params: list[Any] = []
+        if scan_id is not None:
+            where.append("key IN (SELECT device_key FROM device_scans WHERE scan_id = ?)")
+            params.append(scan_id)
         if concern_only:
             where.append("concerns IS NOT NULL AND concerns != '[]'")
         if vendor:

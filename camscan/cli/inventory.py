@@ -92,6 +92,14 @@ def signatures_test(
         Path | None, typer.Option("--corpus-dir", help="Score this corpus folder instead (implies --corpus).")
     ] = None,
     misses: Annotated[int, typer.Option("--misses", help="How many corpus misses to list.")] = 20,
+    held_out_misses: Annotated[
+        bool,
+        typer.Option(
+            "--held-out-misses",
+            help="Also list the held-out split's misses (hidden by default: whoever writes signatures must not "
+            "see them, or the held-out figures stop measuring generalisation).",
+        ),
+    ] = False,
 ) -> None:
     """Run every signature's and product line's examples and not_examples, the shadowing check, and every
     firmware advisory's examples (model + firmware -> status, vendor_signatures/advisories.yaml).
@@ -135,7 +143,7 @@ def signatures_test(
         if summary is not None:
             from camscan.identify.corpus import summary_lines
 
-            for line in summary_lines(summary, misses):
+            for line in summary_lines(summary, misses, held_out_misses=held_out_misses):
                 out.print(safe(line))
     if failures or (summary is not None and summary.false_cameras):
         raise typer.Exit(EXIT_FOUND)

@@ -289,8 +289,11 @@ def _pct(t: Tally) -> str:
     return "  n/a " if t.rate is None else f"{100 * t.rate:5.1f}%"
 
 
-def summary_lines(s: Summary, misses: int = 0) -> list[str]:
-    """The figures as plain lines for a terminal (`camscan signatures test --corpus`)."""
+def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False) -> list[str]:
+    """The figures as plain lines for a terminal (`camscan signatures test --corpus`).
+
+    The held-out split's misses are left out unless asked for: whoever writes knowledge must not see them, or the
+    held-out figures stop measuring generalisation (docs/accuracy.md)."""
     cats = ", ".join(f"{k} {v}" for k, v in sorted(s.by_category.items()))
     lines = [f"corpus: {s.cases} cases, {s.makers} makers ({cats})"]
     for name, t in s.fields.items():
@@ -305,10 +308,17 @@ def summary_lines(s: Summary, misses: int = 0) -> list[str]:
     for split, tallies in sorted(s.by_split.items()):
         parts = [f"{k} {_pct(t).strip()}" for k, t in tallies.items() if k in ("manufacturer", "model", "firmware", "camera_recall")]
         lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
-    for miss in s.misses[:misses]:
+    shown = [m for m in s.misses if held_out_misses or m["split"] != "held_out"]
+    for miss in shown[:misses]:
         lines.append(f"  MISS {miss['id']} ({miss['file']}): {', '.join(miss['missed'])}: got {miss['got']}, truth {miss['truth']}")
-    if misses and len(s.misses) > misses:
-        lines.append(f"  … {len(s.misses) - misses} more misses (--json lists them all)")
+    if misses and len(shown) > misses:
+        lines.append(f"  … {len(shown) - misses} more misses (--json lists them all)")
+    hidden = len(s.misses) - len(shown)
+    if hidden:
+        lines.append(
+            f"  {hidden} held-out misses not listed (--held-out-misses lists them; read them only when not "
+            "writing knowledge)"
+        )
     return lines
 
 

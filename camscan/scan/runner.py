@@ -473,13 +473,7 @@ class Scan:
         }
 
     def _devices(self) -> list[dict[str, Any]]:
-        keys = {
-            r[0]
-            for r in self.store.db.execute(
-                "SELECT device_key FROM device_scans WHERE scan_id = ?", [self.scan_id]
-            )
-        }
-        return [d for d in self.store.devices() if d["key"] in keys]
+        return self.store.devices(scan_id=self.scan_id)
 
 
 async def _main(prepared: Prepared, note: Note, progress: bool) -> ScanResult:

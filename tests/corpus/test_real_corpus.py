@@ -83,3 +83,16 @@ def test_the_command_scores_the_corpus():
     assert data["failures"] == []
     assert data["corpus"]["cases"] >= 300
     assert set(data["corpus"]["fields"]) >= {"manufacturer", "model", "firmware", "device_type", "is_camera"}
+
+
+def test_held_out_misses_are_listed_only_when_asked(summary):
+    """Whoever writes knowledge reads the terminal listing: it must not show the held-out split's misses."""
+    from camscan.identify.corpus import summary_lines
+
+    held_out = [m for m in summary.misses if m["split"] == "held_out"]
+    assert held_out, "the held-out split has misses to hide"
+    hidden = summary_lines(summary, misses=10_000)
+    assert not any(f"MISS {m['id']} " in line for m in held_out for line in hidden)
+    assert any(f"{len(held_out)} held-out misses not listed" in line for line in hidden)
+    shown = summary_lines(summary, misses=10_000, held_out_misses=True)
+    assert all(any(f"MISS {m['id']} " in line for line in shown) for m in held_out)
