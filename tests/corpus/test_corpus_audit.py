@@ -26,7 +26,9 @@ from ..conftest import ROOT
 CORPUS = ROOT / "tests" / "fixtures" / "real"
 VENDORS = ROOT / "vendor_signatures" / "vendors.yaml"
 #: DHCP client strings of generic client software: they name the DHCP client, never the device's maker.
-GENERIC_DHCP = re.compile(r"^\s*(udhcpc?\b|dhcpcd\b|dhcpcd-|dhclient\b|isc-dhclient|android-dhcp|msft \d)", re.IGNORECASE)
+GENERIC_DHCP = re.compile(
+    r"^\s*(udhcpc?\b|dhcpcd\b|dhcpcd-|dhclient\b|isc-dhclient|android-dhcp|msft \d)", re.IGNORECASE
+)
 #: device types that are corpus categories of their own; any other type is filed as non_camera or lookalike
 TYPE_CATEGORIES = {"camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control"}
 _FOLD = re.compile(r"[^0-9a-z]+")
@@ -40,14 +42,18 @@ def fold(text: str) -> str:
 def ieee_registry() -> dict[str, str]:
     """Prefix (hex, 6/7/9 digits) → registrant, from pymanuf's manuf.txt (read as a file: importing pymanuf fetches)."""
     spec = importlib.util.find_spec("pymanuf")
-    assert spec is not None and spec.submodule_search_locations, "pymanuf (a dependency) ships the IEEE registry"
+    assert spec is not None and spec.submodule_search_locations, (
+        "pymanuf (a dependency) ships the IEEE registry"
+    )
     path = Path(next(iter(spec.submodule_search_locations))) / "manuf.txt"
     table: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        registrant = (parts[2] if len(parts) > 2 and parts[2].strip() else parts[1] if len(parts) > 1 else "").strip()
+        registrant = (
+            parts[2] if len(parts) > 2 and parts[2].strip() else parts[1] if len(parts) > 1 else ""
+        ).strip()
         address, _, bits = parts[0].partition("/")
         digits = (int(bits) if bits else 24) // 4
         table[address.replace(":", "").upper()[:digits]] = registrant
@@ -107,14 +113,23 @@ def raw_cases() -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(
-    "text", ["udhcp 1.15.2", "udhcp 1.21.1--LSDK-10.2-00082-4", "dhcpcd-5.2.10:Linux-3.8.13:armv7l:MV88DE3108",
-             "dhclient", "android-dhcp-9", "MSFT 5.0"],
+    "text",
+    [
+        "udhcp 1.15.2",
+        "udhcp 1.21.1--LSDK-10.2-00082-4",
+        "dhcpcd-5.2.10:Linux-3.8.13:armv7l:MV88DE3108",
+        "dhclient",
+        "android-dhcp-9",
+        "MSFT 5.0",
+    ],
 )
 def test_generic_dhcp_client_strings_are_recognised(text):
     assert GENERIC_DHCP.match(text)
 
 
-@pytest.mark.parametrize("text", ["Withings00", "SAMSUNG Network Printer", "BrightSign HS124", "dhcp-maker-x"])
+@pytest.mark.parametrize(
+    "text", ["Withings00", "SAMSUNG Network Printer", "BrightSign HS124", "dhcp-maker-x"]
+)
 def test_maker_dhcp_vendor_classes_are_not_generic(text):
     assert not GENERIC_DHCP.match(text)
 
@@ -155,7 +170,8 @@ def test_a_label_is_a_brand_not_a_manufacturer(cases):
     labels = [
         (c.id, c.truth["manufacturer"])
         for c in cases
-        if "manufacturer" in c.truth and (names_of(str(c.truth["manufacturer"]))[0] or {}).get("role") == "brand"
+        if "manufacturer" in c.truth
+        and (names_of(str(c.truth["manufacturer"]))[0] or {}).get("role") == "brand"
     ]
     assert labels == []
 
@@ -178,8 +194,10 @@ def test_no_device_is_counted_twice(cases):
     twice = []
     for c in cases:
         key = json.dumps(
-            [sorted((o.kind, _value_text(o.value)) for o in c.observations),
-             [c.truth.get(f) for f in ("manufacturer", "brand", "model", "firmware", "device_type")]],
+            [
+                sorted((o.kind, _value_text(o.value)) for o in c.observations),
+                [c.truth.get(f) for f in ("manufacturer", "brand", "model", "firmware", "device_type")],
+            ],
         )
         if key in seen:
             twice.append((seen[key], c.id))
@@ -188,6 +206,12 @@ def test_no_device_is_counted_twice(cases):
 
 
 def test_audit_records_are_text(raw_cases):
-    bad = [c["id"] for c in raw_cases if "audit" in c and not (isinstance(c["audit"], str) and c["audit"].strip())]
+    bad = [
+        c["id"]
+        for c in raw_cases
+        if "audit" in c and not (isinstance(c["audit"], str) and c["audit"].strip())
+    ]
     assert bad == []
-    assert sum("audit" in c for c in raw_cases) >= 30, "the 2026-12-05 audit's changes are recorded in their cases"
+    assert sum("audit" in c for c in raw_cases) >= 30, (
+        "the 2026-12-05 audit's changes are recorded in their cases"
+    )
