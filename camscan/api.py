@@ -442,6 +442,7 @@ class CheckResult:
     fail_on: list[str]
     devices: int
     findings: list[Finding]
+    analog_cameras: int = 0  # analogue cameras behind recorders, maker unknown: never `unknown` (issue 14)
 
     @property
     def failed(self) -> bool:
@@ -451,12 +452,21 @@ class CheckResult:
     def exit_code(self) -> int:
         return EXIT_FOUND if self.findings else EXIT_OK
 
+    @property
+    def notes(self) -> list[str]:
+        """Summary lines besides the findings (what the gate counted apart)."""
+        from camscan.report.check import analog_note
+
+        note = analog_note(self.analog_cameras)
+        return [note] if note else []
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "fail_on": self.fail_on,
             "devices": self.devices,
             "failed": self.failed,
             "findings": [f.to_dict() for f in self.findings],
+            "analog_cameras": self.analog_cameras,
         }
 
 
@@ -465,13 +475,16 @@ def check(
 ) -> CheckResult:
     """A CI gate: the devices of concern (`concern`), unidentified cameras (`unknown`), devices with a known-exploited
     advisory they may carry (`kev`: KEV-listed, affected, no fix or possibly affected) and devices affected by
-    any advisory (`affected`: affected or no fix)."""
+    any advisory (`affected`: affected or no fix).
+
+    An analogue camera behind a recorder whose maker the recorder does not say is not an unidentified camera
+    (coax carries no identity): it is counted in `analog_cameras` instead."""
+    from camscan.report.check import analog_cameras, parse_fail_on
     from camscan.report.check import check as run_check
-    from camscan.report.check import parse_fail_on
 
     rules = parse_fail_on(list(fail_on))
     seen = estate(db, site=site)
-    return CheckResult(rules, len(seen.devices), run_check(seen, rules))
+    return CheckResult(rules, len(seen.devices), run_check(seen, rules), len(analog_cameras(seen)))
 
 
 def merge(sources: Sequence[PathLike], output: PathLike, *, force: bool = False) -> MergeResult:

@@ -132,6 +132,8 @@ def check(
     An unidentified camera is a device with no known manufacturer that either has a camera device type
     (camera, NVR, DVR, encoder) or has no identity at all but exposed a camera port (RTSP 554/8554/10554,
     ONVIF 3702, vendor ports) or answered a camera protocol (RTSP, ONVIF, a vendor discovery protocol).
+    An analogue camera on a recorder's coax input whose maker the recorder does not say is not one (no network
+    scan can name it): it is counted apart (`analog_cameras` in --json, a line on stderr).
     """
     result = api.check(fail_on or [], db=db, site=site)
     if json_out:
@@ -142,6 +144,8 @@ def check(
         for finding in result.findings:  # plain text: one line each, control characters removed
             sys.stdout.write(plain(finding.line()) + "\n")
     rules = result.fail_on
+    for note in result.notes:
+        info(quiet, note)
     if result.failed:
         info(quiet, f"check failed: {len(result.findings)} of {result.devices} devices ({', '.join(rules)})")
         raise typer.Exit(result.exit_code)

@@ -4,6 +4,9 @@
 - `unknown`: an unidentified camera, as the `unidentified_cameras` view defines it: a device with no known
   manufacturer that either has a camera device type (camera, NVR, DVR, encoder), or has no identity at all
   but exposed a camera port or answered a camera protocol (RTSP, ONVIF, a vendor discovery protocol).
+  Except an analogue camera on a recorder's coax input whose maker the recorder does not say (issue 14): coax
+  carries no identity, so no scan could ever name it and the gate would fail forever. Those are counted apart
+  (`analog_cameras`); an IP camera behind a recorder that did not say who made it still fails.
 - `kev` (issue 13): a device with an advisory in CISA's KEV catalog that it is affected by, cannot be fixed
   (end of life), or possibly carries (firmware unknown or not comparable): a known-exploited hole not ruled out.
 - `affected` (issue 13): a device affected by any advisory, or end of life with no fix.
@@ -17,6 +20,7 @@ from typing import Any
 
 from camscan.errors import UsageError
 from camscan.report.queries import DeviceRow, Estate, ranked_concerns
+from camscan.report.recorders import is_analog_unknown
 
 FAIL_ON = ("concern", "unknown", "kev", "affected")
 #: How many concern ids one line names before "+N more".
@@ -84,7 +88,7 @@ def check(estate: Estate, fail_on: Iterable[str]) -> list[Finding]:
         if "concern" in rules and d.of_concern:
             reasons.append("concern")
             details.append(_concern_detail(d, estate))
-        if "unknown" in rules and d.key in estate.unidentified:
+        if "unknown" in rules and d.key in estate.unidentified and not is_analog_unknown(d):
             reasons.append("unknown")
             details.append(f"unidentified camera: {estate.unidentified[d.key]}")
         if "kev" in rules:
@@ -100,3 +104,18 @@ def check(estate: Estate, fail_on: Iterable[str]) -> list[Finding]:
         if reasons:
             findings.append(Finding(d, reasons, "; ".join(details)))
     return findings
+
+
+def analog_cameras(estate: Estate) -> list[DeviceRow]:
+    """The analogue cameras behind recorders whose maker cannot be read over the network (never `unknown`)."""
+    return [d for d in estate.devices if is_analog_unknown(d)]
+
+
+def analog_note(count: int) -> str | None:
+    """The summary line `check` adds when there are such cameras."""
+    if not count:
+        return None
+    return (
+        f"{count} analogue camera{'s' if count != 1 else ''} behind recorders (maker cannot be read over the "
+        "network): not counted as unidentified cameras"
+    )

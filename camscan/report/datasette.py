@@ -47,6 +47,13 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_scan_id": "The last scan that saw it",
             "clock_skew_s": "Device clock minus scanner clock, seconds (ONVIF GetSystemDateAndTime)",
             "platform": "Chip maker's reference firmware it runs (e.g. HiSilicon), not its maker",
+            "parent": "A camera found behind a recorder: the recorder's device key (docs/recorders.md)",
+            "channel": "The recorder's channel the camera is on",
+            "private_address": "The camera's address on the recorder's segment, as the recorder reports it",
+            "channel_input": "ip (a network camera the recorder added) or analog (a coax input)",
+            "channel_name": "The channel title the recorder shows",
+            "channel_status": "online / offline, as the recorder reports it",
+            "recorder": "A recorder: JSON of what it said about its channels (counts, listed or not, why not)",
         },
     },
     "scans": {
@@ -136,6 +143,12 @@ TABLES: dict[str, dict[str, Any]] = {
         "facets": ["advisory_id", "status", "site"],
     },
     "device_changes": {"description": "View: device history with the device's site, address and maker."},
+    "recorder_channels": {
+        "description": "View: each recorder (NVR, DVR) with the cameras found on its channels (issue 14): channel, "
+        "input (ip / analog), title, status, the address behind the recorder and what the recorder says of the "
+        "camera. See docs/recorders.md.",
+        "facets": ["recorder_ip", "channel_input"],
+    },
     "_camscan_meta": {"hidden": True},
     "_sqlite_migrations": {"hidden": True},
 }

@@ -43,6 +43,16 @@ def camera_text(device: Any) -> str:
     return "camera, maker unknown"
 
 
+def is_analog_unknown(device: Any) -> bool:
+    """An analogue camera on a recorder's coax input whose maker the recorder does not say: coax carries no
+    identity, so no network scan can ever name its maker (not an unidentified camera for `check`)."""
+    return (
+        bool(_get(device, "parent"))
+        and _get(device, "channel_input") == "analog"
+        and not _get(device, "manufacturer")
+    )
+
+
 @dataclass(slots=True)
 class RecorderView:
     """One recorder with the cameras found on its channels and what it said about its channels."""
@@ -65,7 +75,7 @@ class RecorderView:
 
     @property
     def analog_unknown(self) -> int:
-        return sum(1 for c in self.cameras if _get(c, "channel_input") == "analog" and not _get(c, "manufacturer"))
+        return sum(1 for c in self.cameras if is_analog_unknown(c))
 
     def describe(self) -> str:
         """One sentence: how many channels, how many cameras listed, or why they could not be."""
@@ -150,7 +160,5 @@ def behind_counts(devices: Iterable[Device]) -> BehindCounts:
     behind = [d for d in devices if _get(d, "parent")]
     counts.cameras_behind = len(behind)
     counts.also_direct = sum(1 for d in behind if _get(d, "ip"))
-    counts.analog_unknown = sum(
-        1 for d in behind if _get(d, "channel_input") == "analog" and not _get(d, "manufacturer")
-    )
+    counts.analog_unknown = sum(1 for d in behind if is_analog_unknown(d))
     return counts

@@ -116,3 +116,55 @@ def test_errors(tmp_path, example_db):
     Store.open(tmp_path / "empty.db").close()
     r = check(tmp_path / "empty.db")
     assert r.returncode == 2 and "no devices yet" in r.stderr
+
+
+def _recorder_db(tmp_path, engine, channels):
+    from tests.test_recorder_channels import NVR, nvr_observations, scan
+
+    db = tmp_path / "inv.db"
+    with Store.open(db) as store:
+        scan(store, engine, [(NVR, nvr_observations(channels))])
+    return db
+
+
+def test_analogue_cameras_behind_recorders_do_not_fail_unknown(tmp_path, engine):
+    """Issue 14, the lead's decision: an analogue camera on a recorder's coax input (maker unknown, coax carries no
+    identity) is not an unidentified camera for the gate; it is counted apart. An IP channel whose identity the
+    recorder did not give still fails `unknown`."""
+    from tests.test_recorder_channels import ANALOG, HIK_CAM
+
+    second_analog = {**ANALOG, "channel": 4, "name": "Camera 04"}
+    bare_ip = {"api": "hikvision_isapi", "channel": 5, "input": "ip", "address": "192.168.254.9"}
+    db = _recorder_db(tmp_path, engine, [HIK_CAM, ANALOG, second_analog, bare_ip])
+    # the analogue cameras are still unidentified cameras in the database view (the reports count them)
+    with Store.open(db) as store:
+        in_view = store.db.execute("SELECT count(*) FROM unidentified_cameras").fetchone()[0]
+    assert in_view == 3
+    r = check(db, "--fail-on", "unknown")
+    assert r.returncode == 1, r.stderr
+    (line,) = r.stdout.strip().splitlines()
+    assert line.startswith("unknown: ") and "ch 5 (IP, 192.168.254.9)" in line
+    assert "2 analogue cameras behind recorders (maker cannot be read over the network)" in r.stderr
+    assert "check failed: 1 of 5 devices" in r.stderr
+    data = json.loads(check(db, "--fail-on", "unknown", "--json").stdout)
+    assert data["analog_cameras"] == 2 and data["failed"] is True
+    assert [f["device"]["channel"] for f in data["findings"]] == [5]
+
+
+def test_only_analogue_cameras_unknown_passes(tmp_path, engine):
+    from tests.test_recorder_channels import ANALOG, HIK_CAM
+
+    db = _recorder_db(tmp_path, engine, [HIK_CAM, ANALOG])
+    r = check(db, "--fail-on", "unknown")
+    assert r.returncode == 0, r.stdout
+    assert r.stdout == ""
+    assert "1 analogue camera behind recorders (maker cannot be read" in r.stderr
+    assert "check passed" in r.stderr
+    data = json.loads(check(db, "--fail-on", "unknown", "--json").stdout)
+    assert data == {**data, "failed": False, "findings": [], "analog_cameras": 1}
+    # an analogue camera whose maker the recorder does say is an identified camera, not counted apart
+    named = {**ANALOG, "manufacturer": "HIKVISION", "model": "DS-2CE16D0T-IRF"}
+    (tmp_path / "named").mkdir()
+    db2 = _recorder_db(tmp_path / "named", engine, [HIK_CAM, named])
+    data = json.loads(check(db2, "--fail-on", "unknown", "--json").stdout)
+    assert data["analog_cameras"] == 0 and data["failed"] is False
