@@ -122,3 +122,44 @@ def test_refused_credentials_are_reported(lab: Lab, tmp_path: Path) -> None:
     assert stored["recorder"]["listed"] is False and "refused" in stored["recorder"]["note"]
     assert not any(r["path"] == "/proxy/protect/api/cameras" for r in requests)
     assert b"not-the-password" not in db.read_bytes()
+
+
+def test_the_session_cookie_is_taken_from_the_login_answer_only_by_its_known_names() -> None:
+    from camscan.probe.unifi import session_cookie
+
+    assert session_cookie(["TOKEN=abc.def; path=/; samesite=strict; secure; httponly"]) == "TOKEN=abc.def"
+    assert session_cookie(["other=1; path=/", "UOS_TOKEN=xyz; path=/"]) == "UOS_TOKEN=xyz"  # newer UniFi OS
+    assert session_cookie(["TOKEN=; path=/"]) is None
+    assert session_cookie(["SESSIONID=abc; path=/"]) is None
+
+
+def test_the_lab_console_guards_protect_with_the_session(lab: Lab) -> None:
+    """The lab's session scheme behaves as the public clients describe UniFi OS: no session, no Protect; a wrong
+    password gets no cookie; the right one a TOKEN cookie and an X-CSRF-Token, which then open the camera list."""
+    import http.client
+    import json
+    import ssl
+
+    ip = console(lab)["ip"]
+    context = ssl._create_unverified_context()  # the lab's certificate is self-signed
+
+    def request(method: str, path: str, body: dict[str, str] | None = None, cookie: str = ""):
+        conn = http.client.HTTPSConnection(ip, 443, context=context, timeout=5)
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if cookie:
+            headers["Cookie"] = cookie
+        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response, data
+
+    assert request("GET", "/proxy/protect/api/cameras", cookie="TOKEN=forged")[0].status == 401
+    refused, _ = request("POST", "/api/auth/login", {"username": "camscan-viewer", "password": "wrong"})
+    assert refused.status == 401 and refused.getheader("Set-Cookie") is None
+    accepted, _ = request("POST", "/api/auth/login", {"username": "camscan-viewer", "password": PASSWORD})
+    assert accepted.status == 200 and accepted.getheader("X-CSRF-Token")
+    cookie = accepted.getheader("Set-Cookie").split(";", 1)[0]
+    assert cookie.startswith("TOKEN=")
+    listed, data = request("GET", "/proxy/protect/api/cameras", cookie=cookie)
+    assert listed.status == 200 and len(json.loads(data)) == 7
