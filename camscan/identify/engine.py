@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.tiers import TIERS, tier_of
+from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.risk.match import match_identity
 
@@ -41,6 +42,8 @@ VENDOR_FIELDS = ("brand", "manufacturer")
 MAKER_URL_FIELDS: dict[str, tuple[str, ...]] = {"upnp_device": ("manufacturerURL",)}
 #: A maker named only by its web address corroborates; alone it is a weak statement (below STRONG).
 MAKER_URL_WEIGHT = 0.45
+#: The services-offered prior (video_sources.yaml): a host serving a live RTSP video stream is a video source.
+VIDEO_SOURCE = "engine.video_source"
 
 
 def split_firmware(firmware: str) -> tuple[str, str | None]:
@@ -98,10 +101,12 @@ class Engine:
         self.placeholders = knowledge.placeholders
         self.firmware = knowledge.firmware
         self.product_lines = getattr(knowledge, "product_lines", None)
+        self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
         out: list[Evidence] = []
+        observations = list(observations)
         for obs in observations:
             if obs.error is not None:
                 continue
@@ -130,7 +135,28 @@ class Engine:
                     )
                 )
             out.extend(self._maker_urls(obs))
+        out.extend(self._video_source(observations))
         return out
+
+    def _video_source(self, observations: list[Observation]) -> list[Evidence]:
+        """The services-offered prior: a live RTSP video stream (an `sdp` describing live video) says "video
+        source", unless the host shows a marker of software or devices that serve video without being one (VLC,
+        FFmpeg, a SAT>IP tuner …). Decided in `decide`: used only when nothing else typed the device."""
+        rule = self.video_sources
+        if not rule.enabled:
+            return []
+        live = next(
+            (o for o in observations if o.kind == "sdp" and o.error is None and isinstance(o.value, str) and is_live_video(o.value)),
+            None,
+        )
+        if live is None:
+            return []
+        proposal = {"device_type": rule.device_type}
+        marker = rule.marker(o for o in observations if o.error is None)
+        common = {"kind": live.kind, "port": live.port, "source": live.source, "tier": TIERS["inference"]}
+        if marker is not None:
+            return [Evidence(signature=f"{VIDEO_SOURCE}.withheld.{marker.id}", asserts={}, ignored=proposal, **common)]
+        return [Evidence(signature=VIDEO_SOURCE, asserts=proposal, weight=rule.confidence, **common)]
 
     def _maker_urls(self, obs: Observation) -> list[Evidence]:
         """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
@@ -173,7 +199,11 @@ class Engine:
     # ------------------------------------------------------------------------------------------- decide
     def decide(self, evidence: list[Evidence]) -> Identity:
         fields: dict[str, dict[str, _Candidate]] = {}
+        prior: Evidence | None = None
         for ev in evidence:
+            if ev.signature == VIDEO_SOURCE:
+                prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
+                continue
             for key, value in ev.asserts.items():
                 if key == "firmware":
                     parts = self.firmware.parse(value)
@@ -218,6 +248,7 @@ class Engine:
         self._mark_unlisted(ident)
         self._type_from_product_line(ident)
         self._infer_device_type(ident)
+        self._type_from_services(ident, prior)
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
                 ident.confidence = ident.field_confidence[key]
@@ -367,6 +398,18 @@ class Engine:
                 confidence=INFERRED_TYPE_CONFIDENCE,
                 tier=TIERS["inference"],
             )
+
+    def _type_from_services(self, ident: Identity, prior: Evidence | None) -> None:
+        """A device nothing else typed that serves a live video stream is a video source, at low confidence; when
+        other evidence typed it, the prior stays in the evidence as not used (`ignored`)."""
+        if prior is None:
+            return
+        if ident.device_type:
+            unused = replace(prior, asserts={}, ignored=dict(prior.asserts))
+            ident.evidence = [unused if ev is prior else ev for ev in ident.evidence]
+            return
+        ident.device_type = prior.asserts["device_type"]
+        ident.field_confidence["device_type"] = prior.weight
 
     def _attach_concerns(self, ident: Identity) -> None:
         seen: set[tuple[str, str]] = set()

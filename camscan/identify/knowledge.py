@@ -18,6 +18,7 @@ from camscan.identify.placeholders import Placeholders
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.signatures import SignatureSet
 from camscan.identify.vendors import VendorRegistry
+from camscan.identify.video_sources import VideoSources
 from camscan.risk.advisories import AdvisorySet, load_advisories
 
 #: The package the data files ship as (repository folder `vendor_signatures/`, mapped in setup.py).
@@ -56,6 +57,8 @@ class Knowledge:
     product_lines: ProductLines
     #: Firmware advisories (issue 13; empty for a data directory without advisories.yaml).
     advisories: AdvisorySet = field(default_factory=AdvisorySet.empty)
+    #: The services-offered rule: a live RTSP video stream makes a video source (empty without the file).
+    video_sources: VideoSources = field(default_factory=VideoSources.empty)
 
     @property
     def version(self) -> str:
@@ -87,4 +90,7 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     placeholders = Placeholders.load(directory / "placeholders.yaml")
     firmware = FirmwareSchemes.load(directory / "firmware_schemes.yaml")
     advisories = load_advisories(directory, vendors)
-    return Knowledge(vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories)
+    video_sources = VideoSources.load(directory / "video_sources.yaml")
+    return Knowledge(
+        vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources
+    )

@@ -100,6 +100,9 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     where = str(lines.path.name if lines.path else "product_lines.yaml")
     for ident, message in lines.problems():
         failures.append(Failure(where, ident, message, what="product line"))
+    sources = kb.video_sources
+    examples += sources.example_count()
+    failures.extend(Failure("video_sources.yaml", ident, message, what="video-source rule") for ident, message in sources.problems())
     from camscan.risk.selftest import run as run_advisories
 
     checked, problems = run_advisories(kb.advisories, kb.firmware)

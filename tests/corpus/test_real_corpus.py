@@ -47,7 +47,9 @@ def _key(kind: str, value: Any) -> tuple[str, str]:
 def test_no_corpus_value_is_a_signature_example(cases):
     """The corpus measures generalisation: a value a signature was written against is not in it."""
     examples: set[tuple[str, str]] = set()
-    for sig in get_engine().signatures:
+    engine = get_engine()
+    examples.update(_key(kind, value) for kind, value in engine.video_sources.example_values())
+    for sig in engine.signatures:
         for ex in sig.examples:
             examples.add(_key(sig.kind, ex["value"]))
         for value in sig.not_examples:
