@@ -7,7 +7,11 @@ Routes, headers, the HTTP version, Basic/Digest challenges and hostile behaviour
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
+import secrets
+import uuid
+from http.cookies import CookieError, SimpleCookie
 
 from camscan.lab import hostile
 from camscan.lab.auth import check_authorization
@@ -77,6 +81,7 @@ class HttpService:
         self.port = port
         self.tls = tls
         self.log = log
+        self.sessions: set[str] = set()  # session cookies this server issued (`session` auth scheme)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         variables = self.device.vars
@@ -119,6 +124,45 @@ class HttpService:
             )
         )
 
+    def _session(self, request: Request) -> bool:
+        """A request carrying a session cookie this server issued (`session` scheme)."""
+        auth = self.site.auth
+        if auth is None or "session" not in auth.schemes:
+            return False
+        cookies = SimpleCookie()
+        try:
+            cookies.load(request.header("Cookie") or "")
+        except CookieError:
+            return False
+        morsel = cookies.get(auth.cookie)
+        return morsel is not None and morsel.value in self.sessions
+
+    def _login(
+        self, request: Request, route: Route, variables: dict[str, str]
+    ) -> tuple[int, str | None, bytes, list[tuple[str, str]]]:
+        """A UniFi OS-style login: JSON {username, password} checked against the device's credentials."""
+        auth = self.site.auth
+        assert auth is not None
+        try:
+            given = json.loads(request.body or b"{}")
+            user, password = str(given.get("username", "")), str(given.get("password", ""))
+        except (ValueError, AttributeError):
+            user = password = ""
+        wanted = self.device.credentials
+        if wanted is None or not (
+            hmac.compare_digest(user.encode(), wanted[0].encode())
+            and hmac.compare_digest(password.encode(), wanted[1].encode())
+        ):
+            return auth.status, auth.reason, render(auth.body, variables).encode("utf-8"), []
+        token = secrets.token_hex(24)
+        self.sessions.add(token)
+        route_body = render(route.body, variables).encode("utf-8")
+        issued = [
+            ("Set-Cookie", f"{auth.cookie}={token}; path=/; samesite=strict; secure; httponly"),
+            ("X-CSRF-Token", str(uuid.uuid4())),
+        ]
+        return 200, None, route_body, issued
+
     async def respond(
         self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
@@ -142,14 +186,21 @@ class HttpService:
         action = request_action(request)
         route = find_route(site, request.method, request.path, request.query, action)
         authorization = request.header("Authorization")
-        credentials = bool(authorization)
+        session = self._session(request)
+        credentials = bool(authorization) or session
         status, reason, body = route.status, route.reason, b""
         headers = merge_headers(site.headers, route.headers)
         challenge: list[tuple[str, str]] = []
 
-        if (
+        if route.login and site.auth is not None:
+            credentials = True
+            status, reason, body, issued = self._login(request, route, variables)
+            headers = merge_headers(site.headers, route.headers if status == 200 else site.auth.headers)
+            headers = merge_headers(tuple(headers), tuple(issued))
+        elif (
             route.auth
             and site.auth is not None
+            and not session
             and not check_authorization(
                 authorization, site.auth.schemes, request.method, device.credentials, variables["realm"]
             )

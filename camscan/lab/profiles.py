@@ -250,21 +250,22 @@ def _auth(ctx: _Ctx, value: Any, entry: str) -> AuthSpec | None:
     data = ctx.mapping(value, entry)
     ctx.check_keys(
         data,
-        {"schemes", "realm", "challenges", "status", "reason", "headers", "body", "challenge_first"},
+        {"schemes", "realm", "challenges", "status", "reason", "headers", "body", "challenge_first", "cookie"},
         entry,
     )
     schemes = tuple(str(s).lower() for s in ctx.items(data.get("schemes"), f"{entry}.schemes"))
-    if not schemes or set(schemes) - {"basic", "digest"}:
-        raise ctx.fail(f"{entry}.schemes", "list one or both of basic, digest")
+    if not schemes or set(schemes) - {"basic", "digest", "session"}:
+        raise ctx.fail(f"{entry}.schemes", "list one or more of basic, digest, session")
     challenges = tuple(
         ctx.text(c, f"{entry}.challenges[{i}]")
         for i, c in enumerate(ctx.items(data.get("challenges"), entry))
     )
-    if not challenges:
+    if not challenges and set(schemes) != {"session"}:
         raise ctx.fail(f"{entry}.challenges", "at least one WWW-Authenticate value is required")
     return AuthSpec(
         schemes=schemes,
-        realm=ctx.text(data.get("realm"), f"{entry}.realm", required=True),
+        realm=ctx.text(data.get("realm"), f"{entry}.realm", required=set(schemes) != {"session"}),
+        cookie=ctx.text(data.get("cookie", "TOKEN"), f"{entry}.cookie", template=False),
         challenges=challenges,
         status=int(data.get("status", 401)),
         reason=data.get("reason"),
@@ -297,6 +298,7 @@ def _route(ctx: _Ctx, value: Any, entry: str) -> Route:
             "behavior",
             "onvif",
             "action",
+            "login",
         },
         entry,
     )
@@ -321,6 +323,7 @@ def _route(ctx: _Ctx, value: Any, entry: str) -> Route:
         behavior=_behavior(ctx, data.get("behavior"), f"{entry}.behavior"),
         onvif=onvif,
         action=str(data["action"]) if data.get("action") else None,
+        login=bool(data.get("login", False)),
     )
 
 

@@ -80,6 +80,8 @@ class AuthSpec:
     headers: Headers = ()
     body: str = ""
     challenge_first: bool = False
+    #: `session` scheme (UniFi OS): the cookie a `login` route sets and the guarded routes require.
+    cookie: str = "TOKEN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,9 @@ class Route:
     behavior: Behavior | None = None
     onvif: bool = False
     action: str | None = None
+    #: A session login (`session` scheme): a JSON POST {username, password}; with the device's credentials it
+    #: answers 200 with the session cookie and an X-CSRF-Token header, else the site's auth status.
+    login: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -400,23 +400,59 @@ ONVIF_READERS: dict[str, Callable[[Any], list[Finding]]] = {
 # -------------------------------------------------------------------------------------------- UniFi Protect
 
 
+#: The UniFi OS session login (a JSON POST answered with a session cookie): its status says whether the
+#: credentials were refused (`camscan.probe.unifi`).
+SESSION_LOGIN_PATHS = frozenset({"/api/auth/login"})
+
+
+def _json_items(text: str) -> tuple[list[Any], bool]:
+    """The objects of a JSON list (or of the `cameras` list of an object), and whether the text was whole. A
+    list cut at the byte cap still gives the objects before the cut (a console with many cameras)."""
+    items: list[Any]
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if data is not None:
+        items = data.get("cameras") if isinstance(data, dict) else data
+        return (items if isinstance(items, list) else []), True
+    if not text.lstrip().startswith("["):  # only a list (`/cameras`) can be read up to a cut
+        raise ParseError("not JSON")
+    decoder, items, pos = json.JSONDecoder(), [], text.find("[") + 1
+    while len(items) < MAX_CHANNELS:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            break
+        items.append(item)
+    if not items:
+        raise ParseError("not JSON")
+    return items, False
+
+
 def unifi_protect_cameras(body: str) -> list[Finding]:
-    """UniFi Protect `GET /proxy/protect/api/bootstrap` (its `cameras` list) or `/proxy/protect/api/cameras`:
+    """UniFi Protect `GET /proxy/protect/api/cameras` (a list) or `/proxy/protect/api/bootstrap` (its `cameras`):
     the cameras the console adopted, each with `mac`, `host` (its address), `type`/`marketName` (the model),
     `firmwareVersion`, `name`, `state` and `isAdopted`. Protect has no channel numbers: the order of the list is
-    used (channel 1 is the first camera)."""
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise ParseError(f"not JSON: {str(exc)[:60]}") from None
-    cameras = data.get("cameras") if isinstance(data, dict) else data
-    if not isinstance(cameras, list):
-        return []
+    used (channel 1 is the first camera). A camera Protect flags `isThirdPartyCamera` (an ONVIF camera of another
+    maker) is not given Ubiquiti as its maker: only its address, MAC, name and state are taken. A list cut at
+    the byte cap gives the cameras before the cut, and the summary says so."""
+    items, whole = _json_items(body)
     out: list[Finding] = []
-    for camera in cameras[:MAX_CHANNELS]:
+    for camera in items[:MAX_CHANNELS]:
         if not isinstance(camera, dict) or camera.get("isAdopted") is False:
             continue
         state = str(camera.get("state") or "").upper()
+        third_party = camera.get("isThirdPartyCamera") is True
+        identity: dict[str, Any] = {}
+        if not third_party:
+            identity = {
+                "manufacturer": "Ubiquiti",
+                "model": camera.get("marketName") or camera.get("type"),
+                "firmware": camera.get("firmwareVersion"),
+            }
         out.append(
             _channel(
                 "unifi_protect",
@@ -424,15 +460,14 @@ def unifi_protect_cameras(body: str) -> list[Finding]:
                 "ip",
                 name=camera.get("name"),
                 address=camera.get("host"),
-                manufacturer="Ubiquiti",
-                model=camera.get("marketName") or camera.get("type"),
-                firmware=camera.get("firmwareVersion"),
                 mac=camera.get("mac"),
                 protocol="UniFi Protect",
                 status="online" if state == "CONNECTED" else "offline" if state else None,
+                **identity,
             )
         )
-    return [*out, _summary("unifi_protect", listed=True, ip_channels=len(out))]
+    note = None if whole else f"the answer was cut at the byte cap: the first {len(out)} cameras were read"
+    return [*out, _summary("unifi_protect", listed=True, note=note, ip_channels=len(out))]
 
 
 # -------------------------------------------------------------------------------------------- dispatch

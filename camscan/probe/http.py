@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -51,7 +51,18 @@ def source_of(tls: bool) -> str:
     return "https" if tls else "http"
 
 
-def request_bytes(method: str, path: str, host: str, port: int, *, tls: bool, auth: str | None) -> bytes:
+def request_bytes(
+    method: str,
+    path: str,
+    host: str,
+    port: int,
+    *,
+    tls: bool,
+    auth: str | None,
+    headers: Sequence[tuple[str, str]] = (),
+    body: bytes = b"",
+) -> bytes:
+    """One request. `headers` and `body` serve session logins (UniFi OS: a JSON POST, then a cookie)."""
     default = 443 if tls else 80
     host_header = host if port == default else f"{host}:{port}"
     lines = [
@@ -64,7 +75,10 @@ def request_bytes(method: str, path: str, host: str, port: int, *, tls: bool, au
     ]
     if auth:
         lines.append(f"Authorization: {auth}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    lines += [f"{name}: {value}" for name, value in headers]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 async def fetch(
@@ -76,11 +90,14 @@ async def fetch(
     tls: bool = False,
     method: str = "GET",
     auth: str | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+    body: bytes = b"",
 ) -> Fetched:
     """One request on its own connection; the response head and at most the byte cap of its body."""
+    request = request_bytes(method, path, host, port, tls=tls, auth=auth, headers=headers, body=body)
     async with connection(host, port, limits, tls=tls) as (reader, writer):
         cert = peer_certificate(writer) if tls else None
-        await send(writer, request_bytes(method, path, host, port, tls=tls, auth=auth), limits)
+        await send(writer, request, limits)
         framer = MessageReader(responses=True, max_body=limits.settings.max_bytes)
         framer.methods.append(method)
         deadline = time.monotonic() + limits.settings.probe_deadline

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from camscan.credentials import Credential
 from camscan.model import Identity, Observation
-from camscan.parse.recorders import is_recorder_path
+from camscan.parse.recorders import SESSION_LOGIN_PATHS, is_recorder_path
 
 RECORDER_TYPES = frozenset({"nvr", "dvr"})
 #: The recorder API camscan uses for a maker (canonical names from vendors.yaml).
@@ -47,7 +47,10 @@ def unlisted_note(
             for o in observations
             if o.kind == "http_path"
             and isinstance(o.value, dict)
-            and is_recorder_path(str(o.value.get("path") or ""))
+            and (
+                is_recorder_path(str(o.value.get("path") or ""))
+                or str(o.value.get("path") or "") in SESSION_LOGIN_PATHS
+            )
         }
         note = REFUSED if statuses and statuses <= {401, 403} else NOT_ANSWERED
     value: dict[str, object] = {"listed": False, "note": note}

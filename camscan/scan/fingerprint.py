@@ -5,7 +5,8 @@
 (b) ONVIF PRE_AUTH calls (with the clock skew), and the vendor endpoints of `vendor_signatures/probes.yaml`
     that the partial identity of (a) points to;
 (c) with the credentials the user gave for this host: ONVIF GetDeviceInformation/GetNetworkInterfaces and the
-    vendor device-information APIs, again chosen by the partial identity.
+    vendor device-information APIs, again chosen by the partial identity; on a UniFi OS console that runs
+    Protect, a session login and the list of adopted cameras (`camscan.probe.unifi`).
 
 Every probe's observations reach the writer as soon as the probe ends. The whole host is bounded by the host
 deadline: whatever was learned by then is kept, and the deadline itself is recorded as an error.
@@ -20,12 +21,12 @@ from dataclasses import dataclass
 from camscan.credentials import Credential, CredentialStore
 from camscan.identify.engine import Engine
 from camscan.model import Observation
-from camscan.probe import http, rtsp, ssdp, vendor_udp, wsd
+from camscan.probe import http, rtsp, ssdp, unifi, vendor_udp, wsd
 from camscan.probe.endpoints import Endpoint, select
 from camscan.probe.findings import failure
 from camscan.probe.limits import Limits
 from camscan.probe.onvif import probe_onvif
-from camscan.probe.recorders import unlisted_note
+from camscan.probe.recorders import RECORDER_TYPES, recorder_api, unlisted_note
 from camscan.probe.udp import DatagramHub
 from camscan.scan.state import HostState
 
@@ -181,6 +182,19 @@ async def tier_endpoints(
         )
 
 
+async def tier_unifi(ctx: Context, state: HostState, credential: Credential | None) -> None:
+    """With the console's credentials: the cameras UniFi Protect adopted (a session login, then one read)."""
+    if credential is None:
+        return
+    identity = ctx.engine.identify(state.observations)
+    if recorder_api(identity) != "unifi_protect" or identity.device_type not in RECORDER_TYPES:
+        return
+    ports = [p for p in web_ports(state) if p in http.TLS_PORTS]
+    if ports:
+        port = 443 if 443 in ports else ports[0]
+        ctx.emit(state, await unifi.probe_unifi_protect(state.ip, port, ctx.limits, credential))
+
+
 async def fingerprint(ctx: Context, state: HostState) -> list[asyncio.Task[None]]:
     """Probe one host. Returns the datagram probes still waiting for a reply (at most the UDP timeout more):
     the host is stored as soon as this returns, and stored again if one of them brings something new."""
@@ -195,6 +209,7 @@ async def fingerprint(ctx: Context, state: HostState) -> list[asyncio.Task[None]
             await asyncio.wait({wsd_task}, timeout=WSD_GRACE_S)
             await tier_onvif(ctx, state, credential)
             await tier_endpoints(ctx, state, credential, background)
+            await tier_unifi(ctx, state, credential)
             # a recorder whose cameras could not be listed says why (issue 14)
             note = unlisted_note(ctx.engine.identify(state.observations), credential, state.observations, state.ip)
             if note is not None:

@@ -247,3 +247,70 @@ def test_onvif_recordings_name_the_recorded_cameras():
     assert summary["channels"] == 16 and summary["listed"] is False
     one = caps.replace(">16<", ">1<")
     assert kinds(onvif_observations(parse_onvif_response(_envelope(one))), "recorder_summary") == []
+
+
+# UniFi Protect: real values. uilibs/uiprotect tests/sample_data/sample_bootstrap.json (@506380e9), recorded from a
+# real console by the library's maintainers: each camera's type, marketName, firmwareVersion, state, isAdopted and
+# isThirdPartyCamera are the console's; mac and host were anonymised by the library (random), copied as they are.
+PROTECT_BOOTSTRAP_CAMERAS = [
+    {"mac": "7CD8B328641B", "host": "192.168.164.242", "type": "UVC G4 Dome", "marketName": "G4 Dome", "firmwareVersion": "4.47.15", "state": "DISCONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "4B8290F6D7A9", "host": "10.10.0.12", "type": "UA Intercom", "marketName": "UA Intercom", "firmwareVersion": "1.5.30", "state": "DISCONNECTED", "isAdopted": True, "isThirdPartyCamera": False},
+    {"mac": "CE668E1CDADB", "host": "192.168.11.58", "type": "UVC G4 Doorbell", "marketName": "G4 Doorbell", "firmwareVersion": "4.48.16", "state": "DISCONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "A3ABB5ABE298", "host": "192.168.23.22", "type": "UVC G4 Bullet", "marketName": "G4 Bullet", "firmwareVersion": "4.47.13", "state": "DISCONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "331AFA68BE00", "host": "192.168.10.22", "type": "UVC G4 Doorbell Pro", "marketName": "G4 Doorbell Pro", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "C1E5752D2D9B", "host": "192.168.16.186", "type": "UVC AI Bullet", "marketName": "AI Bullet", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "49512F7958AE", "host": "192.168.127.173", "type": "UVC G4 Doorbell", "marketName": "G4 Doorbell", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "CF0C20B53D5E", "host": "192.168.222.251", "type": "UVC G4 Pro", "marketName": "G4 Pro", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "D3BA2C5D0032", "host": "192.168.6.142", "type": "UVC G4 Pro", "marketName": "G4 Pro", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "25546150ED3E", "host": "192.168.3.158", "type": "UVC G4 Pro", "marketName": "G4 Pro", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "3F9EDAD1F6C4", "host": "192.168.29.88", "type": "UVC G4 Pro", "marketName": "G4 Pro", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+    {"mac": "2BE358A7CE14", "host": "192.168.186.25", "type": "UVC G4 Instant", "marketName": "G4 Instant", "firmwareVersion": "4.48.16", "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": None},
+]  # fmt: skip
+# uilibs/uiprotect tests/sample_data/sample_camera.json (@506380e9): one camera object as the console sent it
+# (fields copied verbatim; name, mac, host, connectionHost and rtspAlias anonymised by the library), first channel only.
+PROTECT_CAMERA = {"mac": "331AFA68BE00", "host": "192.168.10.22", "connectionHost": "192.168.102.63", "type": "UVC G4 Doorbell Pro", "name": "Oxnjk Ajfq", "state": "CONNECTED", "hardwareRevision": "20", "firmwareVersion": "4.48.16", "firmwareBuild": "dd71d61.211230.1810", "isAdopted": True, "isConnected": True, "marketName": "G4 Doorbell Pro", "modelKey": "camera", "isThirdPartyCamera": False, "channels": [{"id": 0, "videoId": "video1", "name": "Ppkqf Wamffz", "enabled": True, "isRtspEnabled": True, "rtspAlias": "bVFsZBWTKrCRgZKO", "width": 1600, "height": 1200, "fps": 30, "bitrate": 6000000, "minBitrate": 32000, "maxBitrate": 6000000, "minClientAdaptiveBitRate": 0, "minMotionAdaptiveBitRate": 750000, "fpsValues": [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 25, 30], "idrInterval": 5}]}  # fmt: skip
+
+
+def test_unifi_protect_bootstrap_of_a_real_console():
+    body = json.dumps({"cameras": PROTECT_BOOTSTRAP_CAMERAS, "nvr": {"type": "UNVR-PRO", "firmwareVersion": "2.3.10"}})
+    found = recorder_findings("/proxy/protect/api/bootstrap", 200, body)
+    channels = kinds(found, "recorder_channel")
+    assert len(channels) == 12  # the console's own entry (`nvr`) is not one of its cameras
+    first, intercom = channels[0], channels[1]
+    assert (first["channel"], first["manufacturer"], first["model"], first["firmware"]) == (1, "Ubiquiti", "G4 Dome", "4.47.15")
+    assert (first["address"], first["mac"], first["status"]) == ("192.168.164.242", "7c:d8:b3:28:64:1b", "offline")
+    assert intercom["model"] == "UA Intercom" and intercom["manufacturer"] == "Ubiquiti"
+    assert [c["status"] for c in channels].count("online") == 8
+    (summary,) = kinds(found, "recorder_summary")
+    assert summary == {"api": "unifi_protect", "listed": True, "ip_channels": 12}
+
+
+def test_unifi_protect_cameras_list_keeps_no_stream_alias():
+    raw = json.dumps([PROTECT_CAMERA])
+    (channel,) = kinds(recorder_findings("/proxy/protect/api/cameras", 200, raw), "recorder_channel")
+    assert (channel["model"], channel["firmware"], channel["mac"], channel["address"], channel["name"]) == (
+        "G4 Doorbell Pro", "4.48.16", "33:1a:fa:68:be:00", "192.168.10.22", "Oxnjk Ajfq",
+    )  # fmt: skip
+    response = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + str(len(raw)) + "\r\n\r\n" + raw)
+    findings = http_observations("/proxy/protect/api/cameras", parse_http_response(response.encode()))
+    assert "bVFsZBWTKrCRgZKO" not in json.dumps(findings)  # the alias opens the camera's stream: never kept
+    assert len(kinds(findings, "recorder_channel")) == 1
+
+
+def test_unifi_protect_third_party_cameras_are_not_made_ubiquiti():
+    """An ONVIF camera of another maker adopted by Protect (`isThirdPartyCamera`, a real field of the camera
+    object): its address, MAC, name and state are taken, never Ubiquiti as its maker (values invented)."""
+    cameras = [{"mac": "5850ED1FE385", "host": "10.0.5.31", "type": "ONVIF Camera", "name": "Stairwell",
+                "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": True}]  # fmt: skip
+    (channel,) = kinds(recorder_findings("/proxy/protect/api/cameras", 200, json.dumps(cameras)), "recorder_channel")
+    assert channel["mac"] == "58:50:ed:1f:e3:85" and channel["status"] == "online"
+    assert "manufacturer" not in channel and "model" not in channel
+
+
+def test_unifi_protect_list_cut_at_the_byte_cap_gives_the_cameras_before_the_cut():
+    whole = json.dumps(PROTECT_BOOTSTRAP_CAMERAS)
+    cut = whole[: whole.index('"mac": "C1E5752D2D9B"') + 10]  # inside the sixth camera
+    found = recorder_findings("/proxy/protect/api/cameras", 200, cut)
+    assert len(kinds(found, "recorder_channel")) == 5
+    (summary,) = kinds(found, "recorder_summary")
+    assert summary["ip_channels"] == 5 and "cut at the byte cap" in summary["note"]

@@ -60,6 +60,8 @@ LAB_EXPECTED: dict[str, dict[str, str]] = {
     "uniview-camera": {},
     # Uniview NVR301 (ONVIF recorder, issue 14): no advisory here names it.
     "onvif-nvr": {},
+    # UniFi OS console (UNVR, issue 14): no advisory here names Ubiquiti.
+    "unifi-console": {},
     "generic-onvif-camera": {},
     # Non-cameras get none.
     "nas": {},
