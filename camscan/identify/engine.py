@@ -214,6 +214,8 @@ class Engine:
                     cand.extra.setdefault("scheme", parts.scheme)
                     continue
                 fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate()).add(value, ev)
+        if len(fields.get("model", ())) > 1:
+            self._merge_label_prefixed(fields["model"])
         ident = Identity(evidence=evidence)
         winners: dict[str, _Candidate] = {}
         for name in IDENTITY_FIELDS:
@@ -256,6 +258,22 @@ class Engine:
         self._attach_concerns(ident)
         self._attach_advisories(ident)
         return ident
+
+    def _merge_label_prefixed(self, candidates: dict[str, _Candidate]) -> None:
+        """A model stated both bare and with its maker's documented label prefix (`XVR5108C-X` and Dahua's
+        `DH-XVR5108C-X`, `label_prefixes` in product_lines.yaml) is one model: the statements join the bare form."""
+        if self.product_lines is None:
+            return
+        for key in list(candidates):
+            bare = self.product_lines.bare_model(candidates[key].display)
+            target = candidates.get(bare.casefold()) if bare else None
+            if target is None or target is candidates[key]:
+                continue
+            labelled = candidates.pop(key)
+            for kind, statement in labelled.statements.items():
+                old = target.statements.get(kind)
+                if old is None or statement[:2] > old[:2]:
+                    target.statements[kind] = statement
 
     def _firmware_parts(self, ident: Identity, winner: _Candidate | None) -> None:
         """Build and build date follow the winning firmware string, not a vote of their own."""

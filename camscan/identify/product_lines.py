@@ -51,6 +51,8 @@ class ModelMaker:
     source: str
     examples: tuple[str, ...] = ()
     not_examples: tuple[str, ...] = ()
+    #: Prefixes the maker puts before a model on labels (Dahua `DH-`): `DH-XVR5108C-X` is model `XVR5108C-X`.
+    label_prefixes: tuple[str, ...] = ()
 
 
 class ProductLines:
@@ -104,6 +106,17 @@ class ProductLines:
         text = (model or "").strip()
         hits = [m for m in self.model_makers if m.pattern.match(text)]
         return hits[0] if hits and len({m.vendor for m in hits}) == 1 else None
+
+    def bare_model(self, model: str) -> str | None:
+        """The model without a documented label prefix (`DH-XVR5108C-X` → `XVR5108C-X`), or None."""
+        text = (model or "").strip()
+        folded = text.casefold()
+        for m in self.model_makers:
+            for prefix in m.label_prefixes:
+                rest = text[len(prefix) :].strip()
+                if folded.startswith(prefix.casefold()) and rest and m.pattern.match(text):
+                    return rest
+        return None
 
     # ------------------------------------------------------------------------------------ matching
 
@@ -244,7 +257,7 @@ def _parse_model_maker(path: Path, raw: dict[str, Any], vendors: VendorRegistry,
     pattern = _compile(path, entry, raw["pattern"])
     return ModelMaker(
         raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(_strings(raw, "examples")),
-        tuple(_strings(raw, "not_examples")),
+        tuple(_strings(raw, "not_examples")), tuple(_strings(raw, "label_prefixes")),
     )
 
 
