@@ -22,8 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 from camscan.parse.base import Finding, ParseError, one_line
 from camscan.parse.xmlsafe import local, parse_xml
 
-#: The largest answer read (a 256-channel recorder's list fits with room to spare).
-MAX_ANSWER = 1024 * 1024
+#: The largest answer read: a 256-channel recorder's list fits with room to spare, and so does a UniFi Protect
+#: console's camera list (10-20 KB of JSON a camera). The scan reads recorder lists up to the same size
+#: (`camscan.probe.limits.DEFAULT_MAX_LIST_BYTES`).
+MAX_ANSWER = 4 * 1024 * 1024
 MAX_CHANNELS = 1024
 VALUE_LIMIT = 128
 #: Words recorders put where a maker would be that name a protocol or nothing (Dahua `Vendor=Private`).

@@ -22,6 +22,7 @@ from camscan.model import Observation
 from camscan.parse.base import ParseError
 from camscan.parse.framing import MessageReader
 from camscan.parse.http import HttpResponse, http_observations, response_from_message
+from camscan.parse.recorders import is_recorder_path
 from camscan.parse.tls import tls_observations
 from camscan.probe.auth import authorization
 from camscan.probe.findings import failure, observations
@@ -92,18 +93,21 @@ async def fetch(
     auth: str | None = None,
     headers: Sequence[tuple[str, str]] = (),
     body: bytes = b"",
+    max_bytes: int | None = None,
 ) -> Fetched:
-    """One request on its own connection; the response head and at most the byte cap of its body."""
+    """One request on its own connection; the response head and at most the byte cap of its body (`max_bytes`,
+    by default the scan's cap; a recorder's camera list passes `limits.settings.max_list_bytes`)."""
+    cap = max_bytes if max_bytes is not None else limits.settings.max_bytes
     request = request_bytes(method, path, host, port, tls=tls, auth=auth, headers=headers, body=body)
     async with connection(host, port, limits, tls=tls) as (reader, writer):
         cert = peer_certificate(writer) if tls else None
         await send(writer, request, limits)
-        framer = MessageReader(responses=True, max_body=limits.settings.max_bytes)
+        framer = MessageReader(responses=True, max_body=cap)
         framer.methods.append(method)
         deadline = time.monotonic() + limits.settings.probe_deadline
-        message, capped = await read_message(reader, framer, limits, deadline=deadline)
+        message, capped = await read_message(reader, framer, limits, deadline=deadline, max_bytes=cap)
     try:
-        response = response_from_message(message, max_body=limits.settings.max_bytes)
+        response = response_from_message(message, max_body=cap)
     except ParseError as exc:
         raise ProbeError(f"not an HTTP response: {str(exc)[:80]}") from None
     return Fetched(path, response, cert, capped)
@@ -222,15 +226,17 @@ async def fetch_with_credentials(
     tls: bool = False,
     method: str = "GET",
 ) -> list[Fetched]:
-    """GET `path`; when it answers 401 and the user gave credentials for this host, answer the challenge once."""
-    first = await fetch(host, port, path, limits, tls=tls, method=method)
+    """GET `path`; when it answers 401 and the user gave credentials for this host, answer the challenge once.
+    A recorder's channel list is read up to `limits.settings.max_list_bytes` rather than the scan's byte cap."""
+    cap = limits.settings.max_list_bytes if is_recorder_path(path) else None
+    first = await fetch(host, port, path, limits, tls=tls, method=method, max_bytes=cap)
     if first.response.status != 401 or credential is None:
         return [first]
     challenges = first.response.head.get_all("WWW-Authenticate")
     header = authorization(challenges, method, path, credential)
     if header is None:
         return [first]
-    second = await fetch(host, port, path, limits, tls=tls, method=method, auth=header)
+    second = await fetch(host, port, path, limits, tls=tls, method=method, auth=header, max_bytes=cap)
     return [first, second]
 
 

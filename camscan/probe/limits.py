@@ -20,6 +20,10 @@ DEFAULT_MAX_SOCKETS = 256
 DEFAULT_PER_HOST = 4
 #: Most bytes kept from any one response (head and body together); the rest is never read.
 DEFAULT_MAX_BYTES = 256 * 1024
+#: Most bytes kept from a recorder's list of the cameras it holds, asked with the credentials the user gave (a
+#: UniFi Protect console describes each camera in 10-20 KB of JSON, so 256 KiB held only about 15 of them).
+#: The recorder parsers accept the same (`camscan.parse.recorders.MAX_ANSWER`).
+DEFAULT_MAX_LIST_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class LimitSettings:
     max_sockets: int = DEFAULT_MAX_SOCKETS
     per_host: int = DEFAULT_PER_HOST
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_list_bytes: int = DEFAULT_MAX_LIST_BYTES
 
     @property
     def connect_timeout(self) -> float:

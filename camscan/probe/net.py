@@ -109,13 +109,20 @@ async def send(writer: asyncio.StreamWriter, data: bytes, limits: Limits) -> Non
 
 
 async def read_message(
-    reader: asyncio.StreamReader, framer: MessageReader, limits: Limits, *, deadline: float | None = None
+    reader: asyncio.StreamReader,
+    framer: MessageReader,
+    limits: Limits,
+    *,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[RawMessage, bool]:
     """Read until `framer` has one complete message (or a cut-short one at the end of the stream / byte cap).
 
-    Returns (message, capped): `capped` is True when camscan stopped reading at its byte cap (the message is
-    then incomplete by our choice, not the peer's)."""
+    `max_bytes` replaces the scan's byte cap (`limits.settings.max_bytes`) for this one message. Returns
+    (message, capped): `capped` is True when camscan stopped reading at its byte cap (the message is then
+    incomplete by our choice, not the peer's)."""
     settings = limits.settings
+    cap = max_bytes if max_bytes is not None else settings.max_bytes
     deadline = deadline if deadline is not None else time.monotonic() + settings.probe_deadline
     total = 0
     while True:
@@ -146,8 +153,8 @@ async def read_message(
             return messages[0], False
         if framer.error:
             raise ProbeError(f"malformed response: {framer.error[:80]}")
-        if total >= settings.max_bytes:
+        if total >= cap:
             messages = framer.close()
             if messages:
                 return messages[0], True
-            raise ProbeError(f"response head larger than {settings.max_bytes} bytes (cut)")
+            raise ProbeError(f"response head larger than {cap} bytes (cut)")

@@ -75,7 +75,9 @@ async def probe_unifi_protect(host: str, port: int, limits: Limits, credential: 
     if csrf:
         headers.append(("X-CSRF-Token", csrf))
     try:
-        cameras = await fetch(host, port, CAMERAS_PATH, limits, tls=True, headers=headers)
+        cameras = await fetch(
+            host, port, CAMERAS_PATH, limits, tls=True, headers=headers, max_bytes=limits.settings.max_list_bytes
+        )
     except ProbeError as exc:
         found.append(failure("http_path", host, port, SOURCE, str(exc), value={"path": CAMERAS_PATH}))
         return found

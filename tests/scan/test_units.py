@@ -18,7 +18,7 @@ from camscan.parse.recorders import is_recorder_path
 from camscan.probe import vendor_udp, wsd
 from camscan.probe.auth import authorization, parse_params
 from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
-from camscan.probe.http import redirect_target, request_bytes
+from camscan.probe.http import fetch, fetch_with_credentials, redirect_target, request_bytes
 from camscan.probe.limits import Limits, LimitSettings, RateLimiter
 from camscan.scan.options import parse_ports
 from camscan.scan.runner import growing_blocks
@@ -284,3 +284,40 @@ def test_onvif_skew_and_device_info_with_credentials(loopback_lab_ok: None) -> N
 def test_digest_challenge_parameters_with_the_standard_library_splitter():
     params = parse_params('realm="Login to 2J0123, door", nonce="a\\"b", qop="auth,auth-int", stale=FALSE, x = "y"')
     assert params == {"realm": "Login to 2J0123, door", "nonce": 'a"b', "qop": "auth,auth-int", "stale": "FALSE", "x": "y"}
+
+
+def test_a_recorder_camera_list_is_read_beyond_the_scan_byte_cap() -> None:
+    """A large console's camera list (megabytes of JSON) is read whole up to `max_list_bytes`; any other answer
+    still stops at the scan's byte cap (`max_bytes`)."""
+    body = b'{"cameras": "' + b"x" * (600 * 1024) + b'"}'
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    async def run() -> tuple:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        limits = Limits(LimitSettings(timeout_s=5, rate=None))
+        try:
+            plain = await fetch("127.0.0.1", port, "/index.html", limits)
+            listed = await fetch("127.0.0.1", port, "/proxy/protect/api/cameras", limits,
+                                 max_bytes=limits.settings.max_list_bytes)  # fmt: skip
+            channels = await fetch_with_credentials("127.0.0.1", port, "/ISAPI/ContentMgmt/InputProxy/channels",
+                                                    limits, None)  # fmt: skip
+            other = await fetch_with_credentials("127.0.0.1", port, "/index.html", limits, None)
+        finally:
+            server.close()
+            await server.wait_closed()
+        return plain, listed, channels[0], other[0]
+
+    assert is_recorder_path("/ISAPI/ContentMgmt/InputProxy/channels")
+    plain, listed, channels, other = asyncio.run(run())
+    cap = LimitSettings().max_bytes
+    assert plain.capped and other.capped and len(plain.response.body) <= cap
+    assert not listed.capped and listed.response.body == body
+    assert not channels.capped and channels.response.body == body
+    assert LimitSettings().max_list_bytes > len(body) > cap
