@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from camscan.credentials import Credential, CredentialStore
 from camscan.identify.engine import Engine
-from camscan.model import Observation
+from camscan.model import Identity, Observation
 from camscan.probe import http, rtsp, ssdp, unifi, vendor_udp, wsd
 from camscan.probe.endpoints import Endpoint, select
 from camscan.probe.findings import failure
@@ -182,17 +182,19 @@ async def tier_endpoints(
         )
 
 
-async def tier_unifi(ctx: Context, state: HostState, credential: Credential | None) -> None:
-    """With the console's credentials: the cameras UniFi Protect adopted (a session login, then one read)."""
+async def tier_unifi(ctx: Context, state: HostState, credential: Credential | None, identity: Identity) -> bool:
+    """With the console's credentials: the cameras UniFi Protect adopted (a session login, then one read).
+    `identity` is the host's identity so far; True when something was learned (the identity is then stale)."""
     if credential is None:
-        return
-    identity = ctx.engine.identify(state.observations)
+        return False
     if recorder_api(identity) != "unifi_protect" or identity.device_type not in RECORDER_TYPES:
-        return
+        return False
     ports = [p for p in web_ports(state) if p in http.TLS_PORTS]
-    if ports:
-        port = 443 if 443 in ports else ports[0]
-        ctx.emit(state, await unifi.probe_unifi_protect(state.ip, port, ctx.limits, credential))
+    if not ports:
+        return False
+    port = 443 if 443 in ports else ports[0]
+    ctx.emit(state, await unifi.probe_unifi_protect(state.ip, port, ctx.limits, credential))
+    return True
 
 
 async def fingerprint(ctx: Context, state: HostState) -> list[asyncio.Task[None]]:
@@ -209,9 +211,11 @@ async def fingerprint(ctx: Context, state: HostState) -> list[asyncio.Task[None]
             await asyncio.wait({wsd_task}, timeout=WSD_GRACE_S)
             await tier_onvif(ctx, state, credential)
             await tier_endpoints(ctx, state, credential, background)
-            await tier_unifi(ctx, state, credential)
+            identity = ctx.engine.identify(state.observations)  # once: the UniFi tier and the note both use it
+            if await tier_unifi(ctx, state, credential, identity):
+                identity = ctx.engine.identify(state.observations)
             # a recorder whose cameras could not be listed says why (issue 14)
-            note = unlisted_note(ctx.engine.identify(state.observations), credential, state.observations, state.ip)
+            note = unlisted_note(identity, credential, state.observations, state.ip)
             if note is not None:
                 ctx.emit(state, [note])
     except TimeoutError:
