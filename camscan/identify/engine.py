@@ -211,12 +211,12 @@ class Engine:
         for part, vendor, _product, _model in hit.cpes:
             if part == "h" and vendor:
                 name = vendor.replace("_", " ")
-                return self.vendors.resolve(name) or self.vendors.words.display(
+                return self.vendors.resolve(name) or self.vendors.resolve_label(vendor) or self.vendors.words.display(
                     nmap_probes.spelt_as_in(name, hit.info.get("p", ""))
                 )
         for part, vendor, _product, _model in hit.cpes:
             if part == "o" and vendor and vendor not in self.nmap_rules.os_not_makers:
-                found = self.vendors.resolve(vendor.replace("_", " "))
+                found = self.vendors.resolve(vendor.replace("_", " ")) or self.vendors.resolve_label(vendor)
                 if found:
                     return found
         return None
