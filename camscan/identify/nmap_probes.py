@@ -58,6 +58,12 @@ KIND_PROBES: dict[str, tuple[str, tuple[str, ...]]] = {
     "telnet_banner": ("NULL", ("telnet",)),
     "ssh_banner": ("NULL", ("ssh",)),
 }
+#: How the rebuilt responses of a kind can start (`response`); a line whose regex starts with a literal that fits
+#: none of them (`^HTTP/1\.1 302`) can never match and is not compiled. Kinds not listed: every line is compiled.
+STARTS: dict[str, tuple[str, ...]] = {
+    "http_server": tuple(f"HTTP/1.{v} {s}\r\n" for v in "01" for s in ("200 OK", "401 Unauthorized")),
+    "rtsp_server": ("RTSP/1.0 200 OK\r\nCSeq: 1\r\n", "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n"),
+}
 #: Kinds that join an HTTP or RTSP response of their port (with its Server: header) rather than stand alone.
 HEADER_KINDS = {"http_www_authenticate": "http", "html_title": "http", "rtsp_www_authenticate": "rtsp"}
 
@@ -158,6 +164,48 @@ def to_python(pattern: str) -> str:
     return pattern.replace(r"\z", r"\Z")
 
 
+_ESCAPES = {"r": "\r", "n": "\n", "t": "\t"}
+
+
+def literal_start(pattern: str) -> str | None:
+    """The fixed text every match of a `^`-anchored regex starts with (None when not anchored)."""
+    if not pattern.startswith("^"):
+        return None
+    out: list[str] = []
+    i = 1
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            nxt = pattern[i + 1 : i + 2]
+            if nxt in _ESCAPES:
+                ch = _ESCAPES[nxt]
+            elif nxt and not nxt.isalnum():
+                ch = nxt
+            else:
+                break  # \d, \w, \x41, \0 …: a class or a code; stop (conservative)
+            step = 2
+        elif ch in ".^$*+?{}[]()|":
+            break
+        else:
+            step = 1
+        if pattern[i + step : i + step + 1] in ("?", "*", "{"):
+            break  # an optional last character is not required
+        out.append(ch)
+        i += step
+    return "".join(out)
+
+
+def can_start(pattern: str, flags: str, starts: tuple[str, ...]) -> bool:
+    """Whether a match line could match a response that starts with one of `starts`."""
+    lit = literal_start(pattern)
+    if not lit:
+        return True
+    if "i" in flags:
+        lit = lit.casefold()
+        starts = tuple(s.casefold() for s in starts)
+    return any(s.startswith(lit) or lit.startswith(s) for s in starts)
+
+
 def _fill(template: str, m: re.Match[str]) -> str:
     def one(s: re.Match[str]) -> str:
         n = s.group(1) or s.group(2) or s.group(3) or s.group(6)
@@ -186,7 +234,7 @@ def _bytes_text(text: str) -> str:
 
 @dataclass(slots=True)
 class _Compiled:
-    lines: list[tuple[Line, re.Pattern[str]]]
+    lines: list[tuple[Line, re.Pattern[str], int]]  # (line, regex, which rebuilt response it reads: 0 or 1)
     failed: int
 
 
@@ -212,16 +260,20 @@ class ProbeDatabase:
         found = self._compiled.get(key)
         if found is not None:
             return found
-        out: list[tuple[Line, re.Pattern[str]]] = []
+        out: list[tuple[Line, re.Pattern[str], int]] = []
         failed = 0
+        starts = STARTS.get(kind)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for line in self.lines:
                 if line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
                     continue
+                if starts is not None and not can_start(line.pattern, line.flags, starts):
+                    continue  # can never match a rebuilt response (another status line)
                 flags = (re.I if "i" in line.flags else 0) | (re.S if "s" in line.flags else 0)
+                variant = int(kind == "http_server" and (literal_start(line.pattern) or "").startswith("HTTP/1.1"))
                 try:
-                    out.append((line, re.compile(to_python(line.pattern), flags)))
+                    out.append((line, re.compile(to_python(line.pattern), flags), variant))
                 except (re.error, OverflowError, RecursionError):
                     failed += 1
         found = self._compiled[key] = _Compiled(out, failed)
@@ -232,10 +284,13 @@ class ProbeDatabase:
         return sum(self._group(kind).failed for kind in KIND_PROBES)
 
     def used_lines(self) -> int:
+        """Lines compiled for the probes camscan uses (those that can match a rebuilt response)."""
         return sum(len(self._group(kind).lines) for kind in KIND_PROBES)
 
     def match(self, kind: str, response: str) -> Hit | None:
-        """The first line (nmap's order) of the kind's probe that matches the response, memoised."""
+        """The first line (nmap's order) of the kind's probe that matches the response, memoised. An HTTP response
+        is read as HTTP/1.1 by the lines that expect 1.1 (the banner does not say which version the device
+        answered with)."""
         key = (kind, response)
         try:
             return self._memo[key]
@@ -243,8 +298,9 @@ class ProbeDatabase:
             pass
         hit = None
         subject = response.encode("utf-8", "replace").decode("latin-1")
-        for line, regex in self._group(kind).lines:
-            m = regex.match(subject)
+        subjects = (subject, "HTTP/1.1 " + subject[9:] if subject.startswith("HTTP/1.0 ") else subject)
+        for line, regex, variant in self._group(kind).lines:
+            m = regex.search(subjects[variant])
             if m is not None:
                 hit = _hit(line, m)
                 break
