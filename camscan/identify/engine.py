@@ -140,8 +140,8 @@ class Engine:
 
     def _video_source(self, observations: list[Observation]) -> list[Evidence]:
         """The services-offered prior: a live RTSP video stream (an `sdp` describing live video) says "video
-        source", unless the host shows a marker of software or devices that serve video without being one (VLC,
-        FFmpeg, a SAT>IP tuner …). Decided in `decide`: used only when nothing else typed the device."""
+        source". Decided in `decide`: used only when nothing else typed the device, so software and tuners that
+        serve video without being one (VLC, FFmpeg, SAT>IP …) are left to their signatures (`media_server`)."""
         rule = self.video_sources
         if not rule.enabled:
             return []
@@ -151,12 +151,17 @@ class Engine:
         )
         if live is None:
             return []
-        proposal = {"device_type": rule.device_type}
-        marker = rule.marker(o for o in observations if o.error is None)
-        common = {"kind": live.kind, "port": live.port, "source": live.source, "tier": TIERS["inference"]}
-        if marker is not None:
-            return [Evidence(signature=f"{VIDEO_SOURCE}.withheld.{marker.id}", asserts={}, ignored=proposal, **common)]
-        return [Evidence(signature=VIDEO_SOURCE, asserts=proposal, weight=rule.confidence, **common)]
+        return [
+            Evidence(
+                kind=live.kind,
+                signature=VIDEO_SOURCE,
+                asserts={"device_type": rule.device_type},
+                weight=rule.confidence,
+                port=live.port,
+                source=live.source,
+                tier=TIERS["inference"],
+            )
+        ]
 
     def _maker_urls(self, obs: Observation) -> list[Evidence]:
         """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
