@@ -2,13 +2,15 @@
 
 Part 1 runs tests/fixtures/real/ (observations real devices produced, copied from public material) through the
 engine and checks the targets: maker ≥ 0.95, model ≥ 0.90, firmware ≥ 0.90 of the cases whose observations
-carry them, camera recall ≥ 0.95, and zero non-cameras called cameras. Part 2 (`--lab`, needs root for ports
+carry them, camera recall ≥ 0.95, and zero non-cameras called cameras; and that no more cases than recorded get a
+wrong maker (truth names a manufacturer, camscan names a different one: a precision measure). Part 2 (`--lab`, needs root for ports
 below 1024) scans every camera of the built-in lab with no credentials and checks the maker is found for every
 camera and the model for every one whose model is visible without a login.
 
     .venv/bin/python bench/bench_accuracy.py [--lab] [--record] [--markdown]
 
-`--record` writes the figures as the floor CI holds them to (bench/accuracy_floor.json); `--markdown` prints
+`--record` writes the figures as the floor CI holds them to, and the wrong-maker count as a ceiling
+(bench/accuracy_floor.json); `--markdown` prints
 the tables docs/accuracy.md carries.
 """
 
@@ -50,12 +52,19 @@ def corpus_part(record: bool, markdown: bool) -> bool:
         ok &= met
         print(f"  target {name} ≥ {target:.2f}: {got:.3f} {'met' if met else 'NOT MET'}")
     print(f"  target no non-camera called a camera: {'met' if not summary.false_cameras else 'NOT MET'}")
+    ceiling = json.loads(FLOOR.read_text()).get("wrong_makers") if FLOOR.exists() else None
+    if ceiling is not None:
+        held = len(summary.wrong_makers) <= ceiling
+        ok &= held
+        print(f"  ceiling wrong makers named ≤ {ceiling}: {len(summary.wrong_makers)} {'held' if held else 'EXCEEDED'}")
     if record:
         FLOOR.write_text(
             json.dumps(
                 {
                     "cases": summary.cases,
                     "false_cameras": len(summary.false_cameras),
+                    # a ceiling: cases whose truth names a manufacturer where camscan named a different one
+                    "wrong_makers": len(summary.wrong_makers),
                     # rounded down, so a figure equal to the recorded one never reads as below it
                     "rates": {k: math.floor(v * 10000) / 10000 for k, v in rates.items() if v is not None},
                 },

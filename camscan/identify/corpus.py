@@ -41,6 +41,7 @@ class Outcome:
     case: Case
     identity: Identity
     right: dict[str, bool]  # scored field → correct
+    wrong_maker: bool = False  # the truth names a manufacturer and camscan named a different one
 
     @property
     def missed(self) -> list[str]:
@@ -145,6 +146,15 @@ class Scorer:
         version = self.engine.firmware.parse(str(text)).version
         return _FOLD.sub("", version.casefold().lstrip("v"))
 
+    def wrong_maker(self, case: Case, ident: Identity) -> bool:
+        """The case's truth names a manufacturer (whether or not its observations support it) and camscan names a
+        different one, compared as the maker score compares (canonical vendor, else the folded name). A precision
+        measure: naming no maker is a miss, naming the wrong one misleads."""
+        want, got = case.truth.get("manufacturer"), ident.manufacturer
+        if not want or not got:
+            return False
+        return self._vendor_key(got) != self._vendor_key(str(want))
+
     def right(self, case: Case, ident: Identity) -> dict[str, bool]:
         truth = case.truth
         out: dict[str, bool] = {}
@@ -168,7 +178,7 @@ class Scorer:
         outcomes = []
         for case in cases:
             ident = self.engine.identify(case.observations)
-            outcomes.append(Outcome(case, ident, self.right(case, ident)))
+            outcomes.append(Outcome(case, ident, self.right(case, ident), self.wrong_maker(case, ident)))
         return outcomes
 
 
@@ -201,6 +211,11 @@ class Summary:
     #: never makes a device a camera unless its maker sells only video devices).
     camera_recall_supported: Tally
     false_cameras: list[str]
+    #: Cases whose truth names a manufacturer where camscan named a different one (`Scorer.wrong_maker`): id, file,
+    #: split, truth and what camscan named. The terminal lists only the dev split's (held-out ones are counted).
+    wrong_makers: list[dict[str, Any]] = field(default_factory=list)
+    #: How many of `wrong_makers` each split holds.
+    wrong_makers_by_split: dict[str, int] = field(default_factory=dict)
     by_maker: dict[str, dict[str, Tally]] = field(default_factory=dict)
     by_kind: dict[str, dict[str, Tally]] = field(default_factory=dict)
     by_split: dict[str, dict[str, Tally]] = field(default_factory=dict)
@@ -216,6 +231,7 @@ class Summary:
             "camera_precision": self.camera_precision.to_dict(),
             "camera_recall_supported": self.camera_recall_supported.to_dict(),
             "false_cameras": self.false_cameras,
+            "wrong_makers": {"count": len(self.wrong_makers), "by_split": dict(sorted(self.wrong_makers_by_split.items())), "cases": self.wrong_makers},
             "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
             "by_kind": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_kind.items())},
             "by_split": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_split.items())},
@@ -230,9 +246,17 @@ def summarise(outcomes: list[Outcome]) -> Summary:
     by_kind: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_split: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     false_cameras: list[str] = []
+    wrong_makers: list[dict[str, Any]] = []
+    wrong_by_split: Counter[str] = Counter(dict.fromkeys({o.case.split for o in outcomes}, 0))
     misses: list[dict[str, Any]] = []
     for o in outcomes:
         truth = o.case.truth
+        if o.wrong_maker:
+            wrong_makers.append(
+                {"id": o.case.id, "file": o.case.file, "split": o.case.split,
+                 "truth": truth.get("manufacturer"), "got": o.identity.manufacturer}
+            )
+            wrong_by_split[o.case.split] += 1
         for name, ok in o.right.items():
             fields[name].add(ok)
             maker = str(truth.get("manufacturer") or truth.get("brand") or "(unknown)")
@@ -272,6 +296,8 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         camera_precision=precision,
         camera_recall_supported=recall_supported,
         false_cameras=false_cameras,
+        wrong_makers=wrong_makers,
+        wrong_makers_by_split=dict(wrong_by_split),
         by_maker={m: dict(f) for m, f in by_maker.items()},
         by_kind={k: dict(f) for k, f in by_kind.items()},
         by_split={k: dict(f) for k, f in by_split.items()},
@@ -305,8 +331,16 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
         f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
     )
     lines.append(f"  non-cameras called cameras: {len(s.false_cameras)}" + (f" ({', '.join(s.false_cameras)})" if s.false_cameras else ""))
+    listed = [w for w in s.wrong_makers if held_out_misses or w["split"] != "held_out"]
+    unlisted = len(s.wrong_makers) - len(listed)
+    lines.append(
+        f"  wrong makers named: {len(s.wrong_makers)}"
+        + (" (" + "; ".join(f"{w['id']}: {w['got']!r}, truth {w['truth']!r}" for w in listed) + ")" if listed else "")
+        + (f"; {unlisted} held-out, not named" if unlisted else "")
+    )
     for split, tallies in sorted(s.by_split.items()):
         parts = [f"{k} {_pct(t).strip()}" for k, t in tallies.items() if k in ("manufacturer", "model", "firmware", "camera_recall")]
+        parts.append(f"wrong makers {s.wrong_makers_by_split.get(split, 0)}")
         lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
     shown = [m for m in s.misses if held_out_misses or m["split"] != "held_out"]
     for miss in shown[:misses]:

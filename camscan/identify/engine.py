@@ -48,6 +48,12 @@ MAKER_URL_FIELDS: dict[str, tuple[str, ...]] = {"upnp_device": ("manufacturerURL
 MAKER_URL_WEIGHT = 0.45
 #: The services-offered prior (video_sources.yaml): a host serving a live RTSP video stream is a video source.
 VIDEO_SOURCE = "engine.video_source"
+#: A model named by a certificate CN or host-name label that spells a listed model name without spaces
+#: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
+MODEL_NAME = "product_line.model_name"
+MODEL_NAME_WEIGHT = 0.6
+#: Observation kinds whose text holds host names, and how to find them (a certificate subject's CN).
+_CN = re.compile(r"(?:^|[,/])\s*CN\s*=\s*([^,/]+)", re.IGNORECASE)
 
 
 def split_firmware(firmware: str) -> tuple[str, str | None]:
@@ -106,6 +112,8 @@ class Engine:
         self.firmware = knowledge.firmware
         self.product_lines = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
+        names = getattr(self.product_lines, "model_names", None) or []
+        self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
@@ -139,13 +147,46 @@ class Engine:
                     )
                 )
             out.extend(self._maker_urls(obs))
+            out.extend(self._model_names(obs))
         out.extend(self._video_source(observations))
+        return out
+
+    def _model_names(self, obs: Observation) -> list[Evidence]:
+        """A CN or host-name label that spells a listed model name without spaces (`RealPresenceGroup500`) proposes
+        that model; `decide` uses it only when the maker is the name's vendor (`_model_from_names`)."""
+        if not self._name_vendors or not isinstance(obs.value, str):
+            return []
+        if obs.kind == "tls_subject":
+            hosts = [m.group(1).strip() for m in _CN.finditer(obs.value)]
+        elif obs.kind == "dhcp_hostname":
+            hosts = [obs.value.strip()]
+        else:
+            return []
+        out: list[Evidence] = []
+        seen: set[str] = set()
+        for host in hosts:
+            for token in (host, *host.split(".")):
+                for entry, name in self.product_lines.named(token) if token else ():
+                    if name in seen:
+                        continue
+                    seen.add(name)
+                    out.append(
+                        Evidence(
+                            kind=obs.kind,
+                            signature=f"{MODEL_NAME}.{entry.id}",
+                            asserts={"model": name},
+                            weight=MODEL_NAME_WEIGHT,
+                            port=obs.port,
+                            source=obs.source,
+                            tier=tier_of(obs.kind),
+                        )
+                    )
         return out
 
     def _video_source(self, observations: list[Observation]) -> list[Evidence]:
         """The services-offered prior: a live RTSP video stream (an `sdp` describing live video) says "video
-        source", unless the host shows a marker of software or devices that serve video without being one (VLC,
-        FFmpeg, a SAT>IP tuner …). Decided in `decide`: used only when nothing else typed the device."""
+        source". Decided in `decide`: used only when nothing else typed the device, so software and tuners that
+        serve video without being one (VLC, FFmpeg, SAT>IP …) are left to their signatures (`media_server`)."""
         rule = self.video_sources
         if not rule.enabled:
             return []
@@ -155,12 +196,17 @@ class Engine:
         )
         if live is None:
             return []
-        proposal = {"device_type": rule.device_type}
-        marker = rule.marker(o for o in observations if o.error is None)
-        common = {"kind": live.kind, "port": live.port, "source": live.source, "tier": TIERS["inference"]}
-        if marker is not None:
-            return [Evidence(signature=f"{VIDEO_SOURCE}.withheld.{marker.id}", asserts={}, ignored=proposal, **common)]
-        return [Evidence(signature=VIDEO_SOURCE, asserts=proposal, weight=rule.confidence, **common)]
+        return [
+            Evidence(
+                kind=live.kind,
+                signature=VIDEO_SOURCE,
+                asserts={"device_type": rule.device_type},
+                weight=rule.confidence,
+                port=live.port,
+                source=live.source,
+                tier=TIERS["inference"],
+            )
+        ]
 
     def _maker_urls(self, obs: Observation) -> list[Evidence]:
         """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
@@ -204,9 +250,13 @@ class Engine:
     def decide(self, evidence: list[Evidence]) -> Identity:
         fields: dict[str, dict[str, _Candidate]] = {}
         prior: Evidence | None = None
+        named: list[Evidence] = []
         for ev in evidence:
             if ev.signature == VIDEO_SOURCE:
                 prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
+                continue
+            if ev.signature in self._name_vendors:
+                named.append(ev)  # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
                 continue
             for key, value in ev.asserts.items():
                 if key == "firmware":
@@ -262,6 +312,7 @@ class Engine:
         self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
+        self._model_from_names(ident, named)
         self._type_from_product_line(ident)
         self._infer_device_type(ident)
         self._type_from_services(ident, prior)
@@ -442,6 +493,23 @@ class Engine:
                 confidence=INFERRED_TYPE_CONFIDENCE,
                 tier=TIERS["inference"],
             )
+
+    def _model_from_names(self, ident: Identity, named: list[Evidence]) -> None:
+        """A model no observation stated, spelled without spaces in a CN or host name (`EagleEyeProducer`), is the
+        listed name of the device's maker; names of other makers, or when a model was stated, stay unused."""
+        if not named:
+            return
+        used = None
+        if not ident.model:
+            family = self._family(ident)
+            used = next((ev for ev in named if self._name_vendors[ev.signature] in family), None)
+        if used is not None:
+            ident.model = used.asserts["model"]
+            ident.field_confidence["model"] = used.weight
+        unused = [ev for ev in named if ev is not used]
+        ident.evidence = [
+            replace(ev, asserts={}, ignored=dict(ev.asserts)) if any(ev is u for u in unused) else ev for ev in ident.evidence
+        ]
 
     def _type_from_services(self, ident: Identity, prior: Evidence | None) -> None:
         """A device nothing else typed that serves a live video stream is a video source, at low confidence; when

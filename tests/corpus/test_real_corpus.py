@@ -77,6 +77,35 @@ def test_no_more_non_cameras_are_called_cameras_than_recorded(summary):
     assert len(summary.false_cameras) <= allowed, summary.false_cameras
 
 
+def test_no_more_wrong_makers_than_recorded(summary):
+    """A precision measure: a case whose truth names a manufacturer and camscan names a different one. Never more
+    than the ceiling recorded in bench/accuracy_floor.json (held-out cases are counted here, never named)."""
+    if not FLOOR.exists() or "wrong_makers" not in json.loads(FLOOR.read_text()):
+        pytest.skip("no wrong-maker ceiling recorded yet (bench/bench_accuracy.py --record)")
+    ceiling = json.loads(FLOOR.read_text())["wrong_makers"]
+    dev = [w["id"] for w in summary.wrong_makers if w["split"] != "held_out"]
+    assert len(summary.wrong_makers) <= ceiling, f"{len(summary.wrong_makers)} wrong makers > {ceiling}; dev: {dev}"
+
+
+def test_a_wrong_maker_is_a_different_maker_not_a_missing_one():
+    """Invented cases: the truth's maker named in another spelling is right, another maker is wrong, none is no
+    wrong maker (it is a miss, counted by the maker score)."""
+    from camscan.identify.corpus import Case
+    from camscan.model import Identity, Observation
+
+    scorer = Scorer(get_engine())
+    case = Case(
+        id="invented", file="invented.yaml", category="camera",
+        observations=(Observation("html_title", "invented"),),
+        truth={"manufacturer": "Hikvision", "device_type": "camera", "is_camera": True},
+        supports=(), where="invented", source="invented",
+    )
+    assert not scorer.wrong_maker(case, Identity(manufacturer="Hangzhou Hikvision Digital Technology Co.,Ltd."))
+    assert not scorer.wrong_maker(case, Identity(manufacturer="Hikvision"))
+    assert scorer.wrong_maker(case, Identity(manufacturer="Dahua"))
+    assert not scorer.wrong_maker(case, Identity())
+
+
 def test_no_figure_falls_below_the_recorded_floor(summary):
     if not FLOOR.exists():
         pytest.skip("no floor recorded yet (bench/bench_accuracy.py --record)")
