@@ -10,7 +10,9 @@ docs/identify.md ("How the engine decides"):
   banners > OUI; camscan.identify.tiers); disagreeing values stay visible as conflicts;
 - a maker the device states but vendors.yaml does not list is still reported (open world, `unlisted`);
 - the device type comes from the product line (the model) or from type evidence, and from the maker alone only
-  when that maker sells nothing but video devices (`video_only`).
+  when that maker sells nothing but video devices (`video_only`);
+- the operating system (`os`, `os_version`) is a field of its own, voted like the others; it never names the maker
+  or the type (many cameras run BusyBox Linux), and its version follows the winning OS name (`_decide_os`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ MODEL_MAKER_FACTOR = 0.7
 STRONG = 0.5
 #: Fields where the more authoritative source wins (device_type is decided by the product line instead).
 PRECEDENCE_FIELDS = tuple(f for f in IDENTITY_FIELDS if f != "device_type")
+#: Fields that are not votes of their own: the version of the winning OS name (`_decide_os`).
+FOLLOWER_FIELDS = ("os_version",)
 VENDOR_FIELDS = ("brand", "manufacturer")
 #: Object fields that hold the web address of the label's maker (UPnP Device Architecture 2.0 §2.3:
 #: manufacturerURL is the "Web site for Manufacturer"); its domain names a vendor through vendors.yaml.
@@ -47,6 +51,12 @@ MAKER_URL_WEIGHT = 0.45
 VIDEO_SOURCE = "engine.video_source"
 #: Makers named in free text (maker_words.yaml): the evidence's signature is this prefix and the observation kind.
 MAKER_WORDS = "engine.maker_words"
+#: A model named by a certificate CN or host-name label that spells a listed model name without spaces
+#: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
+MODEL_NAME = "product_line.model_name"
+MODEL_NAME_WEIGHT = 0.6
+#: Observation kinds whose text holds host names, and how to find them (a certificate subject's CN).
+_CN = re.compile(r"(?:^|[,/])\s*CN\s*=\s*([^,/]+)", re.IGNORECASE)
 
 
 def split_firmware(firmware: str) -> tuple[str, str | None]:
@@ -106,6 +116,8 @@ class Engine:
         self.product_lines = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
         self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
+        names = getattr(self.product_lines, "model_names", None) or []
+        self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
@@ -139,6 +151,7 @@ class Engine:
                     )
                 )
             out.extend(self._maker_urls(obs))
+            out.extend(self._model_names(obs))
         out.extend(self._makers_in_text(observations, out))
         out.extend(self._video_source(observations))
         return out
@@ -184,10 +197,42 @@ class Engine:
             )
         return out
 
+    def _model_names(self, obs: Observation) -> list[Evidence]:
+        """A CN or host-name label that spells a listed model name without spaces (`RealPresenceGroup500`) proposes
+        that model; `decide` uses it only when the maker is the name's vendor (`_model_from_names`)."""
+        if not self._name_vendors or not isinstance(obs.value, str):
+            return []
+        if obs.kind == "tls_subject":
+            hosts = [m.group(1).strip() for m in _CN.finditer(obs.value)]
+        elif obs.kind == "dhcp_hostname":
+            hosts = [obs.value.strip()]
+        else:
+            return []
+        out: list[Evidence] = []
+        seen: set[str] = set()
+        for host in hosts:
+            for token in (host, *host.split(".")):
+                for entry, name in self.product_lines.named(token) if token else ():
+                    if name in seen:
+                        continue
+                    seen.add(name)
+                    out.append(
+                        Evidence(
+                            kind=obs.kind,
+                            signature=f"{MODEL_NAME}.{entry.id}",
+                            asserts={"model": name},
+                            weight=MODEL_NAME_WEIGHT,
+                            port=obs.port,
+                            source=obs.source,
+                            tier=tier_of(obs.kind),
+                        )
+                    )
+        return out
+
     def _video_source(self, observations: list[Observation]) -> list[Evidence]:
         """The services-offered prior: a live RTSP video stream (an `sdp` describing live video) says "video
-        source", unless the host shows a marker of software or devices that serve video without being one (VLC,
-        FFmpeg, a SAT>IP tuner …). Decided in `decide`: used only when nothing else typed the device."""
+        source". Decided in `decide`: used only when nothing else typed the device, so software and tuners that
+        serve video without being one (VLC, FFmpeg, SAT>IP …) are left to their signatures (`media_server`)."""
         rule = self.video_sources
         if not rule.enabled:
             return []
@@ -197,12 +242,17 @@ class Engine:
         )
         if live is None:
             return []
-        proposal = {"device_type": rule.device_type}
-        marker = rule.marker(o for o in observations if o.error is None)
-        common = {"kind": live.kind, "port": live.port, "source": live.source, "tier": TIERS["inference"]}
-        if marker is not None:
-            return [Evidence(signature=f"{VIDEO_SOURCE}.withheld.{marker.id}", asserts={}, ignored=proposal, **common)]
-        return [Evidence(signature=VIDEO_SOURCE, asserts=proposal, weight=rule.confidence, **common)]
+        return [
+            Evidence(
+                kind=live.kind,
+                signature=VIDEO_SOURCE,
+                asserts={"device_type": rule.device_type},
+                weight=rule.confidence,
+                port=live.port,
+                source=live.source,
+                tier=TIERS["inference"],
+            )
+        ]
 
     def _maker_urls(self, obs: Observation) -> list[Evidence]:
         """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
@@ -246,9 +296,13 @@ class Engine:
     def decide(self, evidence: list[Evidence]) -> Identity:
         fields: dict[str, dict[str, _Candidate]] = {}
         prior: Evidence | None = None
+        named: list[Evidence] = []
         for ev in evidence:
             if ev.signature == VIDEO_SOURCE:
                 prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
+                continue
+            if ev.signature in self._name_vendors:
+                named.append(ev)  # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
                 continue
             for key, value in ev.asserts.items():
                 if key == "firmware":
@@ -259,7 +313,14 @@ class Engine:
                         cand.extra.setdefault("parts", parts)
                     cand.extra.setdefault("scheme", parts.scheme)
                     continue
-                fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate()).add(value, ev)
+                if key in FOLLOWER_FIELDS:
+                    continue
+                cand = fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate())
+                cand.add(value, ev)
+                if key == "os" and ev.asserts.get("os_version"):
+                    versions = cand.extra.setdefault("versions", {})
+                    version = ev.asserts["os_version"]
+                    versions[version] = max(versions.get(version, 0.0), ev.weight)
         if len(fields.get("model", ())) > 1:
             self._merge_label_prefixed(fields["model"])
         ident = Identity(evidence=evidence)
@@ -269,6 +330,8 @@ class Engine:
                 continue
             precedence = name in PRECEDENCE_FIELDS
             ranked = sorted(fields[name].values(), key=lambda c: c.rank(precedence), reverse=True)
+            if name == "os":
+                ranked = _specific_first(ranked)
             best = ranked[0]
             value, score = best.display, best.score
             rivals = [c for c in ranked[1:] if not self._related(name, value, c.display)]
@@ -290,12 +353,14 @@ class Engine:
             ident.field_confidence[name] = score
             winners[name] = best
         self._firmware_parts(ident, winners.get("firmware"))
+        self._decide_os(ident, winners.get("os"))
         self._drop_model_as_brand(ident)
         self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
-        text_only = _named_in_text_only(winners.get("manufacturer"))
-        if not text_only:  # a maker read from free text never types a device (maker_words.yaml)
+        self._model_from_names(ident, named)
+        if not _named_in_text_only(winners.get("manufacturer")):
+            # a maker read from free text never types a device (maker_words.yaml)
             self._type_from_product_line(ident)
             self._infer_device_type(ident)
         self._type_from_services(ident, prior)
@@ -336,8 +401,20 @@ class Engine:
             ident.firmware_build = parts.build or parts.build_date
             ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
 
+    def _decide_os(self, ident: Identity, winner: _Candidate | None) -> None:
+        """The OS version is the one stated with the winning OS name (Android `13`, Linux `5.10`), never a
+        version stated with another name. The OS is not used for anything else: not the maker, not the type."""
+        versions = winner.extra.get("versions") if winner is not None else None
+        if not versions:
+            return
+        ident.os_version = min(versions, key=lambda v: (-versions[v], v))
+        ident.field_confidence["os_version"] = ident.field_confidence.get("os", 0.0)
+
     def _related(self, field_name: str, a: str, b: str) -> bool:
-        """Two vendor values in one corporate family do not contradict each other."""
+        """Two vendor values in one corporate family do not contradict each other; nor do an OS and a more
+        specific name of it (`Linux` and `BusyBox Linux`)."""
+        if field_name == "os":
+            return _os_refines(a, b) or _os_refines(b, a)
         if field_name not in VENDOR_FIELDS:
             return False
         family_a = {a, *(v for v, _ in self.vendors.ancestors(a))}
@@ -465,6 +542,23 @@ class Engine:
                 tier=TIERS["inference"],
             )
 
+    def _model_from_names(self, ident: Identity, named: list[Evidence]) -> None:
+        """A model no observation stated, spelled without spaces in a CN or host name (`EagleEyeProducer`), is the
+        listed name of the device's maker; names of other makers, or when a model was stated, stay unused."""
+        if not named:
+            return
+        used = None
+        if not ident.model:
+            family = self._family(ident)
+            used = next((ev for ev in named if self._name_vendors[ev.signature] in family), None)
+        if used is not None:
+            ident.model = used.asserts["model"]
+            ident.field_confidence["model"] = used.weight
+        unused = [ev for ev in named if ev is not used]
+        ident.evidence = [
+            replace(ev, asserts={}, ignored=dict(ev.asserts)) if any(ev is u for u in unused) else ev for ev in ident.evidence
+        ]
+
     def _type_from_services(self, ident: Identity, prior: Evidence | None) -> None:
         """A device nothing else typed that serves a live video stream is a video source, at low confidence; when
         other evidence typed it, the prior stays in the evidence as not used (`ignored`)."""
@@ -495,6 +589,26 @@ class Engine:
 
 
 _ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _os_words(name: str) -> set[str]:
+    return set(_ALNUM.sub(" ", name.casefold()).split())
+
+
+def _os_refines(specific: str, general: str) -> bool:
+    """`BusyBox Linux` and `Debian Linux` refine `Linux`: every word of the general name is in the specific one."""
+    words = _os_words(general)
+    return bool(words) and words < _os_words(specific)
+
+
+def _specific_first(ranked: list[_Candidate]) -> list[_Candidate]:
+    """Among OS names, the best-ranked name that refines the top one (`BusyBox Linux` from a DHCP client over
+    `Linux` from a kernel banner) goes first: both are true, the specific one says more."""
+    top = ranked[0]
+    for cand in ranked[1:]:
+        if _os_refines(cand.display, top.display):
+            return [cand, *(c for c in ranked if c is not cand)]
+    return ranked
 
 
 def _repeats_model(label: str, model: str) -> bool:

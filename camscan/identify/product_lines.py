@@ -19,6 +19,8 @@ from camscan.identify.vendors import VendorRegistry
 #: CONTRACT.md's video-surveillance and security types; any other lowercase word is also a valid type.
 CONTRACT_TYPES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control")
 _SEPARATORS = " _-:/"
+#: A token shorter than this (letters and digits) never names a model: too many words would collide.
+MIN_NAME_TOKEN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,25 @@ class ModelMaker:
     label_prefixes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ModelNames:
+    """Model names a maker writes with spaces (`RealPresence Group 500`): a host-name or certificate CN token equal
+    to one with spaces and punctuation removed (`RealPresenceGroup500.example.com`) names that model."""
+
+    id: str
+    vendor: str
+    names: tuple[str, ...]
+    source: str
+    #: Tokens as a device writes them, each with the listed name it must yield.
+    examples: tuple[tuple[str, str], ...] = ()
+    not_examples: tuple[str, ...] = ()
+
+
+def squash(text: str) -> str:
+    """A model name without case, spaces or punctuation (`EagleEye Producer` → `eagleeyeproducer`)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 class ProductLines:
     """The product lines of every maker, in file order."""
 
@@ -64,8 +85,14 @@ class ProductLines:
         vendors: VendorRegistry,
         path: Path | None = None,
         model_makers: list[ModelMaker] | None = None,
+        model_names: list[ModelNames] | None = None,
     ) -> None:
         self.model_makers = model_makers or []
+        self.model_names = model_names or []
+        self._names: dict[str, list[tuple[ModelNames, str]]] = {}
+        for entry in self.model_names:
+            for name in entry.names:
+                self._names.setdefault(squash(name), []).append((entry, name))
         self._entries = entries
         self._vendors = vendors
         self.path = path
@@ -99,7 +126,13 @@ class ProductLines:
         for raw in doc["product_lines"]:
             entries.append(_parse_entry(path, raw, vendors, seen=seen, allowed=allowed))
         makers = [_parse_model_maker(path, raw, vendors, seen) for raw in doc.get("model_makers") or []]
-        return cls(entries, vendors, path, makers)
+        names = [_parse_model_names(path, raw, vendors, seen) for raw in doc.get("model_names") or []]
+        return cls(entries, vendors, path, makers, names)
+
+    def named(self, token: str) -> list[tuple[ModelNames, str]]:
+        """The listed model names that `token` spells without spaces or punctuation (`RealPresenceGroup500`)."""
+        key = squash(token)
+        return list(self._names.get(key, ())) if len(key) >= MIN_NAME_TOKEN else []
 
     def maker_of(self, model: str) -> ModelMaker | None:
         """The one maker whose model-numbering scheme `model` follows (None when none, or more than one, does)."""
@@ -201,15 +234,31 @@ class ProductLines:
                     out.append((m.id, f"model maker not_example {n} {example!r} matches but must not"))
         return out
 
+    def _name_problems(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for m in self.model_names:
+            for n, (token, want) in enumerate(m.examples, 1):
+                got = [name for entry, name in self.named(token) if entry is m]
+                if got != [want]:
+                    out.append((m.id, f"model name example {n} {token!r} yields {got!r}, not {want!r}"))
+            for n, token in enumerate(m.not_examples, 1):
+                if any(entry is m for entry, _ in self.named(token)):
+                    out.append((m.id, f"model name not_example {n} {token!r} yields a model but must not"))
+        return out
+
+    def all_problems(self) -> list[tuple[str, str]]:
+        """(id, problem) of the product lines, the model makers and the model names (`camscan signatures test`)."""
+        return [*self.problems(), *self._maker_problems(), *self._name_problems()]
+
     def selftest(self) -> list[str]:
         where = str(self.path) if self.path else "product_lines"
-        return [
-            f"{where}: product line {ident!r}: {message}" for ident, message in (*self.problems(), *self._maker_problems())
-        ]
+        return [f"{where}: product line {ident!r}: {message}" for ident, message in self.all_problems()]
 
     def example_count(self) -> int:
-        return sum(len(e.examples) + len(e.not_examples) for e in self._entries) + sum(
-            len(m.examples) + len(m.not_examples) for m in self.model_makers
+        return (
+            sum(len(e.examples) + len(e.not_examples) for e in self._entries)
+            + sum(len(m.examples) + len(m.not_examples) for m in self.model_makers)
+            + sum(len(m.examples) + len(m.not_examples) for m in self.model_names)
         )
 
 
@@ -259,6 +308,22 @@ def _parse_model_maker(path: Path, raw: dict[str, Any], vendors: VendorRegistry,
         raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(_strings(raw, "examples")),
         tuple(_strings(raw, "not_examples")), tuple(_strings(raw, "label_prefixes")),
     )
+
+
+def _parse_model_names(path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> ModelNames:
+    """One schema-checked list of a maker's model names: unique id, canonical vendor, names long enough to match."""
+    entry = f"model names {raw['id']!r}"
+    if raw["id"] in seen:
+        raise DataError(path, entry, "duplicate id")
+    seen.add(raw["id"])
+    if raw["vendor"] not in vendors:
+        raise DataError(path, entry, f"vendor {raw['vendor']!r} is not a canonical vendor name from vendors.yaml")
+    names = tuple(_strings(raw, "names"))
+    short = [n for n in names if len(squash(n)) < MIN_NAME_TOKEN]
+    if short:
+        raise DataError(path, entry, f"names {short} are shorter than {MIN_NAME_TOKEN} letters and digits")
+    examples = tuple((str(ex["token"]), str(ex["model"])) for ex in raw.get("examples") or [])
+    return ModelNames(raw["id"], raw["vendor"], names, str(raw["source"]), examples, tuple(_strings(raw, "not_examples")))
 
 
 def _compile(path: Path, entry: str, text: str) -> re.Pattern[str]:

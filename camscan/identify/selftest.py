@@ -98,7 +98,7 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     lines = kb.product_lines
     examples += lines.example_count()
     where = str(lines.path.name if lines.path else "product_lines.yaml")
-    for ident, message in lines.problems():
+    for ident, message in lines.all_problems():
         failures.append(Failure(where, ident, message, what="product line"))
     sources = kb.video_sources
     examples += sources.example_count()

@@ -1,6 +1,7 @@
 """Issue 11, services offered: a host that serves a live RTSP video stream is a video source (low confidence,
-overridden by any other type evidence), unless it shows a marker of software or devices that serve video without
-being video sources (vendor_signatures/video_sources.yaml).
+overridden by any other type evidence). Software and devices that serve video without being video sources (VLC,
+FFmpeg, the LIVE555 Media Server, SAT>IP tuners) are ordinary signatures that type the device `media_server`, so
+the prior never re-types them: one matching mechanism (vendor_signatures/video_sources.yaml holds no patterns).
 
 The stream descriptions below are real, copied from the public sources named beside each (line ends as the
 device sends them, CRLF); none is in the real-device corpus.
@@ -14,8 +15,14 @@ import pytest
 
 from camscan.identify.engine import VIDEO_SOURCE, Engine
 from camscan.identify.knowledge import load_knowledge
+from camscan.identify.signatures import SignatureSet
 from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import Observation
+
+
+def _without(signatures: SignatureSet, signature_id: str) -> SignatureSet:
+    """The same signature set less one signature (to show what the rule alone does)."""
+    return SignatureSet([s for s in signatures if s.id != signature_id], signatures.registry)
 
 # AlexxIT/go2rtc pkg/rtsp/rtsp_test.go TestBugSDP1 (github.com/AlexxIT/WebRTC/issues/417: a camera's answer)
 CAMERA_RTSPSERVER = (
@@ -78,20 +85,30 @@ def test_a_live_video_stream_makes_a_video_source(engine, value):
 
 
 @pytest.mark.parametrize(
-    ("observations", "marker"),
+    ("observations", "signature"),
     [
-        ([sdp(VLC_SDP), Observation("rtsp_server", "VLC/2.2.2")], "vlc."),
-        ([sdp(FFMPEG_SDP)], "ffmpeg.sdp_tool"),
-        ([sdp(SATIP_SDP)], "satip.session_name"),
-        ([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "minisatip/1.0.2-3a6d9f3")], "minisatip.rtsp_server"),
+        ([sdp(VLC_SDP), Observation("rtsp_server", "VLC/2.2.2")], "videolan.sdp.tool_vlc"),
+        ([sdp(VLC_SDP), Observation("rtsp_server", "VLC/2.2.2")], "videolan.rtsp_server.vlc"),
+        ([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "VLC/2.2.2")], "videolan.rtsp_server.vlc"),
+        ([sdp(FFMPEG_SDP)], "ffmpeg.sdp.tool_libavformat"),
+        ([sdp(SATIP_SDP)], "satip.sdp.session_name"),
+        ([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "minisatip/1.0.2-3a6d9f3")], "minisatip.rtsp_server.server"),
     ],
 )
-def test_media_software_and_tuners_are_not_video_sources(engine, observations, marker):
+def test_media_software_and_tuners_are_not_video_sources(engine, observations, signature):
+    """A signature types them `media_server`; the live-stream prior is then kept as evidence but not used."""
     ident = engine.identify(observations)
-    assert not ident.is_camera
-    withheld = [ev for ev in ident.evidence if ev.signature.startswith(f"{VIDEO_SOURCE}.withheld.")]
-    assert len(withheld) == 1 and withheld[0].signature.startswith(f"{VIDEO_SOURCE}.withheld.{marker}")
-    assert withheld[0].asserts == {} and withheld[0].ignored == {"device_type": "camera"}
+    assert not ident.is_camera and ident.device_type == "media_server"
+    assert signature in {ev.signature for ev in ident.evidence if ev.asserts.get("device_type") == "media_server"}
+    prior = [ev for ev in ident.evidence if ev.signature == VIDEO_SOURCE]
+    assert len(prior) == 1 and prior[0].asserts == {} and prior[0].ignored == {"device_type": "camera"}
+    assert not [ev for ev in ident.evidence if ev.signature.startswith(f"{VIDEO_SOURCE}.")]  # no second mechanism
+
+
+def test_a_live555_media_server_file_is_no_camera(engine):
+    ident = engine.identify([sdp(LIVE555_FILE_SDP)])
+    assert ident.device_type == "media_server" and not ident.is_camera
+    assert "live555.sdp.media_server" in {ev.signature for ev in ident.evidence}
 
 
 def test_other_type_evidence_overrides_the_prior(engine):
@@ -114,6 +131,9 @@ def test_a_stored_presentation_or_audio_alone_is_no_video_source(engine):
         ident = engine.identify([sdp(value)])
         assert not ident.is_camera
         assert not [ev for ev in ident.evidence if ev.signature == VIDEO_SOURCE]
+    # without the LIVE555 Media Server signature the bounded file range alone still keeps it from being a camera
+    bare = Engine(replace(load_knowledge(), signatures=_without(load_knowledge().signatures, "live555.sdp.media_server")))
+    assert not bare.identify([sdp(LIVE555_FILE_SDP)]).is_camera
 
 
 @pytest.mark.parametrize(
@@ -135,10 +155,19 @@ def test_live_means_an_open_ended_range(ranges, live):
 def test_the_rule_is_data_and_its_examples_behave(engine):
     rule = engine.video_sources
     assert rule.enabled and rule.device_type == "camera" and rule.problems() == []
-    assert rule.examples and rule.not_examples and rule.markers["sdp"] and rule.markers["rtsp_server"]
-    # the GStreamer server and the LIVE555 library are embedded in cameras: no marker matches them
-    assert rule.marker([Observation("rtsp_server", "GStreamer RTSP server"), sdp(GSTREAMER_SDP)]) is None
-    assert rule.marker([Observation("rtsp_server", "LIVE555 Streaming Media v2014.02.04")]) is None
+    assert rule.examples and rule.not_examples
+
+
+def test_cameras_embedding_gstreamer_or_the_live555_library_stay_video_sources(engine):
+    """No signature types the GStreamer RTSP server or the LIVE555 streaming library: cameras embed them (AXIS OS
+    answers "GStreamer RTSP server"), so their live streams still make a camera."""
+    gst = engine.identify([sdp(GSTREAMER_SDP), Observation("rtsp_server", "GStreamer RTSP server")])
+    assert gst.device_type == "camera" and gst.is_camera
+    for value in ("GStreamer RTSP server", "LIVE555 Streaming Media v2014.02.04"):
+        matches = engine.signatures.match_all("rtsp_server", value)
+        assert not [m for m in matches if m.values.get("device_type") == "media_server"], value
+    lib = engine.identify([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "LIVE555 Streaming Media v2014.02.04")])
+    assert lib.is_camera
 
 
 def test_without_the_data_file_there_is_no_prior():
