@@ -10,7 +10,9 @@ docs/identify.md ("How the engine decides"):
   banners > OUI; camscan.identify.tiers); disagreeing values stay visible as conflicts;
 - a maker the device states but vendors.yaml does not list is still reported (open world, `unlisted`);
 - the device type comes from the product line (the model) or from type evidence, and from the maker alone only
-  when that maker sells nothing but video devices (`video_only`).
+  when that maker sells nothing but video devices (`video_only`);
+- the operating system (`os`, `os_version`) is a field of its own, voted like the others; it never names the maker
+  or the type (many cameras run BusyBox Linux), and its version follows the winning OS name (`_decide_os`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from camscan.identify import nmap_probes
 from camscan.identify.knowledge import Knowledge, load_knowledge
+from camscan.identify.maker_words import MakerWords, build_index
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
@@ -37,6 +40,8 @@ MODEL_MAKER_FACTOR = 0.7
 STRONG = 0.5
 #: Fields where the more authoritative source wins (device_type is decided by the product line instead).
 PRECEDENCE_FIELDS = tuple(f for f in IDENTITY_FIELDS if f != "device_type")
+#: Fields that are not votes of their own: the version of the winning OS name (`_decide_os`).
+FOLLOWER_FIELDS = ("os_version",)
 VENDOR_FIELDS = ("brand", "manufacturer")
 #: Object fields that hold the web address of the label's maker (UPnP Device Architecture 2.0 §2.3:
 #: manufacturerURL is the "Web site for Manufacturer"); its domain names a vendor through vendors.yaml.
@@ -45,6 +50,8 @@ MAKER_URL_FIELDS: dict[str, tuple[str, ...]] = {"upnp_device": ("manufacturerURL
 MAKER_URL_WEIGHT = 0.45
 #: The services-offered prior (video_sources.yaml): a host serving a live RTSP video stream is a video source.
 VIDEO_SOURCE = "engine.video_source"
+#: Makers named in free text (maker_words.yaml): the evidence's signature is this prefix and the observation kind.
+MAKER_WORDS = "engine.maker_words"
 #: A model named by a certificate CN or host-name label that spells a listed model name without spaces
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
@@ -113,6 +120,7 @@ class Engine:
         self.product_lines = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
         self.nmap_rules: nmap_probes.NmapRules = getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
+        self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
 
@@ -149,8 +157,50 @@ class Engine:
                 )
             out.extend(self._maker_urls(obs))
             out.extend(self._model_names(obs))
+        out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._nmap_probes(observations))
         out.extend(self._video_source(observations))
+        return out
+
+    def _makers_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """A maker named in free text (a DHCP vendor class, a page title, an SDP session name: maker_words.yaml),
+        looked up in the index of IEEE registrants and vendors.yaml names. A fallback: only when no signature,
+        device information or discovery answer names a maker (a MAC's OUI does not count: the module maker's block
+        is what the text outranks); one observation naming two makers names none."""
+        rules = self.maker_words
+        if not rules.enabled or any(
+            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
+        ):
+            return []
+        index = None
+        out: list[Evidence] = []
+        for obs in observations:
+            if obs.error is not None:
+                continue
+            texts = rules.texts(obs.kind, obs.value)
+            if not texts:
+                continue
+            if index is None:
+                index = build_index(rules, self.vendors)
+            leading, listed_only = obs.kind in rules.leading, obs.kind in rules.listed_only
+            hits = {h.maker: h for text in texts for h in index.find(text, leading=leading, listed_only=listed_only)}
+            if len(hits) != 1:
+                continue
+            hit = next(iter(hits.values()))
+            if self.placeholders.is_placeholder("manufacturer", hit.maker):
+                continue
+            out.append(
+                Evidence(
+                    kind=obs.kind,
+                    signature=f"{MAKER_WORDS}.{obs.kind}",
+                    asserts={"manufacturer": hit.maker},
+                    weight=rules.weight,
+                    port=obs.port,
+                    source=obs.source,
+                    tier=TIERS["banner"],
+                    note=hit.note,
+                )
+            )
         return out
 
     def _nmap_probes(self, observations: list[Observation]) -> list[Evidence]:
@@ -346,7 +396,14 @@ class Engine:
                         cand.extra.setdefault("parts", parts)
                     cand.extra.setdefault("scheme", parts.scheme)
                     continue
-                fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate()).add(value, ev)
+                if key in FOLLOWER_FIELDS:
+                    continue
+                cand = fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate())
+                cand.add(value, ev)
+                if key == "os" and ev.asserts.get("os_version"):
+                    versions = cand.extra.setdefault("versions", {})
+                    version = ev.asserts["os_version"]
+                    versions[version] = max(versions.get(version, 0.0), ev.weight)
         if len(fields.get("model", ())) > 1:
             self._merge_label_prefixed(fields["model"])
         ident = Identity(evidence=evidence)
@@ -356,6 +413,8 @@ class Engine:
                 continue
             precedence = name in PRECEDENCE_FIELDS
             ranked = sorted(fields[name].values(), key=lambda c: c.rank(precedence), reverse=True)
+            if name == "os":
+                ranked = _specific_first(ranked)
             best = ranked[0]
             value, score = best.display, best.score
             rivals = [c for c in ranked[1:] if not self._related(name, value, c.display)]
@@ -377,13 +436,16 @@ class Engine:
             ident.field_confidence[name] = score
             winners[name] = best
         self._firmware_parts(ident, winners.get("firmware"))
+        self._decide_os(ident, winners.get("os"))
         self._drop_model_as_brand(ident)
         self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
         self._model_from_names(ident, named)
-        self._type_from_product_line(ident)
-        self._infer_device_type(ident)
+        if not _named_in_text_only(winners.get("manufacturer")):
+            # a maker read from free text never types a device (maker_words.yaml)
+            self._type_from_product_line(ident)
+            self._infer_device_type(ident)
         self._type_from_services(ident, prior)
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
@@ -422,8 +484,20 @@ class Engine:
             ident.firmware_build = parts.build or parts.build_date
             ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
 
+    def _decide_os(self, ident: Identity, winner: _Candidate | None) -> None:
+        """The OS version is the one stated with the winning OS name (Android `13`, Linux `5.10`), never a
+        version stated with another name. The OS is not used for anything else: not the maker, not the type."""
+        versions = winner.extra.get("versions") if winner is not None else None
+        if not versions:
+            return
+        ident.os_version = min(versions, key=lambda v: (-versions[v], v))
+        ident.field_confidence["os_version"] = ident.field_confidence.get("os", 0.0)
+
     def _related(self, field_name: str, a: str, b: str) -> bool:
-        """Two vendor values in one corporate family do not contradict each other."""
+        """Two vendor values in one corporate family do not contradict each other; nor do an OS and a more
+        specific name of it (`Linux` and `BusyBox Linux`)."""
+        if field_name == "os":
+            return _os_refines(a, b) or _os_refines(b, a)
         if field_name not in VENDOR_FIELDS:
             return False
         family_a = {a, *(v for v, _ in self.vendors.ancestors(a))}
@@ -600,12 +674,37 @@ class Engine:
 _ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+def _os_words(name: str) -> set[str]:
+    return set(_ALNUM.sub(" ", name.casefold()).split())
+
+
+def _os_refines(specific: str, general: str) -> bool:
+    """`BusyBox Linux` and `Debian Linux` refine `Linux`: every word of the general name is in the specific one."""
+    words = _os_words(general)
+    return bool(words) and words < _os_words(specific)
+
+
+def _specific_first(ranked: list[_Candidate]) -> list[_Candidate]:
+    """Among OS names, the best-ranked name that refines the top one (`BusyBox Linux` from a DHCP client over
+    `Linux` from a kernel banner) goes first: both are true, the specific one says more."""
+    top = ranked[0]
+    for cand in ranked[1:]:
+        if _os_refines(cand.display, top.display):
+            return [cand, *(c for c in ranked if c is not cand)]
+    return ranked
+
+
 def _repeats_model(label: str, model: str) -> bool:
     """`XNV-6080R` repeats model `XNV-6080R` (and `XNV-6080R` of `XNV-6080R-1`); `EYEPLUS` of `EYEPLUS_DEV` does not."""
     a, b = _ALNUM.sub("", label.casefold()), _ALNUM.sub("", model.casefold())
     if not a:
         return False
     return a == b or (b.startswith(a) and any(ch.isdigit() for ch in a))
+
+
+def _named_in_text_only(winner: _Candidate | None) -> bool:
+    """The winning maker rests on nothing but makers named in free text."""
+    return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:
