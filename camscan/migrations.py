@@ -428,3 +428,13 @@ def m010_recorder_channel_details(db: sqlite_utils.Database) -> None:
         """,
         replace=True,
     )
+
+
+@migrations()
+def m011_device_os(db: sqlite_utils.Database) -> None:
+    """What a device runs (`os`, `os_version`: Android 13, Windows, BusyBox Linux …), an identity field of its own
+    that never implies the maker or the device type (docs/identify.md, "Operating system")."""
+    devices = db["devices"]
+    for name in ("os", "os_version"):
+        if name not in devices.columns_dict:
+            devices.add_column(name, str)

@@ -38,7 +38,7 @@ OBSERVATION_KINDS: dict[str, str] = {
     "tls_subject": "str",
     "vendor_discovery": "object",  # {"protocol": "sadp"|"dahua"|"xm", ...fields}
     # Additive (not in CONTRACT.md's first list): what nmap -sV concluded about a port, from imported XML.
-    "nmap_service": "object",  # {"port", "proto", "name", "product", "version", "extrainfo", "devicetype", "cpe", ...}
+    "nmap_service": "object",  # {"port", "proto", "name", "product", "version", "extrainfo", "devicetype", "ostype", "cpe", ...}
     # Additive (issue 14): what a recorder (NVR/DVR/console) says about the cameras on its channels. `host` is the
     # recorder; the value describes ANOTHER device (the camera), which the pipeline makes a device of its own.
     "recorder_channel": "object",  # CHANNEL_FIELDS
@@ -83,6 +83,8 @@ IDENTITY_FIELDS: tuple[str, ...] = (
     "hardware",
     "device_type",
     "hostname",
+    "os",  # what the device runs (Android, Windows, BusyBox Linux ...): never its maker or its type
+    "os_version",
 )
 
 
@@ -199,6 +201,10 @@ class Identity:
     hardware: str | None = None
     device_type: str | None = None
     hostname: str | None = None
+    #: The operating system the device runs and its version (docs/identify.md, "Operating system"). Never a
+    #: maker or a device type: many cameras run BusyBox Linux, and so do routers and plugs.
+    os: str | None = None
+    os_version: str | None = None
     platform: str | None = None  # chip maker's reference firmware the device runs (not its maker)
     firmware_date: str | None = None  # ISO build date, when the firmware scheme carries one
     firmware_scheme: str | None = None  # the vendor scheme that split the firmware string
@@ -236,6 +242,8 @@ class Identity:
             "hardware": self.hardware,
             "device_type": self.device_type,
             "hostname": self.hostname,
+            "os": self.os,
+            "os_version": self.os_version,
             "platform": self.platform,
             "firmware_date": self.firmware_date,
             "firmware_scheme": self.firmware_scheme,
@@ -286,6 +294,13 @@ ITEM_DESCRIPTIONS = {
     "intercom": "video intercom",
     "access_control": "access control device",
 }
+
+
+def os_label(name: str | None, version: str | None) -> str:
+    """What a device runs, as shown in tables: `Android 13`, `BusyBox Linux`, or "" when it did not say."""
+    if not name:
+        return ""
+    return f"{name} {version}" if version else name
 
 
 def loads_json(text: str | None, default: Any) -> Any:
@@ -343,6 +358,9 @@ class Device:
     recorder: dict[str, Any] | None = None
     #: Firmware advisories that concern the device (issue 13): AdvisoryMatch dicts, most urgent first.
     advisories: list[dict[str, Any]] = field(default_factory=list)
+    #: What the device runs (Identity.os): never its maker or type.
+    os: str | None = None
+    os_version: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Device:
@@ -379,6 +397,8 @@ class Device:
             channel_status=row.get("channel_status"),
             recorder=loads_json(row.get("recorder"), None),
             advisories=list(loads_json(row.get("advisories"), [])),
+            os=row.get("os"),
+            os_version=row.get("os_version"),
         )
 
     @property
@@ -411,6 +431,10 @@ class Device:
     def behind_recorder(self) -> bool:
         """Found through a recorder's channel list (it may also be reachable directly)."""
         return self.parent is not None
+
+    @property
+    def os_label(self) -> str:
+        return os_label(self.os, self.os_version)
 
     @property
     def rebadged(self) -> bool:

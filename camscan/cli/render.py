@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from camscan.console import err, out, safe
+from camscan.model import os_label
 
 if TYPE_CHECKING:
     from camscan.report.diff import ScanDiff
@@ -36,7 +37,8 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
         f", {behind.cameras_behind} of them behind recorders" if behind.cameras_behind else ""
     )
     table = Table(title=title, title_justify="left")
-    for col in ("ip", "brand", "manufacturer", "model", "firmware", "type", "conf.", "concerns"):
+    with_os = any(r.get("os") for r in rows)  # the column appears when some device said what it runs
+    for col in ("ip", "brand", "manufacturer", "model", "firmware", "type", *(("os",) if with_os else ()), "conf.", "concerns"):
         table.add_column(col)
     for r, depth in tree_order(rows):  # each recorder with the cameras on its channels under it (issue 14)
         brand = r["brand"] or ""
@@ -51,6 +53,7 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
             safe(r["model"]),
             safe(r["firmware"]),
             safe(r["device_type"]),
+            *((safe(os_label(r.get("os"), r.get("os_version"))),) if with_os else ()),
             f"{r['confidence']:.2f}" if r["confidence"] is not None else "",
             safe(headline(r["concerns"], kb)),
         )

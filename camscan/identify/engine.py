@@ -10,7 +10,9 @@ docs/identify.md ("How the engine decides"):
   banners > OUI; camscan.identify.tiers); disagreeing values stay visible as conflicts;
 - a maker the device states but vendors.yaml does not list is still reported (open world, `unlisted`);
 - the device type comes from the product line (the model) or from type evidence, and from the maker alone only
-  when that maker sells nothing but video devices (`video_only`).
+  when that maker sells nothing but video devices (`video_only`);
+- the operating system (`os`, `os_version`) is a field of its own, voted like the others; it never names the maker
+  or the type (many cameras run BusyBox Linux), and its version follows the winning OS name (`_decide_os`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ MODEL_MAKER_FACTOR = 0.7
 STRONG = 0.5
 #: Fields where the more authoritative source wins (device_type is decided by the product line instead).
 PRECEDENCE_FIELDS = tuple(f for f in IDENTITY_FIELDS if f != "device_type")
+#: Fields that are not votes of their own: the version of the winning OS name (`_decide_os`).
+FOLLOWER_FIELDS = ("os_version",)
 VENDOR_FIELDS = ("brand", "manufacturer")
 #: Object fields that hold the web address of the label's maker (UPnP Device Architecture 2.0 §2.3:
 #: manufacturerURL is the "Web site for Manufacturer"); its domain names a vendor through vendors.yaml.
@@ -263,7 +267,14 @@ class Engine:
                         cand.extra.setdefault("parts", parts)
                     cand.extra.setdefault("scheme", parts.scheme)
                     continue
-                fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate()).add(value, ev)
+                if key in FOLLOWER_FIELDS:
+                    continue
+                cand = fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate())
+                cand.add(value, ev)
+                if key == "os" and ev.asserts.get("os_version"):
+                    versions = cand.extra.setdefault("versions", {})
+                    version = ev.asserts["os_version"]
+                    versions[version] = max(versions.get(version, 0.0), ev.weight)
         if len(fields.get("model", ())) > 1:
             self._merge_label_prefixed(fields["model"])
         ident = Identity(evidence=evidence)
@@ -273,6 +284,8 @@ class Engine:
                 continue
             precedence = name in PRECEDENCE_FIELDS
             ranked = sorted(fields[name].values(), key=lambda c: c.rank(precedence), reverse=True)
+            if name == "os":
+                ranked = _specific_first(ranked)
             best = ranked[0]
             value, score = best.display, best.score
             rivals = [c for c in ranked[1:] if not self._related(name, value, c.display)]
@@ -294,6 +307,7 @@ class Engine:
             ident.field_confidence[name] = score
             winners[name] = best
         self._firmware_parts(ident, winners.get("firmware"))
+        self._decide_os(ident, winners.get("os"))
         self._drop_model_as_brand(ident)
         self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
@@ -339,8 +353,20 @@ class Engine:
             ident.firmware_build = parts.build or parts.build_date
             ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
 
+    def _decide_os(self, ident: Identity, winner: _Candidate | None) -> None:
+        """The OS version is the one stated with the winning OS name (Android `13`, Linux `5.10`), never a
+        version stated with another name. The OS is not used for anything else: not the maker, not the type."""
+        versions = winner.extra.get("versions") if winner is not None else None
+        if not versions:
+            return
+        ident.os_version = min(versions, key=lambda v: (-versions[v], v))
+        ident.field_confidence["os_version"] = ident.field_confidence.get("os", 0.0)
+
     def _related(self, field_name: str, a: str, b: str) -> bool:
-        """Two vendor values in one corporate family do not contradict each other."""
+        """Two vendor values in one corporate family do not contradict each other; nor do an OS and a more
+        specific name of it (`Linux` and `BusyBox Linux`)."""
+        if field_name == "os":
+            return _os_refines(a, b) or _os_refines(b, a)
         if field_name not in VENDOR_FIELDS:
             return False
         family_a = {a, *(v for v, _ in self.vendors.ancestors(a))}
@@ -515,6 +541,26 @@ class Engine:
 
 
 _ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _os_words(name: str) -> set[str]:
+    return set(_ALNUM.sub(" ", name.casefold()).split())
+
+
+def _os_refines(specific: str, general: str) -> bool:
+    """`BusyBox Linux` and `Debian Linux` refine `Linux`: every word of the general name is in the specific one."""
+    words = _os_words(general)
+    return bool(words) and words < _os_words(specific)
+
+
+def _specific_first(ranked: list[_Candidate]) -> list[_Candidate]:
+    """Among OS names, the best-ranked name that refines the top one (`BusyBox Linux` from a DHCP client over
+    `Linux` from a kernel banner) goes first: both are true, the specific one says more."""
+    top = ranked[0]
+    for cand in ranked[1:]:
+        if _os_refines(cand.display, top.display):
+            return [cand, *(c for c in ranked if c is not cand)]
+    return ranked
 
 
 def _repeats_model(label: str, model: str) -> bool:

@@ -23,6 +23,8 @@ from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
 from camscan.text import single_line
 
 VENDOR_FIELDS = ("brand", "manufacturer")
+#: What an operating-system signature may give, and nothing else (docs/identify.md, "Operating system").
+OS_FIELDS = ("os", "os_version")
 _TEMPLATE = re.compile(r"^\{(\w+)\}$")
 _DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELD_LEN = 200
@@ -389,4 +391,15 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
             )
     if not asserts and not groups - {"vendor"}:
         raise fail("asserts nothing and extracts nothing")
+    gives = set(asserts) | (groups - {"vendor"})
+    if gives & set(OS_FIELDS):
+        if not gives <= set(OS_FIELDS):
+            raise fail(
+                f"an operating-system signature gives only {' and '.join(OS_FIELDS)}, not "
+                f"{', '.join(sorted(gives - set(OS_FIELDS)))}: what a device runs never says who made it or what it is"
+            )
+        if "os" not in gives:
+            raise fail("gives os_version without os: a version is the version of a named OS")
+        if sig.oui:
+            raise fail("a MAC's registrant never says what operating system a device runs")
     return sig

@@ -48,6 +48,8 @@ _SSL_FIELDS = (
     ("countryName", "C"),
 )
 _NO_TITLE = ("Site doesn't have a title", "Did not follow redirect", "Request failed", "ERROR:")
+#: The `<service>` attributes an `nmap_service` value carries (absent ones are ""); `ostype` names the OS.
+NMAP_SERVICE_KEYS = ("name", "product", "version", "extrainfo", "devicetype", "hostname", "tunnel", "ostype")
 _BANNER_KINDS = {"ftp": "ftp_banner", "telnet": "telnet_banner", "ssh": "ssh_banner"}
 _FP_RESPONSE = re.compile(r'r\((\w+),([0-9A-Fa-f]+),"((?:[^"\\]|\\.)*)"\)', re.S)
 _FP_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|.)", re.S)
@@ -264,7 +266,7 @@ def parse_host(host: Any, default_time: float) -> ParsedHost | None:
                 "proto": proto,
                 **{
                     key: _bounded(service.get(key))
-                    for key in ("name", "product", "version", "extrainfo", "devicetype", "hostname", "tunnel")
+                    for key in NMAP_SERVICE_KEYS
                 },
                 "cpe": " ".join(_bounded(c.text) for c in service.iter("cpe") if c.text),
             }

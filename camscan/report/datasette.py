@@ -23,6 +23,8 @@ _IDENTITY = {
     "hardware": "Hardware revision / id",
     "device_type": "camera, nvr, dvr, encoder (video surveillance) or another lowercase type",
     "hostname": "Host name the device reported",
+    "os": "Operating system it runs (Android, Windows, Linux, BusyBox Linux …): never its maker or its type",
+    "os_version": "Version of that operating system, when the device stated one (Android 13, Linux 4.14.78)",
 }
 
 TABLES: dict[str, dict[str, Any]] = {

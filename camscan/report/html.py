@@ -367,6 +367,7 @@ def _behind(d: q.DeviceRow, by_key: dict[str, q.DeviceRow]) -> str:
 
 def _device_table(e: q.Estate) -> str:
     with_site = len({d.site_name for d in e.devices}) > 1  # one site: the subtitle says which
+    with_os = any(d.os for d in e.devices)  # what devices run, when some said (never their maker or type)
     headers = [
         ("IP address", ""),
         *([("site", "")] if with_site else []),
@@ -374,6 +375,7 @@ def _device_table(e: q.Estate) -> str:
         ("model", ""),
         ("firmware", ""),
         ("type", ""),
+        *([("OS", "")] if with_os else []),
         ("conf.", "num"),
         ("concerns", "num"),
         ("MAC", ""),
@@ -394,10 +396,11 @@ def _device_table(e: q.Estate) -> str:
         else:
             dtype = esc(d.device_type or "")
         site = f"<td>{esc(d.site)}</td>" if with_site else ""
+        runs = f"<td>{esc(d.os_label)}</td>" if with_os else ""
         rows.append(
             f'<tr><td class="mono nowrap" data-value="{esc(q.ip_order(d.ip))}">{esc(d.ip)}{_behind(d, by_key)}</td>{site}'
             f'<td data-value="{esc(d.maker)}">{_maker_cell(d)}</td><td>{esc(d.model)}</td>'
-            f'<td class="mono fw">{esc(d.firmware)}</td><td data-value="{esc(d.device_type)}">{dtype}</td>'
+            f'<td class="mono fw">{esc(d.firmware)}</td><td data-value="{esc(d.device_type)}">{dtype}</td>{runs}'
             f'<td class="num">{"" if d.confidence is None else f"{d.confidence:.2f}"}</td>{concern}'
             f'<td class="mono nowrap">{esc(d.mac)}</td><td class="mono serial">{esc(d.serial)}</td>'
             f'<td class="nowrap">{esc((d.last_seen or "")[:10])}</td></tr>'
