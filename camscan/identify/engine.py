@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
+from camscan.identify.maker_words import MakerWords, build_index
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
@@ -48,6 +49,8 @@ MAKER_URL_FIELDS: dict[str, tuple[str, ...]] = {"upnp_device": ("manufacturerURL
 MAKER_URL_WEIGHT = 0.45
 #: The services-offered prior (video_sources.yaml): a host serving a live RTSP video stream is a video source.
 VIDEO_SOURCE = "engine.video_source"
+#: Makers named in free text (maker_words.yaml): the evidence's signature is this prefix and the observation kind.
+MAKER_WORDS = "engine.maker_words"
 #: A model named by a certificate CN or host-name label that spells a listed model name without spaces
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
@@ -112,6 +115,7 @@ class Engine:
         self.firmware = knowledge.firmware
         self.product_lines = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
+        self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
 
@@ -148,7 +152,49 @@ class Engine:
                 )
             out.extend(self._maker_urls(obs))
             out.extend(self._model_names(obs))
+        out.extend(self._makers_in_text(observations, out))
         out.extend(self._video_source(observations))
+        return out
+
+    def _makers_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """A maker named in free text (a DHCP vendor class, a page title, an SDP session name: maker_words.yaml),
+        looked up in the index of IEEE registrants and vendors.yaml names. A fallback: only when no signature,
+        device information or discovery answer names a maker (a MAC's OUI does not count: the module maker's block
+        is what the text outranks); one observation naming two makers names none."""
+        rules = self.maker_words
+        if not rules.enabled or any(
+            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
+        ):
+            return []
+        index = None
+        out: list[Evidence] = []
+        for obs in observations:
+            if obs.error is not None:
+                continue
+            texts = rules.texts(obs.kind, obs.value)
+            if not texts:
+                continue
+            if index is None:
+                index = build_index(rules, self.vendors)
+            leading, listed_only = obs.kind in rules.leading, obs.kind in rules.listed_only
+            hits = {h.maker: h for text in texts for h in index.find(text, leading=leading, listed_only=listed_only)}
+            if len(hits) != 1:
+                continue
+            hit = next(iter(hits.values()))
+            if self.placeholders.is_placeholder("manufacturer", hit.maker):
+                continue
+            out.append(
+                Evidence(
+                    kind=obs.kind,
+                    signature=f"{MAKER_WORDS}.{obs.kind}",
+                    asserts={"manufacturer": hit.maker},
+                    weight=rules.weight,
+                    port=obs.port,
+                    source=obs.source,
+                    tier=TIERS["banner"],
+                    note=hit.note,
+                )
+            )
         return out
 
     def _model_names(self, obs: Observation) -> list[Evidence]:
@@ -313,8 +359,10 @@ class Engine:
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
         self._model_from_names(ident, named)
-        self._type_from_product_line(ident)
-        self._infer_device_type(ident)
+        if not _named_in_text_only(winners.get("manufacturer")):
+            # a maker read from free text never types a device (maker_words.yaml)
+            self._type_from_product_line(ident)
+            self._infer_device_type(ident)
         self._type_from_services(ident, prior)
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
@@ -569,6 +617,11 @@ def _repeats_model(label: str, model: str) -> bool:
     if not a:
         return False
     return a == b or (b.startswith(a) and any(ch.isdigit() for ch in a))
+
+
+def _named_in_text_only(winner: _Candidate | None) -> bool:
+    """The winning maker rests on nothing but makers named in free text."""
+    return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:
