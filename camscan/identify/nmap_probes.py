@@ -410,6 +410,12 @@ def locate() -> Path | None:
         if env.strip().lower() in ("", "off", "0", "none"):
             return None
         return Path(env)
+    return _installed()
+
+
+@cache
+def _installed() -> Path | None:
+    """The installed nmap's file (looked for once per process)."""
     for candidate in DEFAULT_PATHS:
         path = Path(candidate)
         if path.is_file():
