@@ -158,6 +158,8 @@ class Evidence:
     tier: int = 0
     #: Values the signature extracted that are placeholders (`Camera`, `H264` ...), dropped before voting.
     ignored: dict[str, Any] = field(default_factory=dict)
+    #: Why, in words, where a signature id alone does not say ("names 'polycom' (IEEE registrant Polycom, Inc.)").
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -171,6 +173,8 @@ class Evidence:
         }
         if self.ignored:
             out["ignored"] = self.ignored
+        if self.note:
+            out["note"] = self.note
         return out
 
 

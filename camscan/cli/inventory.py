@@ -102,12 +102,14 @@ def signatures_test(
     ] = False,
 ) -> None:
     """Run every signature's and product line's examples and not_examples, the shadowing check, and every
-    firmware advisory's examples (model + firmware -> status, vendor_signatures/advisories.yaml).
+    firmware advisory's examples (model + firmware -> status, vendor_signatures/advisories.yaml). Also says
+    whether nmap's service-probe database is in use (docs/identify.md; $CAMSCAN_NMAP_SERVICE_PROBES).
 
     With --corpus, also run the real-device corpus through the engine and print maker, model, firmware and type
     accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails or a
     non-camera in the corpus is called a camera.
     """
+    from camscan.identify import nmap_probes
     from camscan.identify.selftest import run
 
     engine = api.engine()
@@ -127,6 +129,7 @@ def signatures_test(
             "advisories": len(engine.knowledge.advisories),
             "examples": examples,
             "failures": [str(f) for f in failures],
+            "nmap_service_probes": nmap_probes.status(),
         }
         if summary is not None:
             data["corpus"] = summary.to_dict()
@@ -140,6 +143,7 @@ def signatures_test(
             f"{count} signatures, {lines} product lines, {advisories} advisories, {examples} examples: "
             f"{len(failures)} failures"
         )
+        out.print(safe(nmap_probes.status()))
         if summary is not None:
             from camscan.identify.corpus import summary_lines
 

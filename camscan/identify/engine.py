@@ -24,7 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from camscan.identify import nmap_probes
 from camscan.identify.knowledge import Knowledge, load_knowledge
+from camscan.identify.maker_words import MakerWords, build_index
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
@@ -48,6 +50,8 @@ MAKER_URL_FIELDS: dict[str, tuple[str, ...]] = {"upnp_device": ("manufacturerURL
 MAKER_URL_WEIGHT = 0.45
 #: The services-offered prior (video_sources.yaml): a host serving a live RTSP video stream is a video source.
 VIDEO_SOURCE = "engine.video_source"
+#: Makers named in free text (maker_words.yaml): the evidence's signature is this prefix and the observation kind.
+MAKER_WORDS = "engine.maker_words"
 #: A model named by a certificate CN or host-name label that spells a listed model name without spaces
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
@@ -72,9 +76,12 @@ class _Candidate:
     spellings: dict[str, float] = field(default_factory=dict)
     statements: dict[str, tuple[float, int, str]] = field(default_factory=dict)  # kind → (weight, tier, sig)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Stated by camscan's own knowledge (not only by nmap's service-probe database, which ranks below it).
+    own: bool = False
 
     def add(self, spelling: str, ev: Evidence) -> None:
         self.spellings[spelling] = self.spellings.get(spelling, 0.0) + ev.weight
+        self.own = self.own or not ev.signature.startswith(nmap_probes.SIGNATURE_PREFIX)
         old = self.statements.get(ev.kind)
         if old is None or (ev.weight, ev.tier) > old[:2]:
             self.statements[ev.kind] = (ev.weight, ev.tier, ev.signature)
@@ -99,7 +106,7 @@ class _Candidate:
         return max(t for _, t, _ in self.statements.values())
 
     def rank(self, precedence: bool) -> tuple[Any, ...]:
-        return (self.strong_tier if precedence else 0, self.score, -len(self.display), self.display)
+        return (self.strong_tier if precedence else 0, self.own, self.score, -len(self.display), self.display)
 
 
 class Engine:
@@ -112,6 +119,8 @@ class Engine:
         self.firmware = knowledge.firmware
         self.product_lines = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
+        self.nmap_rules: nmap_probes.NmapRules = getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
+        self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
 
@@ -148,8 +157,128 @@ class Engine:
                 )
             out.extend(self._maker_urls(obs))
             out.extend(self._model_names(obs))
+        out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
+        out.extend(self._nmap_probes(observations))
         out.extend(self._video_source(observations))
         return out
+
+    def _makers_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """A maker named in free text (a DHCP vendor class, a page title, an SDP session name: maker_words.yaml),
+        looked up in the index of IEEE registrants and vendors.yaml names. A fallback: only when no signature,
+        device information or discovery answer names a maker (a MAC's OUI does not count: the module maker's block
+        is what the text outranks); one observation naming two makers names none."""
+        rules = self.maker_words
+        if not rules.enabled or any(
+            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
+        ):
+            return []
+        index = None
+        out: list[Evidence] = []
+        for obs in observations:
+            if obs.error is not None:
+                continue
+            texts = rules.texts(obs.kind, obs.value)
+            if not texts:
+                continue
+            if index is None:
+                index = build_index(rules, self.vendors)
+            leading, listed_only = obs.kind in rules.leading, obs.kind in rules.listed_only
+            hits = {h.maker: h for text in texts for h in index.find(text, leading=leading, listed_only=listed_only)}
+            if len(hits) != 1:
+                continue
+            hit = next(iter(hits.values()))
+            if self.placeholders.is_placeholder("manufacturer", hit.maker):
+                continue
+            out.append(
+                Evidence(
+                    kind=obs.kind,
+                    signature=f"{MAKER_WORDS}.{obs.kind}",
+                    asserts={"manufacturer": hit.maker},
+                    weight=rules.weight,
+                    port=obs.port,
+                    source=obs.source,
+                    tier=TIERS["banner"],
+                    note=hit.note,
+                )
+            )
+        return out
+
+    def _nmap_probes(self, observations: list[Observation]) -> list[Evidence]:
+        """nmap's service-probe database over the banners camscan read itself (camscan.identify.nmap_probes):
+        one rebuilt response per port and service, nmap's first matching line, read as a banner below camscan's
+        own signatures. Off when nmap's file is absent or the data directory has no nmap_device_types.yaml."""
+        if not self.nmap_rules.types:
+            return []
+        db = nmap_probes.database()
+        if db is None:
+            return []
+        ports: dict[tuple[int | None, str], dict[str, Observation]] = {}
+        for obs in observations:
+            if obs.error is not None or not isinstance(obs.value, str) or not obs.value.strip():
+                continue
+            family = nmap_probes.HEADER_KINDS.get(obs.kind)
+            if family is None and obs.kind in nmap_probes.KIND_PROBES:
+                family = obs.kind
+            if family is not None:
+                ports.setdefault((obs.port, family), {}).setdefault(obs.kind, obs)
+        out: list[Evidence] = []
+        for (_port, family), found in ports.items():
+            kind = {"http": "http_server", "rtsp": "rtsp_server"}.get(family, family)
+            main = found.get(kind) or next(iter(found.values()))
+            server = found[kind].value if kind in found else None
+            text = nmap_probes.response(kind, server, {k: o.value for k, o in found.items() if k != kind})
+            hit = db.match(kind, text) if text is not None else None
+            if hit is not None:
+                out.extend(self._nmap_evidence(hit, main))
+        for obs in observations:
+            if obs.kind == "nmap_service" and obs.error is None and isinstance(obs.value, dict):
+                hit = nmap_probes.hit_of_service(obs.value)
+                if hit is not None:
+                    out.extend(self._nmap_evidence(hit, obs))
+        return out
+
+    def _nmap_evidence(self, hit: nmap_probes.Hit, obs: Observation) -> list[Evidence]:
+        asserts: dict[str, Any] = {}
+        ignored: dict[str, Any] = {}
+        maker = self._nmap_maker(hit)
+        model = next((m for part, _v, _p, m in hit.cpes if part == "h" and m), None)
+        device_type, withheld = self.nmap_rules.device_type(hit)
+        for key, value in (("manufacturer", maker), ("model", model), ("device_type", device_type)):
+            if not value:
+                continue
+            (ignored if self.placeholders.is_placeholder(key, value) else asserts)[key] = value
+        if withheld:
+            ignored["device_type"] = withheld
+        if not asserts and not ignored:
+            return []
+        return [
+            Evidence(
+                kind=obs.kind,
+                signature=hit.label,
+                asserts=asserts,
+                weight=nmap_probes.WEIGHT,
+                port=obs.port,
+                source=obs.source,
+                tier=TIERS["banner"],
+                ignored=ignored,
+            )
+        ]
+
+    def _nmap_maker(self, hit: nmap_probes.Hit) -> str | None:
+        """The maker a `cpe:/h` vendor names (an unlisted one shown as nmap's product spells it), or a `cpe:/o`
+        vendor that vendors.yaml lists and that is no operating-system publisher. Never a `cpe:/a` vendor."""
+        for part, vendor, _product, _model in hit.cpes:
+            if part == "h" and vendor:
+                name = vendor.replace("_", " ")
+                return self.vendors.resolve(name) or self.vendors.resolve_label(vendor) or self.vendors.words.display(
+                    nmap_probes.spelt_as_in(name, hit.info.get("p", ""))
+                )
+        for part, vendor, _product, _model in hit.cpes:
+            if part == "o" and vendor and vendor not in self.nmap_rules.os_not_makers:
+                found = self.vendors.resolve(vendor.replace("_", " ")) or self.vendors.resolve_label(vendor)
+                if found:
+                    return found
+        return None
 
     def _model_names(self, obs: Observation) -> list[Evidence]:
         """A CN or host-name label that spells a listed model name without spaces (`RealPresenceGroup500`) proposes
@@ -313,8 +442,10 @@ class Engine:
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
         self._model_from_names(ident, named)
-        self._type_from_product_line(ident)
-        self._infer_device_type(ident)
+        if not _named_in_text_only(winners.get("manufacturer")):
+            # a maker read from free text never types a device (maker_words.yaml)
+            self._type_from_product_line(ident)
+            self._infer_device_type(ident)
         self._type_from_services(ident, prior)
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
@@ -569,6 +700,11 @@ def _repeats_model(label: str, model: str) -> bool:
     if not a:
         return False
     return a == b or (b.startswith(a) and any(ch.isdigit() for ch in a))
+
+
+def _named_in_text_only(winner: _Candidate | None) -> bool:
+    """The winning maker rests on nothing but makers named in free text."""
+    return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:

@@ -14,6 +14,8 @@ from camscan.concerns import ConcernRegister
 from camscan.errors import DataError
 from camscan.identify import oui
 from camscan.identify.firmware import FirmwareSchemes
+from camscan.identify.maker_words import MakerWords
+from camscan.identify.nmap_probes import NmapRules
 from camscan.identify.placeholders import Placeholders
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.signatures import SignatureSet
@@ -59,6 +61,10 @@ class Knowledge:
     advisories: AdvisorySet = field(default_factory=AdvisorySet.empty)
     #: The services-offered rule: a live RTSP video stream makes a video source (empty without the file).
     video_sources: VideoSources = field(default_factory=VideoSources.empty)
+    #: Makers named in free text (a vendor class, a page title): which texts, and which words name no maker.
+    maker_words: MakerWords = field(default_factory=MakerWords.empty)
+    #: How nmap's service-probe matches are read (device types, OS-only CPE vendors); empty without the file.
+    nmap_rules: NmapRules = field(default_factory=NmapRules.empty)
 
     @property
     def version(self) -> str:
@@ -91,6 +97,11 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     firmware = FirmwareSchemes.load(directory / "firmware_schemes.yaml")
     advisories = load_advisories(directory, vendors)
     video_sources = VideoSources.load(directory / "video_sources.yaml")
+    nmap_rules = NmapRules.load(directory / "nmap_device_types.yaml")
+    words_file = directory / "maker_words.yaml"
+    # Optional: without the file no maker is read from free text.
+    maker_words = MakerWords.load(words_file) if words_file.exists() else MakerWords.empty()
     return Knowledge(
-        vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources
+        vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources,
+        maker_words, nmap_rules,
     )

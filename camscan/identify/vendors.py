@@ -212,7 +212,12 @@ class VendorRegistry:
         body = labels[:-1]
         if len(body) >= 2 and body[-1] in _SECOND_LEVEL:
             body = body[:-1]
-        return self._compact.get(_compact(body[-1])) if body else None
+        return self.resolve_label(body[-1]) if body else None
+
+    def resolve_label(self, label: str) -> str | None:
+        """The vendor one label spells once case and punctuation go: a domain's registrable label (`dlink`), or a
+        CPE vendor field, which the CPE naming rules derive from the vendor's domain (NISTIR 7695 §5.3.3.1)."""
+        return self._compact.get(_compact(label))
 
     def lookup_mac(self, mac: str) -> str | None:
         """The maker that registered the MAC's IEEE block (camscan/identify/oui.py): the canonical vendor whose

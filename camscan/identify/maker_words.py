@@ -1,0 +1,285 @@
+"""Makers named in free text: a DHCP vendor class, a page title, a stream description that names its maker.
+
+Issue 11 ("closed world"): a device that writes its maker's name into free text gets no maker unless a signature
+was written for that maker. Here one index of maker names is built from the IEEE MAC registry (registrants as
+camscan/identify/oui.py reads them, company forms and descriptive words dropped) and from vendors.yaml (names and
+aliases), and the words of the texts `maker_words.yaml` lists are looked up in it — whole words, case folded, so
+"Ring" is never found in "String". A registrant contributes a word only when the word is distinctive: its core
+name is one word, or its first word starts no other registrant's core name; no other company's registered name
+uses the word at all (a word several companies use — "Integrated", "Interface" — is a common word); and never a
+word of `not_makers` (operating systems, software, chip makers) or `generic` (places, the ordinary words of pages
+and services). A registrant's whole core name of two or three words ("Texas Instruments") is a phrase of its own.
+
+The engine (docs/identify.md, "Makers named in free text") uses a name found so as a low-confidence maker at the
+banner tier, only when nothing else names a maker, and never to type a device.
+
+The index is built once per process, on first use (it needs the registry, which loads on first use too), and kept
+on disk through camscan/datacache.py, named by the registry's names, the vendors and this file's words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from camscan import datacache
+from camscan.identify import oui
+from camscan.identify.vendors import VendorRegistry
+
+#: A word: letters and digits (any script); punctuation, space and `_` separate words.
+_WORD = re.compile(r"[^\W_]+")
+#: Session-level SDP lines read as text (RFC 8866 §5): origin username, session name and information, a=tool.
+_SDP_LINE = re.compile(r"^(?:(o)=(\S+)(?:\s.*)?|(s)=(.*)|(i)=(.*)|a=(tool):(.*))$")
+#: Phrases longer than this many words are not indexed.
+LONGEST = 3
+#: The origin of a name vendors.yaml lists (registrants' origin is "IEEE registrant <name>").
+LISTED = "vendors.yaml"
+#: Bumped when the index built from the same inputs changes.
+INDEX_FORMAT = "1"
+
+
+def words_of(text: str) -> list[str]:
+    """The case-folded words of a text ("TP-LINK HTTPD/1.0" → tp, link, httpd, 1, 0)."""
+    return _WORD.findall(text.casefold())
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words_of(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A maker a text names: the words found, the maker, and where the name comes from."""
+
+    words: str
+    maker: str
+    origin: str  #: "IEEE registrant <name>" or "vendors.yaml"
+
+    @property
+    def note(self) -> str:
+        return f"names {self.words!r} ({self.origin})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MakerWords:
+    """What maker_words.yaml says: the texts read, the weight, and the words that name no device maker."""
+
+    weight: float = 0.0
+    min_length: int = 4
+    kinds: dict[str, frozenset[str] | None] = field(default_factory=dict)  # kind → SDP fields read, or whole text
+    leading: frozenset[str] = frozenset()  #: kinds whose text names its maker only in its first words
+    listed_only: frozenset[str] = frozenset()  #: kinds where only vendors.yaml names count, not registrants
+    not_makers: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
+    examples: tuple[dict[str, Any], ...] = ()
+    version: str = "unknown"
+    digest: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.weight > 0 and bool(self.kinds)
+
+    @classmethod
+    def empty(cls) -> MakerWords:
+        return cls()
+
+    @classmethod
+    def load(cls, path: Path) -> MakerWords:
+        from camscan.datafile import load_yaml
+
+        doc = load_yaml(path, "maker_words")
+        kinds = {k["kind"]: (frozenset(k["fields"]) if k.get("fields") else None) for k in doc["kinds"]}
+        leading = frozenset(k["kind"] for k in doc["kinds"] if k.get("leading"))
+        listed_only = frozenset(k["kind"] for k in doc["kinds"] if k.get("registry") is False)
+        not_makers = frozenset(_phrase(w) for g in doc["not_makers"] for w in g["words"])
+        generic = frozenset(_phrase(w) for w in doc["generic"]["words"])
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return cls(
+            float(doc["weight"]), int(doc["min_length"]), kinds, leading, listed_only, not_makers - {""}, generic - {""},
+            tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
+        )
+
+    @property
+    def stop(self) -> frozenset[str]:
+        return self.not_makers | self.generic
+
+    def texts(self, kind: str, value: Any) -> list[str]:
+        """The free texts of an observation this file reads (for `sdp`, the listed session-level fields)."""
+        if kind not in self.kinds or not isinstance(value, str):
+            return []
+        fields = self.kinds[kind]
+        if fields is None:
+            return [value]
+        out = []
+        for line in value.splitlines():
+            line = line.strip()
+            if line.startswith("m="):
+                break  # the media sections describe streams, not the session's author
+            m = _SDP_LINE.match(line)
+            if m is None:
+                continue
+            name = next(g for g in m.groups()[0::2] if g)
+            text = next(g for g in m.groups()[1::2] if g is not None)
+            if name in fields and text.strip() and text.strip() != "-":
+                out.append(text)
+        return out
+
+
+class MakerIndex:
+    """Folded phrase (one to three words) → the maker it names; a phrase that names two makers names none."""
+
+    def __init__(self, names: dict[str, tuple[str, str] | None], stop: frozenset[str]) -> None:
+        self.names = names
+        self.stop = stop
+        self.starts = frozenset(p.split(" ", 1)[0] for p in (*names, *stop) if " " in p)
+
+    def __len__(self) -> int:
+        return sum(1 for v in self.names.values() if v is not None)
+
+    def find(self, text: str, *, leading: bool = False, listed_only: bool = False) -> list[Hit]:
+        """The makers a text names, left to right, each once; a stopped phrase ("Texas Instruments") hides its
+        words from shorter look-ups. `leading`: only a name the text starts with counts; `listed_only`: only
+        vendors.yaml names, not registrants."""
+        hits = self._find(text, leading)
+        return [h for h in hits if h.origin == LISTED] if listed_only else list(hits)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per process; banners repeat across an estate
+    def _find(self, text: str, leading: bool = False) -> tuple[Hit, ...]:
+        words = words_of(text)
+        hits: dict[str, Hit] = {}
+        i, n = 0, len(words)
+        while i < n and not (leading and i > 0):
+            step = 1
+            longest = min(LONGEST, n - i) if words[i] in self.starts else 1
+            for size in range(longest, 0, -1):
+                key = " ".join(words[i : i + size]) if size > 1 else words[i]
+                if key in self.stop:
+                    step = size
+                    break
+                entry = self.names.get(key)
+                if entry is not None:
+                    hits.setdefault(entry[0], Hit(key, entry[0], entry[1]))
+                    step = size
+                    break
+            i += step
+        return tuple(hits.values())
+
+
+#: vendors.yaml roles whose names never name a device maker: software makers (FFmpeg, Wowza, Microsoft), chip
+#: makers (a platform, not the maker) and look-alikes (Apache Axis is not Axis).
+NOT_MAKER_ROLES = frozenset({"software", "chipset", "lookalike"})
+
+
+def build_index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
+    """The index for these rules and vendors over the process's registry (cached on disk by its inputs)."""
+    return _index(rules, vendors)
+
+
+def not_makers(rules: MakerWords, vendors: VendorRegistry) -> frozenset[str]:
+    """The phrases that name no device maker: maker_words.yaml's `not_makers`, and the names and aliases of the
+    vendors.yaml vendors whose role is software, chipset or lookalike."""
+    out = set(rules.not_makers)
+    for v in vendors.vendors.values():
+        if v.role in NOT_MAKER_ROLES:
+            for name in (v.name, *v.aliases):
+                out |= {_phrase(name), _phrase(name).replace(" ", "")}
+    return frozenset(out - {""})
+
+
+@lru_cache(maxsize=4)
+def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
+    registrants = sorted(set(oui.registry().table.values()))
+    h = hashlib.sha256("\n".join(registrants).encode())
+    h.update(f"\0{rules.digest}\0{vendors.version}\0{len(vendors.vendors)}\0{INDEX_FORMAT}".encode())
+    for v in sorted(vendors.vendors):
+        h.update(f"\0{v}\0{vendors.vendors[v].role}\0{vendors.vendors[v].aliases}".encode())
+    k = datacache.key(h.digest(), "maker_words")
+    stopped = not_makers(rules, vendors)
+    stop = stopped | rules.generic
+    cached = datacache.get(k)
+    if isinstance(cached, dict):
+        names = {p: (tuple(v) if v else None) for p, v in cached.items()}
+        return MakerIndex(names, stop)  # type: ignore[arg-type]
+    names = _build(rules, vendors, registrants, stopped)
+    datacache.put(k, {p: (list(v) if v else None) for p, v in names.items()})
+    return MakerIndex(names, stop)
+
+
+def _build(
+    rules: MakerWords, vendors: VendorRegistry, registrants: list[str], stopped: frozenset[str]
+) -> dict[str, tuple[str, str] | None]:
+    stop = stopped | rules.generic
+    words = vendors.words
+    names: dict[str, tuple[str, str] | None] = {}
+    owners: dict[str, str] = {}  # phrase → the company it names (core of the maker), to tell true clashes
+
+    stop_words = frozenset(w for p in stopped for w in p.split())
+
+    def named_stop(phrase: str) -> bool:
+        """The phrase is, contains or starts with a word that names no device maker."""
+        ws = phrase.split()
+        if stop_words.isdisjoint(ws):
+            return False
+        return any(
+            " ".join(ws[i : i + size]) in stopped for size in range(1, LONGEST + 1) for i in range(len(ws))
+        )
+
+    # The registry: one entry per distinct core name (several registrants are often one company). How many
+    # companies (distinct core names) use each word anywhere in their registered name: a word several companies
+    # use ("Integrated", "Works", "Interface") is a common word, not a name.
+    cores: dict[str, str] = {}
+    users: dict[str, set[str]] = {}
+    for registrant in registrants:
+        if registrant.strip().casefold() in oui.NON_MAKERS:
+            continue
+        core = _phrase(words.core(registrant))
+        if not core:
+            continue
+        cores.setdefault(core, registrant)
+        for w in set(words_of(words.normalise(registrant))):
+            companies = users.setdefault(w, set())
+            if len(companies) < 2:
+                companies.add(core)
+    firsts = Counter(core.split(" ", 1)[0] for core in cores)
+    for core, registrant in cores.items():
+        ws = core.split()
+        keys = [ws[0]] if len(ws) == 1 or firsts[ws[0]] == 1 else []
+        if 1 < len(ws) <= LONGEST:
+            keys.append(core)
+        if not keys or named_stop(core):
+            continue  # nothing distinctive, or an OS, software or chip maker: none of its words names a device maker
+        maker = None
+        for key in keys:
+            if key in stop or key.isdigit() or len(key.replace(" ", "")) < rules.min_length:
+                continue
+            if all(w in stop or w in words.places or w in words.descriptors for w in key.split()):
+                continue
+            if all(len(users.get(w, ())) > 1 for w in key.split()):
+                continue  # several companies' names use the word (each word of a phrase: "Log-In", "Real Time")
+            maker = maker or oui.maker_name(registrant, vendors)
+            if not maker or named_stop(_phrase(maker)):
+                break
+            owner = words.core(maker)
+            if key in names and owners.get(key) != owner:
+                names[key] = None  # two companies: the word names neither
+                continue
+            names[key] = (maker, f"IEEE registrant {' '.join(registrant.split())}")
+            owners[key] = owner
+    # vendors.yaml names and aliases come last and win: they are the canonical makers; short names count.
+    listed: dict[str, str | None] = {}
+    for v in vendors.vendors.values():
+        if v.role in NOT_MAKER_ROLES:
+            continue
+        for name in (v.name, *v.aliases):
+            for key in {_phrase(name), _phrase(name).replace(" ", "")}:
+                if not key or key in stop or key.isdigit() or len(key.split()) > LONGEST or named_stop(key):
+                    continue
+                listed[key] = v.name if listed.get(key, v.name) == v.name else None
+    for key, vendor in listed.items():
+        names[key] = (vendor, LISTED) if vendor else None
+    return names

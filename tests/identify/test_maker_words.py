@@ -1,0 +1,151 @@
+"""Makers named in free text (issue 11, "closed world"): vendor_signatures/maker_words.yaml and
+camscan/identify/maker_words.py. Every value here is invented (no device produced it) unless it says otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from camscan.identify import maker_words as mw
+from camscan.identify import oui
+from camscan.identify.engine import MAKER_WORDS, Engine
+from camscan.identify.knowledge import load_knowledge
+from camscan.identify.maker_words import MakerWords, build_index
+from camscan.model import Observation
+
+#: An invented registry: two invented companies, a chip maker and a software maker, and a word two companies share.
+REGISTRY = {
+    "0CAAAA": "Quuxcam Vision Co., Ltd.",  # invented
+    "0CAAAB": "Shenzhen Zorbly Digital Technology Co.,Ltd",  # invented
+    "0CAAAC": "Realtek Semiconductor Corp.",
+    "0CAAAD": "Gstreamer Labs Inc.",  # invented
+    "0CAAAE": "Integrated Widgets Inc.",  # invented: "Integrated" is used by two companies
+    "0CAAAF": "Integrated Gadgets Ltd.",  # invented
+}
+
+
+@pytest.fixture
+def knowledge(monkeypatch):
+    monkeypatch.setenv("CAMSCAN_NO_CACHE", "1")
+    monkeypatch.setattr(oui, "registry", lambda: oui.OuiRegistry(dict(REGISTRY), "invented"))
+    mw._index.cache_clear()
+    yield load_knowledge()
+    mw._index.cache_clear()
+
+
+@pytest.fixture
+def engine(knowledge):
+    return Engine(knowledge)
+
+
+@pytest.fixture
+def index(knowledge):
+    return build_index(knowledge.maker_words, knowledge.vendors)
+
+
+def makers(engine: Engine, *observations: Observation) -> list[tuple[str, str]]:
+    ident = engine.identify(observations)
+    return [(ev.kind, ev.asserts["manufacturer"]) for ev in ident.evidence if ev.signature.startswith(MAKER_WORDS)]
+
+
+def test_a_registrant_word_in_a_page_title_names_the_maker(engine):
+    ident = engine.identify([Observation("html_title", "QUUXCAM Remote Viewer")])  # invented
+    assert ident.manufacturer == "Quuxcam Vision"
+    ev = next(e for e in ident.evidence if e.signature == f"{MAKER_WORDS}.html_title")
+    assert ev.note == "names 'quuxcam' (IEEE registrant Quuxcam Vision Co., Ltd.)"
+    assert ev.to_dict()["note"] == ev.note
+    assert ident.field_confidence["manufacturer"] == pytest.approx(engine.maker_words.weight)
+
+
+def test_a_place_led_registrant_is_found_by_its_name(engine):
+    assert engine.identify([Observation("html_title", "Zorbly NVR Login")]).manufacturer == "Shenzhen Zorbly Digital Technology"  # invented
+
+
+def test_a_vendor_name_leading_a_dhcp_vendor_class_names_the_maker(engine):
+    assert makers(engine, Observation("dhcp_vendor_class", "Zmodo ZP-Z9")) == [("dhcp_vendor_class", "Zmodo")]  # invented
+
+
+def test_registrants_and_later_words_do_not_count_in_a_dhcp_vendor_class(engine):
+    """maker_words.yaml: in a vendor class only a leading vendors.yaml name counts (registry: false, leading)."""
+    assert makers(engine, Observation("dhcp_vendor_class", "Quuxcam Z9")) == []  # invented
+    assert makers(engine, Observation("dhcp_vendor_class", "Z9 Zmodo")) == []  # invented
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("dhcp_vendor_class", "dhcpcd-9.9.9:Linux-9.9.9:armv7l:Ambarella"),  # invented
+        ("dhcp_vendor_class", "dhcpcd-9.9.9:Linux-9.9.9:armv7l:Realtek RTD9999"),  # invented
+        ("html_title", "Realtek Wireless Setup"),  # invented: a chip maker
+        ("html_title", "GStreamer Labs Viewer"),  # invented: software
+        ("upnp_server", "Linux/9.9 UPnP/1.0 Portable SDK for UPnP devices/9.9"),  # invented
+        ("html_title", "Integrated Web Client"),  # invented: a word two companies use
+        ("html_title", "Welcome - Web Client Login"),  # invented: generic words
+        ("html_title", "Microsoft Windows Web Server"),  # invented: an OS and its maker
+    ],
+)
+def test_chip_os_and_software_words_name_no_maker(engine, kind, value):
+    assert makers(engine, Observation(kind, value)) == []
+
+
+def test_a_signatures_maker_wins_and_the_rule_stays_silent(engine):
+    observations = [
+        Observation("html_title", "Quuxcam Remote Viewer"),  # invented
+        Observation("rtsp_server", "Dahua Rtsp Server"),  # the lab's Dahua camera (camscan/data/example_hosts.jsonl)
+    ]
+    ident = engine.identify(observations)
+    assert ident.manufacturer == "Dahua"
+    assert not [e for e in ident.evidence if e.signature.startswith(MAKER_WORDS)]
+
+
+def test_the_text_outranks_a_modules_oui_but_not_a_statement(engine, knowledge):
+    """A MAC's OUI does not silence the rule: a banner-tier name at the rule's weight outranks it."""
+    ident = engine.identify([Observation("mac", "0c:aa:ac:00:00:01"), Observation("html_title", "Quuxcam Viewer")])  # invented
+    assert ident.manufacturer == "Quuxcam Vision"
+    assert ident.conflicts["manufacturer"] == ["Realtek"]
+
+
+def test_a_maker_from_text_never_types_a_device(engine):
+    """XiongMai sells only video devices (vendors.yaml video_only), yet a title naming it types nothing."""
+    ident = engine.identify([Observation("html_title", "XiongMai Net Surveillance")])  # invented
+    assert ident.manufacturer == "XiongMai"
+    assert ident.device_type is None and not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("String theory", []),  # invented: no Ring inside String
+        ("Ring Doorbell", ["Ring"]),  # invented
+        ("RING-doorbell", ["Ring"]),  # invented: case folded, punctuation separates
+        ("Quuxcamera", []),  # invented: no name inside a longer word
+        ("quuxcam_v2", ["Quuxcam Vision"]),  # invented: `_` separates words
+        ("TP-LINK HTTPD", ["TP-Link"]),  # invented: a two-word vendors.yaml name
+        ("Texas Instruments and Quuxcam", ["Quuxcam Vision"]),  # invented
+    ],
+)
+def test_names_are_whole_words(index, text, found):
+    assert [h.maker for h in index.find(text)] == found
+
+
+def test_two_makers_in_one_text_name_none(engine):
+    assert makers(engine, Observation("html_title", "Quuxcam to Zorbly bridge")) == []  # invented
+
+
+def test_sdp_reads_only_session_level_fields(knowledge):
+    rules = knowledge.maker_words
+    sdp = "v=0\r\no=quuxcam 1 1 IN IP4 0.0.0.0\r\ns=Zorbly Live\r\ni=-\r\na=tool:Tool X\r\nm=video 0 RTP/AVP 96\r\ni=Other\r\n"  # invented
+    assert rules.texts("sdp", sdp) == ["quuxcam", "Zorbly Live", "Tool X"]
+    assert rules.texts("http_server", "Quuxcam") == []  # a kind not read
+
+
+def test_the_files_examples(engine, knowledge):
+    for ex in knowledge.maker_words.examples:
+        got = makers(engine, Observation(ex["kind"], ex["value"]))
+        assert [m for _, m in got] == ([ex["maker"]] if ex["maker"] else []), ex
+
+
+def test_without_the_file_no_maker_is_read_from_text(knowledge):
+    bare = Engine(replace(knowledge, maker_words=MakerWords.empty()))
+    assert bare.identify([Observation("html_title", "Quuxcam Remote Viewer")]).manufacturer is None  # invented
