@@ -104,6 +104,10 @@ class MakerWords:
             tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
         )
 
+    def example_values(self) -> list[tuple[str, str]]:
+        """(kind, value) of every example, for the corpus rule (no corpus value is an example)."""
+        return [(str(ex["kind"]), str(ex["value"])) for ex in self.examples]
+
     @property
     def stop(self) -> frozenset[str]:
         return self.not_makers | self.generic

@@ -84,6 +84,24 @@ def check_signature(sig: Signature, knowledge: Knowledge) -> list[Failure]:
     return failures
 
 
+def maker_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
+    """maker_words.yaml examples that do not behave, run through the engine: (example, message)."""
+    if not kb.maker_words.examples:
+        return []
+    from camscan.identify.engine import MAKER_WORDS, Engine
+    from camscan.model import Observation
+
+    engine = Engine(kb)
+    out: list[tuple[str, str]] = []
+    for n, ex in enumerate(kb.maker_words.examples, 1):
+        ident = engine.identify([Observation(ex["kind"], ex["value"])])
+        got = [ev.asserts["manufacturer"] for ev in ident.evidence if ev.signature.startswith(MAKER_WORDS + ".")]
+        want = [ex["maker"]] if ex["maker"] else []
+        if got != want:
+            out.append((f"example {n}", f"{ex['kind']} {ex['value']!r} names {got or 'no maker'}, expected {want or 'none'}"))
+    return out
+
+
 def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     """(signatures checked, examples checked, failures)."""
     kb = knowledge or load_knowledge()
@@ -103,6 +121,9 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     sources = kb.video_sources
     examples += sources.example_count()
     failures.extend(Failure("video_sources.yaml", ident, message, what="video-source rule") for ident, message in sources.problems())
+    words = kb.maker_words
+    examples += len(words.examples)
+    failures.extend(Failure("maker_words.yaml", ident, message, what="maker-words rule") for ident, message in maker_word_problems(kb))
     from camscan.risk.selftest import run as run_advisories
 
     checked, problems = run_advisories(kb.advisories, kb.firmware)

@@ -476,6 +476,7 @@ def _evidence(d: q.DeviceRow) -> str:
             f'<li><span class="mono">{esc(ev.signature)}</span> on {esc(ev.kind)}'
             + (f" via {esc(ev.source)}" if ev.source else "")
             + (f': <span class="muted">{esc(asserted)}</span>' if asserted else "")
+            + (f' — {esc(ev.note)}' if ev.note else "")
             + "</li>"
         )
     return (

@@ -640,6 +640,7 @@ class EvidenceLine:
     signature: str
     asserts: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
+    note: str | None = None  #: why, in words, where the signature id does not say (a maker named in free text)
 
 
 def evidence_lines(device: DeviceRow) -> list[EvidenceLine]:
@@ -647,7 +648,7 @@ def evidence_lines(device: DeviceRow) -> list[EvidenceLine]:
     items = sorted(device.evidence, key=lambda e: -(e.get("weight") or 0.0))
     return [
         EvidenceLine(
-            str(e.get("kind")), str(e.get("signature")), dict(e.get("asserts") or {}), e.get("source")
+            str(e.get("kind")), str(e.get("signature")), dict(e.get("asserts") or {}), e.get("source"), e.get("note")
         )
         for e in items
     ]
