@@ -132,29 +132,15 @@ class Engine:
             if obs.error is not None:
                 continue
             for m in self.signatures.match_all(obs.kind, obs.value):
-                asserts: dict[str, Any] = {}
-                ignored: dict[str, Any] = {}
-                for key, value in m.values.items():
-                    if key in VENDOR_FIELDS and key in m.unresolved:
-                        value = self.vendors.words.display(value)
-                    if self.placeholders.is_placeholder(key, value):
-                        ignored[key] = value
-                    else:
-                        asserts[key] = value
-                if not asserts and not ignored:
-                    continue
-                out.append(
-                    Evidence(
-                        kind=obs.kind,
-                        signature=m.signature.id,
-                        asserts=asserts,
-                        weight=m.signature.weight,
-                        port=obs.port,
-                        source=obs.source,
-                        tier=m.signature.tier,
-                        ignored=ignored,
+                values = {
+                    key: self.vendors.words.display(value) if key in VENDOR_FIELDS and key in m.unresolved else value
+                    for key, value in m.values.items()
+                }
+                asserts, ignored = self._without_placeholders(values)
+                if asserts or ignored:
+                    out.append(
+                        _observed(obs, m.signature.id, asserts, m.signature.weight, m.signature.tier, ignored=ignored)
                     )
-                )
             out.extend(self._maker_urls(obs))
             out.extend(self._model_names(obs))
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
@@ -190,14 +176,8 @@ class Engine:
             if self.placeholders.is_placeholder("manufacturer", hit.maker):
                 continue
             out.append(
-                Evidence(
-                    kind=obs.kind,
-                    signature=f"{MAKER_WORDS}.{obs.kind}",
-                    asserts={"manufacturer": hit.maker},
-                    weight=rules.weight,
-                    port=obs.port,
-                    source=obs.source,
-                    tier=TIERS["banner"],
+                _observed(
+                    obs, f"{MAKER_WORDS}.{obs.kind}", {"manufacturer": hit.maker}, rules.weight, TIERS["banner"],
                     note=hit.note,
                 )
             )
@@ -238,31 +218,28 @@ class Engine:
         return out
 
     def _nmap_evidence(self, hit: nmap_probes.Hit, obs: Observation) -> list[Evidence]:
-        asserts: dict[str, Any] = {}
-        ignored: dict[str, Any] = {}
         maker = self._nmap_maker(hit)
         model = next((m for part, _v, _p, m in hit.cpes if part == "h" and m), None)
         device_type, withheld = self.nmap_rules.device_type(hit)
-        for key, value in (("manufacturer", maker), ("model", model), ("device_type", device_type)):
-            if not value:
-                continue
-            (ignored if self.placeholders.is_placeholder(key, value) else asserts)[key] = value
+        asserts, ignored = self._without_placeholders(
+            {"manufacturer": maker, "model": model, "device_type": device_type}
+        )
         if withheld:
             ignored["device_type"] = withheld
         if not asserts and not ignored:
             return []
-        return [
-            Evidence(
-                kind=obs.kind,
-                signature=hit.label,
-                asserts=asserts,
-                weight=nmap_probes.WEIGHT,
-                port=obs.port,
-                source=obs.source,
-                tier=TIERS["banner"],
-                ignored=ignored,
-            )
-        ]
+        return [_observed(obs, hit.label, asserts, nmap_probes.WEIGHT, TIERS["banner"], ignored=ignored)]
+
+    def _without_placeholders(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Stated values split into those that count and the placeholders (`Camera`, `H264` …) kept as ignored;
+        empty values are dropped."""
+        asserts: dict[str, Any] = {}
+        ignored: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is None or value == "":
+                continue
+            (ignored if self.placeholders.is_placeholder(key, value) else asserts)[key] = value
+        return asserts, ignored
 
     def _nmap_maker(self, hit: nmap_probes.Hit) -> str | None:
         """The maker a `cpe:/h` vendor names (an unlisted one shown as nmap's product spells it), or a `cpe:/o`
@@ -300,15 +277,7 @@ class Engine:
                         continue
                     seen.add(name)
                     out.append(
-                        Evidence(
-                            kind=obs.kind,
-                            signature=f"{MODEL_NAME}.{entry.id}",
-                            asserts={"model": name},
-                            weight=MODEL_NAME_WEIGHT,
-                            port=obs.port,
-                            source=obs.source,
-                            tier=tier_of(obs.kind),
-                        )
+                        _observed(obs, f"{MODEL_NAME}.{entry.id}", {"model": name}, MODEL_NAME_WEIGHT, tier_of(obs.kind))
                     )
         return out
 
@@ -325,17 +294,7 @@ class Engine:
         )
         if live is None:
             return []
-        return [
-            Evidence(
-                kind=live.kind,
-                signature=VIDEO_SOURCE,
-                asserts={"device_type": rule.device_type},
-                weight=rule.confidence,
-                port=live.port,
-                source=live.source,
-                tier=TIERS["inference"],
-            )
-        ]
+        return [_observed(live, VIDEO_SOURCE, {"device_type": rule.device_type}, rule.confidence, TIERS["inference"])]
 
     def _maker_urls(self, obs: Observation) -> list[Evidence]:
         """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
@@ -349,15 +308,7 @@ class Engine:
             if vendor is None or self.placeholders.is_placeholder("brand", vendor):
                 continue
             out.append(
-                Evidence(
-                    kind=obs.kind,
-                    signature=f"engine.maker_url.{path}",
-                    asserts={"brand": vendor},
-                    weight=MAKER_URL_WEIGHT,
-                    port=obs.port,
-                    source=obs.source,
-                    tier=tier_of(obs.kind),
-                )
+                _observed(obs, f"engine.maker_url.{path}", {"brand": vendor}, MAKER_URL_WEIGHT, tier_of(obs.kind))
             )
         return out
 
@@ -692,6 +643,23 @@ def _specific_first(ranked: list[_Candidate]) -> list[_Candidate]:
         if _os_refines(cand.display, top.display):
             return [cand, *(c for c in ranked if c is not cand)]
     return ranked
+
+
+def _observed(
+    obs: Observation,
+    signature: str,
+    asserts: dict[str, Any],
+    weight: float,
+    tier: int,
+    *,
+    ignored: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> Evidence:
+    """Evidence that one observation (its kind, port and source) gave for these values."""
+    return Evidence(
+        kind=obs.kind, signature=signature, asserts=asserts, weight=weight, port=obs.port, source=obs.source,
+        tier=tier, ignored=ignored or {}, note=note,
+    )
 
 
 def _repeats_model(label: str, model: str) -> bool:
