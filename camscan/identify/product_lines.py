@@ -262,18 +262,24 @@ class ProductLines:
         )
 
 
+def _checked_vendor(path: Path, entry: str, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> str:
+    """An entry's id not seen before in its list (recorded) and its vendor a canonical vendors.yaml name."""
+    if raw["id"] in seen:
+        raise DataError(path, entry, "duplicate id")
+    seen.add(raw["id"])
+    vendor: str = raw["vendor"]
+    if vendor not in vendors:
+        raise DataError(path, entry, f"vendor {vendor!r} is not a canonical vendor name from vendors.yaml")
+    return vendor
+
+
 def _parse_entry(
     path: Path, raw: dict[str, Any], vendors: VendorRegistry, *, seen: set[str], allowed: frozenset[str]
 ) -> _Entry:
     """One schema-checked product line: unique id, canonical vendor, known type and a compiling pattern."""
     ident = raw["id"]
     entry = f"product line {ident!r}"
-    if ident in seen:
-        raise DataError(path, entry, "duplicate id")
-    seen.add(ident)
-    vendor = raw["vendor"]
-    if vendor not in vendors:
-        raise DataError(path, entry, f"vendor {vendor!r} is not a canonical vendor name from vendors.yaml")
+    vendor = _checked_vendor(path, entry, raw, vendors, seen)
     device_type = raw["device_type"]
     if device_type not in allowed:
         raise DataError(
@@ -298,11 +304,7 @@ def _parse_entry(
 def _parse_model_maker(path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> ModelMaker:
     """One schema-checked model maker: unique id, canonical vendor, a compiling pattern."""
     entry = f"model maker {raw['id']!r}"
-    if raw["id"] in seen:
-        raise DataError(path, entry, "duplicate id")
-    seen.add(raw["id"])
-    if raw["vendor"] not in vendors:
-        raise DataError(path, entry, f"vendor {raw['vendor']!r} is not a canonical vendor name from vendors.yaml")
+    _checked_vendor(path, entry, raw, vendors, seen)
     pattern = _compile(path, entry, raw["pattern"])
     return ModelMaker(
         raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(_strings(raw, "examples")),
@@ -313,11 +315,7 @@ def _parse_model_maker(path: Path, raw: dict[str, Any], vendors: VendorRegistry,
 def _parse_model_names(path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> ModelNames:
     """One schema-checked list of a maker's model names: unique id, canonical vendor, names long enough to match."""
     entry = f"model names {raw['id']!r}"
-    if raw["id"] in seen:
-        raise DataError(path, entry, "duplicate id")
-    seen.add(raw["id"])
-    if raw["vendor"] not in vendors:
-        raise DataError(path, entry, f"vendor {raw['vendor']!r} is not a canonical vendor name from vendors.yaml")
+    _checked_vendor(path, entry, raw, vendors, seen)
     names = tuple(_strings(raw, "names"))
     short = [n for n in names if len(squash(n)) < MIN_NAME_TOKEN]
     if short:
