@@ -429,6 +429,15 @@ def database() -> ProbeDatabase | None:
     return _load(path) if path is not None else None
 
 
+def warm() -> None:
+    """Compile the lines of every probe camscan uses now (0.6-0.7 s), so a scan's event loop never pays it on the
+    first banner it identifies. Does nothing when the feature is off."""
+    db = database()
+    if db is not None:
+        for kind in KIND_PROBES:
+            db._group(kind)
+
+
 def status() -> str:
     """One line for `camscan signatures`: what nmap knowledge is in use, or why none."""
     path = locate()

@@ -30,6 +30,7 @@ from camscan.credentials import CredentialStore, load_credentials
 from camscan.discover import interfaces as local
 from camscan.discover.nmap import BLOCK_SIZES, NmapBlockResult, NmapRunner
 from camscan.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, StoreError
+from camscan.identify import nmap_probes
 from camscan.identify.engine import Engine, get_engine
 from camscan.model import Observation
 from camscan.probe import ssdp, vendor_udp, wsd
@@ -476,6 +477,14 @@ class Scan:
         return self.store.devices(scan_id=self.scan_id)
 
 
+def _engine() -> Engine:
+    """The engine, with nmap's service-probe regexes compiled before the first banner needs them (off the loop)."""
+    engine = get_engine()
+    if engine.nmap_rules.types:
+        nmap_probes.warm()
+    return engine
+
+
 async def _main(prepared: Prepared, note: Note, progress: bool) -> ScanResult:
     # The first nmap block, the WSDL and the signatures load at the same time: the first devices reach the
     # store about a second after the start.
@@ -484,7 +493,7 @@ async def _main(prepared: Prepared, note: Note, progress: bool) -> ScanResult:
     first_result = asyncio.create_task(prepared.nmap.scan_block(first, 0)) if first else None
     warm = asyncio.create_task(warm_up())
     try:
-        engine = await asyncio.to_thread(get_engine)
+        engine = await asyncio.to_thread(_engine)
         with Store.open(prepared.options.db) as store:
             scan = Scan(prepared, store, engine, note, progress)
             scan.first_block = (first, first_result)
