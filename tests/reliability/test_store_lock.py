@@ -62,11 +62,17 @@ def test_a_locked_database_stalls_no_probe_and_loses_nothing(lab: Lab, tmp_path:
     assert len(window) == 2, "the lock was taken during the scan"
     # The probes went on while the database was locked: had a write stalled the event loop, the lab would have
     # gone quiet after the first write, the lock would have been let go, and the probing would have gone on after.
+    # Requests sent before the lock was taken (the scan's first discovery packets can beat the locker by a few
+    # milliseconds on a loaded machine) say nothing either way and are only required to be a minority.
     start, end = window
     requests = lab.requests
     during = [r for r in requests if start <= r["time"] < end]
+    after = [r for r in requests if r["time"] >= end]
     assert end - start < LOCK_MAX_S, "the lab never went quiet while the database was locked"
-    assert len(during) >= 0.95 * len(requests), f"{len(during)} of {len(requests)} requests while locked"
+    assert len(during) >= 0.5 * len(requests), f"only {len(during)} of {len(requests)} requests while locked"
+    assert len(during) >= 0.95 * (len(during) + len(after)), (
+        f"{len(after)} requests after the lock went, {len(during)} while it was held (lock held {end - start:.1f} s)"
+    )
     # Nothing was lost: every lab device has its host row, every camera its device row, in a complete scan.
     assert integrity(db) == "ok"
     assert count(db, "SELECT count(*) FROM hosts WHERE scan_id = 1") == len(lab.devices)
