@@ -9,6 +9,8 @@ docs/identify.md ("How the engine decides"):
 - per field, the most authoritative source wins (vendor API > device info > vendor discovery > scopes >
   banners > OUI; camscan.identify.tiers); disagreeing values stay visible as conflicts;
 - a maker the device states but vendors.yaml does not list is still reported (open world, `unlisted`);
+- a MAC block of a maker of network chips or modules for others (vendors.yaml `network_parts`) names the device's
+  network part, kept in the evidence, not its maker (`_network_part`);
 - the device type comes from the product line (the model) or from type evidence, and from the maker alone only
   when that maker sells nothing but video devices (`video_only`);
 - the operating system (`os`, `os_version`) is a field of its own, voted like the others; it never names the maker
@@ -24,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from camscan.identify import nmap_probes
+from camscan.identify import nmap_probes, oui
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import MakerWords, build_index
 from camscan.identify.tiers import TIERS, tier_of
@@ -52,6 +54,9 @@ MAKER_URL_WEIGHT = 0.45
 VIDEO_SOURCE = "engine.video_source"
 #: Makers named in free text (maker_words.yaml): the evidence's signature is this prefix and the observation kind.
 MAKER_WORDS = "engine.maker_words"
+#: How the evidence of a MAC block registered to a radio/network chip or module maker (vendors.yaml
+#: `network_parts`) starts its note: the block names the device's network part, its maker is kept under `ignored`.
+NETWORK_PART_NOTE = "network part"
 #: A model named by a certificate CN or host-name label that spells a listed model name without spaces
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
@@ -137,15 +142,59 @@ class Engine:
                     for key, value in m.values.items()
                 }
                 asserts, ignored = self._without_placeholders(values)
+                note = self._network_part(obs, asserts, ignored) if m.signature.oui else None
                 if asserts or ignored:
                     out.append(
-                        _observed(obs, m.signature.id, asserts, m.signature.weight, m.signature.tier, ignored=ignored)
+                        _observed(
+                            obs, m.signature.id, asserts, m.signature.weight, m.signature.tier, ignored=ignored, note=note
+                        )
                     )
             out.extend(self._maker_urls(obs))
             out.extend(self._model_names(obs))
+        out = self._corroborated_parts(out)
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._nmap_probes(observations))
         out.extend(self._video_source(observations))
+        return out
+
+    def _network_part(self, obs: Observation, asserts: dict[str, Any], ignored: dict[str, Any]) -> str | None:
+        """A MAC block registered to a maker of radio/network chips or modules for other companies' products
+        (vendors.yaml `network_parts`: Espressif, Texas Instruments, AzureWave …) names the device's network part,
+        not its maker: the maker moves from `asserts` to `ignored` (in place) and the note says why. Returns the
+        note, or None when the block's registrant is no such maker."""
+        maker = asserts.get("manufacturer")
+        parts = self.vendors.network_parts(maker)
+        if parts is None:
+            return None
+        ignored["manufacturer"] = asserts.pop("manufacturer")
+        entry = oui.lookup(obs.value)
+        block = f"MAC block {entry.prefix} ({entry.registrant})" if entry else "the MAC block"
+        return (
+            f"{NETWORK_PART_NOTE}: {block} belongs to {maker}, which makes Wi-Fi/network {parts.kind}s for other "
+            f"companies' products; it names the device's network {parts.kind}, not the device's maker"
+        )
+
+    def _corroborated_parts(self, found: list[Evidence]) -> list[Evidence]:
+        """A network-part maker's MAC block still supports that maker when the device itself names the same company
+        (its own HTTP, ONVIF, UPnP or discovery statement): the block is then its own interface, not a bought-in
+        part, and counts as an ordinary OUI statement."""
+        parts = [ev for ev in found if ev.note and ev.note.startswith(NETWORK_PART_NOTE)]
+        if not parts:
+            return found
+        stated = {
+            value
+            for ev in found
+            if ev.kind != "mac"
+            for key, value in ev.asserts.items()
+            if key in VENDOR_FIELDS
+        }
+        out: list[Evidence] = []
+        for ev in found:
+            maker = ev.ignored.get("manufacturer") if any(ev is p for p in parts) else None
+            if maker is not None and any(self._related("manufacturer", maker, s) for s in stated):
+                ignored = {k: v for k, v in ev.ignored.items() if k != "manufacturer"}
+                ev = replace(ev, asserts={**ev.asserts, "manufacturer": maker}, ignored=ignored, note=None)
+            out.append(ev)
         return out
 
     def _makers_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:

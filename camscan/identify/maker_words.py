@@ -186,10 +186,11 @@ def build_index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
 
 def not_makers(rules: MakerWords, vendors: VendorRegistry) -> frozenset[str]:
     """The phrases that name no device maker: maker_words.yaml's `not_makers`, and the names and aliases of the
-    vendors.yaml vendors whose role is software, chipset or lookalike."""
+    vendors.yaml vendors whose role is software, chipset or lookalike, or that make network chips or modules for
+    other companies' products (`network_parts`: their names turn up in SDK and driver strings)."""
     out = set(rules.not_makers)
     for v in vendors.vendors.values():
-        if v.role in NOT_MAKER_ROLES:
+        if v.role in NOT_MAKER_ROLES or v.network_parts is not None:
             for name in (v.name, *v.aliases):
                 out |= {_phrase(name), _phrase(name).replace(" ", "")}
     return frozenset(out - {""})
@@ -201,7 +202,9 @@ def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
     h = hashlib.sha256("\n".join(registrants).encode())
     h.update(f"\0{rules.digest}\0{vendors.version}\0{len(vendors.vendors)}\0{INDEX_FORMAT}".encode())
     for v in sorted(vendors.vendors):
-        h.update(f"\0{v}\0{vendors.vendors[v].role}\0{vendors.vendors[v].aliases}".encode())
+        vendor = vendors.vendors[v]
+        parts = vendor.network_parts.kind if vendor.network_parts else ""
+        h.update(f"\0{v}\0{vendor.role}\0{vendor.aliases}\0{parts}".encode())
     k = datacache.key(h.digest(), "maker_words")
     stopped = not_makers(rules, vendors)
     stop = stopped | rules.generic

@@ -14,8 +14,12 @@ What a match may say (the engine turns it into banner-tier Evidence below camsca
 - the device type from `d/` through vendor_signatures/nmap_device_types.yaml.
 
 Absent file (nmap not installed): the feature is off and `camscan signatures` says so. `$CAMSCAN_NMAP_SERVICE_PROBES`
-names another file, or `off`. Parsed lines are cached (camscan/datacache.py) under the file's sha256; the regexes
-of one probe are compiled when a banner of its kind is first seen; results are memoised per (kind, text).
+names another file, or `off`. Parsed lines are cached (camscan/datacache.py) under the file's sha256, each with a
+prefilter: a fixed text every match of its regex contains (found in the regex's parse tree, `needles`) and a
+4-character piece of it that keys an index. A response is tried only against the lines whose piece it contains,
+still in nmap's order, and a line's regex is compiled when a response first passes its prefilter; a line the
+prefilter skips cannot match, so the first match is the one every line tried in turn would find (tests prove it:
+tests/identify/test_nmap_probes_prefilter.py). Results are memoised per (kind, text).
 """
 
 from __future__ import annotations
@@ -23,16 +27,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from camscan import datacache
 from camscan.errors import DataError
 from camscan.identify.device_types import DeviceTypes, load_device_types
+
+try:  # Python's own regex parser: where the prefilters come from (private; without it every line is tried)
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - a Python without them
+    _sre = _sre_parse = None  # type: ignore[assignment]
 
 ENV = "CAMSCAN_NMAP_SERVICE_PROBES"
 #: Where installed nmaps keep the file (Debian/Ubuntu/Fedora, /usr/local builds, Homebrew, Windows installer).
@@ -47,8 +58,11 @@ DEFAULT_PATHS = (
 SIGNATURE_PREFIX = "nmap-service-probes"
 #: Below STRONG (engine): a statement of nmap's never outranks another tier, and camscan's own wins ties.
 WEIGHT = 0.45
-#: Parsed-file cache format (bumped when the parser changes what it stores).
-CACHE_FORMAT = "nmap-service-probes 1"
+#: Parsed-file cache format (bumped when the parser or the prefilters change what it stores; the prefilters come
+#: from this Python's regex parser).
+CACHE_FORMAT = f"nmap-service-probes 3 (python {sys.version_info[0]}.{sys.version_info[1]})"
+#: Length of the pieces of fixed text the candidate index is keyed by.
+GRAM = 4
 MEMO_SIZE = 8192
 
 #: Observation kind → (probe name, services whose lines apply).
@@ -59,8 +73,8 @@ KIND_PROBES: dict[str, tuple[str, tuple[str, ...]]] = {
     "telnet_banner": ("NULL", ("telnet",)),
     "ssh_banner": ("NULL", ("ssh",)),
 }
-#: How the rebuilt responses of a kind can start (`response`); a line whose regex starts with a literal that fits
-#: none of them (`^HTTP/1\.1 302`) can never match and is not compiled. Kinds not listed: every line is compiled.
+#: How the rebuilt responses of a kind can start (`response`); a line whose regex is anchored at a literal that fits
+#: none of them (`^HTTP/1\.1 302`) can never match and is not tried. Kinds not listed: every line is tried.
 STARTS: dict[str, tuple[str, ...]] = {
     "http_server": tuple(f"HTTP/1.{v} {s}\r\n" for v in "01" for s in ("200 OK", "401 Unauthorized")),
     "rtsp_server": ("RTSP/1.0 200 OK\r\nCSeq: 1\r\n", "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n"),
@@ -196,15 +210,132 @@ def literal_start(pattern: str) -> str | None:
     return "".join(out)
 
 
-def can_start(pattern: str, flags: str, starts: tuple[str, ...]) -> bool:
-    """Whether a match line could match a response that starts with one of `starts`."""
-    lit = literal_start(pattern)
-    if not lit:
+def can_start(start: str | None, folded: bool, starts: tuple[str, ...]) -> bool:
+    """Whether a regex whose matches all start with `start` (`Needles.start`; None: not anchored) could match a
+    response that starts with one of `starts`."""
+    if not start:
         return True
-    if "i" in flags:
-        lit = lit.casefold()
-        starts = tuple(s.casefold() for s in starts)
-    return any(s.startswith(lit) or lit.startswith(s) for s in starts)
+    if folded:
+        start = start.lower()
+        starts = tuple(s.lower() for s in starts)
+    return any(s.startswith(start) or start.startswith(s) for s in starts)
+
+
+def _re_flags(flags: str) -> int:
+    return (re.I if "i" in flags else 0) | (re.S if "s" in flags else 0)
+
+
+class Needles(NamedTuple):
+    """What a regex's parse tree says every match contains."""
+
+    folded: bool  # the regex ignores case (compare lower-cased texts)
+    runs: tuple[str, ...]  # fixed texts every match contains
+    start: str | None  # the fixed text every match starts with, when the regex is anchored at the start (`^`, `\A`)
+
+
+def needles(pattern: str, flags: str) -> Needles | None:
+    """The fixed texts every match of a regex (Python's spelling, `to_python`) contains; None when Python's parser
+    cannot read it (such a line is always tried, and fails to compile when first tried).
+
+    Read from the parse tree: a run of literal characters in the regex's top-level sequence, continued through
+    groups that are matched exactly once, and the runs inside a part repeated at least once. Anything else (a
+    class, `.`, an alternation, an optional or starred part, an assertion, a back-reference, a group with its own
+    flags, a character beyond Latin-1) ends a run and contributes nothing: the texts may be fewer than the regex
+    requires, never more. A top-level alternation (`^a|b`) is no sequence: no runs, no start."""
+    if _sre_parse is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = _sre_parse.parse(pattern, _re_flags(flags))
+    except (re.error, OverflowError, RecursionError):
+        return None
+    runs: list[str] = []
+    current: list[str] = []
+    _runs(tree.data, runs, current)
+    if current:
+        runs.append("".join(current))
+    start = None
+    items = list(tree.data)
+    if items and items[0][0] is _sre.AT and (
+        items[0][1] is _sre.AT_BEGINNING_STRING
+        or (items[0][1] is _sre.AT_BEGINNING and not tree.state.flags & re.MULTILINE)
+    ):
+        prefix: list[str] = []
+        _prefix(items[1:], prefix)
+        start = "".join(prefix)
+    return Needles(bool(tree.state.flags & re.IGNORECASE), tuple(dict.fromkeys(runs)), start)
+
+
+def _runs(items: Any, runs: list[str], current: list[str]) -> None:
+    for op, av in items:
+        if op is _sre.LITERAL and av <= 0xFF:
+            current.append(chr(av))  # responses are Latin-1: a wider character matches none of theirs but by case
+            continue
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:
+            _runs(av[3], runs, current)  # (group, add flags, del flags, items): matched once, in sequence
+            continue
+        if current:
+            runs.append("".join(current))
+            current.clear()
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            _runs(av[2], runs, current)  # (min, max, items): matched at least once
+            if current:
+                runs.append("".join(current))
+                current.clear()
+
+
+def _prefix(items: Any, out: list[str]) -> bool:
+    """The literal characters a sequence starts with (through plain groups); False once something else comes."""
+    for op, av in items:
+        if op is _sre.LITERAL and av <= 0xFF:
+            out.append(chr(av))
+        elif not (op is _sre.SUBPATTERN and not av[1] and not av[2] and _prefix(av[3], out)):
+            return False
+    return True
+
+
+class Prefilter(NamedTuple):
+    """How camscan finds the lines a response can reach (cached with the parsed file)."""
+
+    check: str  # the line's rarest fixed text ("" none), lower-cased when `folded`
+    folded: bool  # the regex ignores case: compare `check` with the lower-cased response
+    gram: str  # the GRAM-character piece of its fixed texts (lower-cased) that keys it ("": tried for every response)
+    variant: int  # which rebuilt response the line reads: 0, or 1 (HTTP/1.1, `_variant`)
+
+
+def prefilters(lines: list[Line]) -> list[Prefilter | None]:
+    """Per line (aligned with `lines`): its Prefilter when camscan tries it (a line of a probe camscan uses that
+    can match a rebuilt response), else None. The piece keying a line is the one the fewest lines of its probe
+    share, so a response gathers few candidates."""
+    out: list[Prefilter | None] = [None] * len(lines)
+    for kind, (probe, services) in KIND_PROBES.items():
+        starts = STARTS.get(kind)
+        found: dict[int, Needles] = {}
+        run_count: dict[str, int] = {}
+        gram_count: dict[str, int] = {}
+        for n, line in enumerate(lines):
+            if line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
+                continue
+            need = needles(to_python(line.pattern), line.flags) or Needles(False, (), None)
+            if starts is not None and not can_start(need.start, need.folded, starts):
+                continue  # can never match a rebuilt response (another status line)
+            found[n] = need
+            for run in {r.lower() if need.folded else r for r in need.runs}:
+                run_count[run] = run_count.get(run, 0) + 1
+            for gram in _grams(r.lower() for r in need.runs):
+                gram_count[gram] = gram_count.get(gram, 0) + 1
+        for n, need in found.items():
+            checks = [r.lower() if need.folded else r for r in need.runs]
+            check = min(checks, key=lambda r: (run_count[r], -len(r), r)) if checks else ""
+            grams = _grams(r.lower() for r in need.runs)
+            gram = min(grams, key=lambda g: (gram_count[g], g)) if grams else ""
+            out[n] = Prefilter(check, need.folded, gram, _variant(kind, lines[n]))
+    return out
+
+
+def _grams(texts: Any) -> set[str]:
+    return {t[i : i + GRAM] for t in texts for i in range(len(t) - GRAM + 1)}
 
 
 def _fill(template: str, m: re.Match[str]) -> str:
@@ -233,60 +364,99 @@ def _bytes_text(text: str) -> str:
         return text
 
 
-@dataclass(slots=True)
-class _Compiled:
-    lines: list[tuple[Line, re.Pattern[str], int]]  # (line, regex, which rebuilt response it reads: 0 or 1)
-    failed: int
+@dataclass(slots=True, eq=False)
+class _Group:
+    """The lines of one probe that can match a kind's rebuilt responses, in nmap's order, with their prefilters."""
+
+    lines: list[Line]
+    variants: list[int]  # which rebuilt response a line reads: 0, or 1 (the HTTP/1.1 spelling)
+    checks: list[tuple[str, bool]]  # (a fixed text every match contains or "", compared with the folded response)
+    regexes: list[re.Pattern[str] | bool | None]  # compiled on first use; False: Python's re cannot compile it
+    by_gram: dict[str, list[int]]  # piece of fixed text (folded) → the lines keyed by it
+    always: list[int]  # lines with no such piece: tried for every response
+
+    def regex(self, n: int) -> re.Pattern[str] | None:
+        found = self.regexes[n]
+        if found is None:
+            line = self.lines[n]
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    found = re.compile(to_python(line.pattern), _re_flags(line.flags))
+            except (re.error, OverflowError, RecursionError):
+                found = False
+            self.regexes[n] = found
+        return found or None
+
+    def candidates(self, folded: tuple[str, str]) -> list[int]:
+        """The lines (nmap's order) whose piece of fixed text a response contains, and those with none."""
+        text, as_11 = folded
+        grams = {text[i : i + GRAM] for i in range(len(text) - GRAM + 1)}
+        if as_11 != text:  # differs from `text` in its first 9 characters only (`_subjects`)
+            grams.update(as_11[i : i + GRAM] for i in range(min(9, len(as_11) - GRAM + 1)))
+        found = list(self.always)
+        for gram in self.by_gram.keys() & grams:
+            found.extend(self.by_gram[gram])
+        found.sort()
+        return found
 
 
 @dataclass(slots=True, eq=False)
 class ProbeDatabase:
-    """The match lines of one nmap-service-probes file, compiled per probe on first use."""
+    """The match lines of one nmap-service-probes file, indexed per probe on first use."""
 
     path: Path
     sha256: str
     lines: list[Line]
     unreadable: int
     load_seconds: float = 0.0
-    _compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = field(default_factory=dict)
+    prefilters: list[Prefilter | None] = field(default_factory=list)  # aligned with `lines`
+    _groups: dict[tuple[str, tuple[str, ...]], _Group] = field(default_factory=dict)
     _memo: dict[tuple[str, str], Hit | None] = field(default_factory=dict)
+    _every: dict[str, list[tuple[Line, re.Pattern[str], int]]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
         return f"{self.path} (sha256 {self.sha256[:12]}, {len(self.lines)} match lines)"
 
-    def _group(self, kind: str) -> _Compiled:
+    def _group(self, kind: str) -> _Group:
         probe, services = KIND_PROBES[kind]
         key = (probe, services)
-        found = self._compiled.get(key)
+        found = self._groups.get(key)
         if found is not None:
             return found
-        out: list[tuple[Line, re.Pattern[str], int]] = []
-        failed = 0
-        starts = STARTS.get(kind)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for line in self.lines:
-                if line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
-                    continue
-                if starts is not None and not can_start(line.pattern, line.flags, starts):
-                    continue  # can never match a rebuilt response (another status line)
-                flags = (re.I if "i" in line.flags else 0) | (re.S if "s" in line.flags else 0)
-                variant = int(kind == "http_server" and (literal_start(line.pattern) or "").startswith("HTTP/1.1"))
-                try:
-                    out.append((line, re.compile(to_python(line.pattern), flags), variant))
-                except (re.error, OverflowError, RecursionError):
-                    failed += 1
-        found = self._compiled[key] = _Compiled(out, failed)
+        if len(self.prefilters) != len(self.lines):
+            self.prefilters = prefilters(self.lines)  # a database built without them (tests, other callers)
+        found = _Group([], [], [], [], {}, [])
+        for line, pre in zip(self.lines, self.prefilters, strict=True):
+            if pre is None or line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
+                continue  # not tried: another probe or service, or a status line no rebuilt response has
+            at = len(found.lines)
+            found.lines.append(line)
+            found.variants.append(pre.variant)
+            found.checks.append((pre.check, pre.folded))
+            found.regexes.append(None)
+            if pre.gram:
+                found.by_gram.setdefault(pre.gram, []).append(at)
+            else:
+                found.always.append(at)
+        self._groups[key] = found
         return found
 
+    def _compile_all(self, kind: str) -> _Group:
+        group = self._group(kind)
+        for n in range(len(group.lines)):
+            group.regex(n)
+        return group
+
     def skipped(self) -> int:
-        """Lines of the probes camscan uses that Python's `re` cannot compile (counted in `camscan signatures`)."""
-        return sum(self._group(kind).failed for kind in KIND_PROBES)
+        """Lines of the probes camscan uses that Python's `re` cannot compile (counted in `camscan signatures`;
+        compiles every line)."""
+        return sum(self._compile_all(kind).regexes.count(False) for kind in KIND_PROBES)
 
     def used_lines(self) -> int:
-        """Lines compiled for the probes camscan uses (those that can match a rebuilt response)."""
-        return sum(len(self._group(kind).lines) for kind in KIND_PROBES)
+        """Lines of the probes camscan uses that can match a rebuilt response and Python's `re` compiles."""
+        return sum(len(g.lines) - g.regexes.count(False) for g in map(self._compile_all, KIND_PROBES))
 
     def match(self, kind: str, response: str) -> Hit | None:
         """The first line (nmap's order) of the kind's probe that matches the response, memoised. An HTTP response
@@ -297,18 +467,69 @@ class ProbeDatabase:
             return self._memo[key]
         except KeyError:
             pass
-        hit = None
-        subject = response.encode("utf-8", "replace").decode("latin-1")
-        subjects = (subject, "HTTP/1.1 " + subject[9:] if subject.startswith("HTTP/1.0 ") else subject)
-        for line, regex, variant in self._group(kind).lines:
-            m = regex.search(subjects[variant])
-            if m is not None:
-                hit = _hit(line, m)
-                break
+        hit = self.first(kind, latin1(response))
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[key] = hit
         return hit
+
+    def first(self, kind: str, subject: str) -> Hit | None:
+        """The first line that matches a subject (a response as nmap's Latin-1 text, `latin1`), trying only the
+        lines whose prefilter it passes (the module's docstring), in nmap's order."""
+        group = self._group(kind)
+        subjects = _subjects(subject)
+        folded = (subjects[0].lower(), subjects[1].lower())
+        for n in group.candidates(folded):
+            check, fold = group.checks[n]
+            variant = group.variants[n]
+            if check and check not in (folded if fold else subjects)[variant]:
+                continue
+            regex = group.regex(n)
+            m = regex.search(subjects[variant]) if regex is not None else None
+            if m is not None:
+                return _hit(group.lines[n], m)
+        return None
+
+    def first_every_line(self, kind: str, subject: str) -> Hit | None:
+        """The straightforward reading `first` must equal for a subject of the kind's shape (one that starts as
+        `response` starts them, `STARTS`): every line of the kind's probe and services in nmap's order, compiled
+        and tried in turn, first match wins; no status-line pruning, no prefilter (tests and
+        bench/bench_nmap_probes.py compare the two)."""
+        probe, services = KIND_PROBES[kind]
+        every = self._every.get(kind)
+        if every is None:
+            every = self._every[kind] = []
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for line in self.lines:
+                    if line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
+                        continue
+                    try:
+                        regex = re.compile(to_python(line.pattern), _re_flags(line.flags))
+                    except (re.error, OverflowError, RecursionError):
+                        continue
+                    every.append((line, regex, _variant(kind, line)))
+        subjects = _subjects(subject)
+        for line, regex, variant in every:
+            m = regex.search(subjects[variant])
+            if m is not None:
+                return _hit(line, m)
+        return None
+
+
+def _variant(kind: str, line: Line) -> int:
+    """1 for the GetRequest lines that expect HTTP/1.1 (they read the response spelt that way), else 0."""
+    return int(kind == "http_server" and (literal_start(line.pattern) or "").startswith("HTTP/1.1"))
+
+
+def latin1(response: str) -> str:
+    """A response as nmap reads it: its UTF-8 bytes, one character per byte."""
+    return response.encode("utf-8", "replace").decode("latin-1")
+
+
+def _subjects(subject: str) -> tuple[str, str]:
+    """The subject, and spelt as HTTP/1.1 for the lines that expect 1.1."""
+    return subject, ("HTTP/1.1 " + subject[9:] if subject.startswith("HTTP/1.0 ") else subject)
 
 
 def _hit(line: Line, m: re.Match[str]) -> Hit:
@@ -431,8 +652,8 @@ def database() -> ProbeDatabase | None:
 
 
 def warm() -> None:
-    """Compile the lines of every probe camscan uses now (0.6-0.7 s), so a scan's event loop never pays it on the
-    first banner it identifies. Does nothing when the feature is off."""
+    """Index the lines of every probe camscan uses now, so a scan's event loop never pays it on the first banner it
+    identifies (regexes are compiled when a response first reaches them). Does nothing when the feature is off."""
     db = database()
     if db is not None:
         for kind in KIND_PROBES:
@@ -464,17 +685,32 @@ def _load(path: Path) -> ProbeDatabase | None:
         return None
     sha = hashlib.sha256(raw).hexdigest()
     key = datacache.key(raw, CACHE_FORMAT)
-    doc: Any = datacache.get(key)
-    if doc is datacache.MISS:
+    cached = _from_cache(datacache.get(key))
+    if cached is not None:
+        lines, pre, bad = cached
+    else:
         lines, bad = parse(raw.decode("latin-1"))
+        pre = prefilters(lines)
         doc = {
             "unreadable": bad,
             "lines": [[ln.number, ln.probe, ln.service, ln.pattern, ln.flags, ln.info, list(ln.cpes)] for ln in lines],
+            "prefilters": [list(p) if p is not None else None for p in pre],
         }
         datacache.put(key, doc)
-    else:
+    return ProbeDatabase(path, sha, lines, bad, time.perf_counter() - start, pre)
+
+
+def _from_cache(doc: Any) -> tuple[list[Line], list[Prefilter | None], int] | None:
+    """The lines, prefilters and unreadable count of a cache entry; None for MISS or an entry of another shape."""
+    if doc is datacache.MISS:
+        return None
+    try:
         lines = [Line(n, p, s, pat, f, dict(i), tuple(c)) for n, p, s, pat, f, i, c in doc["lines"]]
-    return ProbeDatabase(path, sha, lines, int(doc["unreadable"]), time.perf_counter() - start)
+        pre = [None if p is None else Prefilter(str(p[0]), bool(p[1]), str(p[2]), int(p[3])) for p in doc["prefilters"]]
+        bad = int(doc["unreadable"])
+    except (TypeError, KeyError, IndexError, ValueError):
+        return None
+    return (lines, pre, bad) if len(pre) == len(lines) else None
 
 
 # ------------------------------------------------------------------------------------------------ device types

@@ -126,6 +126,16 @@ class Relation:
             return False
 
 
+@dataclass(frozen=True, slots=True)
+class NetworkParts:
+    """A maker of radio/network chips or modules that other companies build into their products
+    (vendors.yaml `network_parts`): its IEEE blocks sit in other makers' devices, so such a block names the
+    device's network part, not the device's maker (docs/oui.md, "Chip and module makers")."""
+
+    kind: str  #: "chip" (a Wi-Fi/network chip or SoC whose MAC its maker programs) or "module" (a radio module)
+    source: str  #: public source describing the company as such a maker (a product page, a datasheet)
+
+
 @dataclass(slots=True)
 class Vendor:
     name: str
@@ -142,6 +152,9 @@ class Vendor:
     not_to_be_confused_with: list[str] = field(default_factory=list)
     #: Web domains the maker uses (`hikvision.com`), for a device that names its maker by URL (UPnP manufacturerURL).
     domains: list[str] = field(default_factory=list)
+    #: Set for makers of radio/network chips or modules for other companies' products (their MAC blocks name
+    #: the device's network part, not its maker).
+    network_parts: NetworkParts | None = None
     notes: str | None = None
     sources: list[str] = field(default_factory=list)
 
@@ -249,6 +262,12 @@ class VendorRegistry:
         v = self.vendors.get(name or "")
         return bool(v and v.camera_vendor)
 
+    def network_parts(self, name: str | None) -> NetworkParts | None:
+        """What kind of network part the vendor makes for other companies' products (`network_parts`: a chip or a
+        module), or None for a vendor that does not, or an unlisted name."""
+        v = self.vendors.get(name or "")
+        return v.network_parts if v else None
+
     def is_video_only(self, name: str | None) -> bool:
         """True for makers documented to sell nothing but video-surveillance products (`video_only`)."""
         v = self.vendors.get(name or "")
@@ -281,6 +300,11 @@ class VendorRegistry:
                 made_by=[_relation(r) for r in raw.get("made_by") or []],
                 not_to_be_confused_with=[str(x) for x in raw.get("not_to_be_confused_with") or []],
                 domains=[str(x) for x in raw.get("domains") or []],
+                network_parts=(
+                    NetworkParts(str(raw["network_parts"]["kind"]), str(raw["network_parts"]["source"]))
+                    if raw.get("network_parts")
+                    else None
+                ),
                 notes=raw.get("notes"),
                 sources=[str(s) for s in raw["sources"]],
             )

@@ -478,7 +478,7 @@ class Scan:
 
 
 def _engine() -> Engine:
-    """The engine, with nmap's service-probe regexes compiled before the first banner needs them (off the loop)."""
+    """The engine, with nmap's service-probe lines loaded and indexed before the first banner needs them (off the loop)."""
     engine = get_engine()
     if engine.nmap_rules.types:
         nmap_probes.warm()

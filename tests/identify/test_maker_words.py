@@ -99,11 +99,16 @@ def test_a_signatures_maker_wins_and_the_rule_stays_silent(engine):
     assert not [e for e in ident.evidence if e.signature.startswith(MAKER_WORDS)]
 
 
-def test_the_text_outranks_a_modules_oui_but_not_a_statement(engine, knowledge):
-    """A MAC's OUI does not silence the rule: a banner-tier name at the rule's weight outranks it."""
+def test_the_text_outranks_an_oui_but_not_a_statement(engine, knowledge):
+    """A MAC's OUI does not silence the rule: a banner-tier name at the rule's weight outranks it. A block of a Wi-Fi
+    chip maker (Realtek, vendors.yaml network_parts) is no rival at all: it names the network part, not the maker."""
+    ident = engine.identify([Observation("mac", "0c:aa:ab:00:00:01"), Observation("html_title", "Quuxcam Viewer")])  # invented
+    assert ident.manufacturer == "Quuxcam Vision"
+    assert ident.conflicts["manufacturer"] == ["Shenzhen Zorbly Digital Technology"]
     ident = engine.identify([Observation("mac", "0c:aa:ac:00:00:01"), Observation("html_title", "Quuxcam Viewer")])  # invented
     assert ident.manufacturer == "Quuxcam Vision"
-    assert ident.conflicts["manufacturer"] == ["Realtek"]
+    assert "manufacturer" not in ident.conflicts
+    assert [e.ignored for e in ident.evidence if e.kind == "mac"] == [{"manufacturer": "Realtek"}]
 
 
 def test_a_maker_from_text_never_types_a_device(engine):
