@@ -2,7 +2,9 @@
 
 Cases are observations real devices produced, copied from public material with the truth the source states
 (tests/fixtures/real/README.md). Scoring is per field, over the cases whose observations carry that field
-(`supports`); device type and "is it a camera" are scored on every case. docs/accuracy.md has the method.
+(`supports`); device type and "is it a camera" are scored on every case (device type not where the truth is
+`unknown`: the source states no type). Truth device types are words of the device-type vocabulary
+(vendor_signatures/device_types.yaml), never a synonym. docs/accuracy.md has the method.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
+from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.engine import Engine
 from camscan.model import CAMERA_TYPES, Identity, Observation, ObservationError
 
@@ -48,10 +51,12 @@ class Outcome:
         return [f for f, ok in self.right.items() if not ok]
 
 
-def load_corpus(directory: Path) -> list[Case]:
-    """Every case of every `*.yaml` file; a malformed case is a DataError naming the file and the case."""
+def load_corpus(directory: Path, device_types: DeviceTypes | None = None) -> list[Case]:
+    """Every case of every `*.yaml` file; a malformed case is a DataError naming the file and the case. Truth device
+    types must be words of the vocabulary (`device_types`, else the shipped device_types.yaml)."""
     from camscan.datafile import load_yaml
 
+    vocabulary = device_types if device_types is not None else load_device_types(None)
     cases: list[Case] = []
     ids: dict[str, str] = {}
     files = sorted(Path(directory).glob("*.yaml"))
@@ -69,11 +74,13 @@ def load_corpus(directory: Path) -> list[Case]:
         if split not in SPLITS:
             raise DataError(path, "source", f"split {split!r} is not one of {', '.join(SPLITS)}")
         for i, raw in enumerate(doc["cases"], 1):
-            cases.append(_case(path, i, raw, source, ids, split=split))
+            cases.append(_case(path, i, raw, source, ids, split=split, vocabulary=vocabulary))
     return cases
 
 
-def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str], *, split: str) -> Case:
+def _case(
+    path: Path, index: int, raw: Any, source: str, ids: dict[str, str], *, split: str, vocabulary: DeviceTypes
+) -> Case:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         raise DataError(path, f"case #{index}", "each case needs an 'id'")
     cid = raw["id"]
@@ -87,6 +94,7 @@ def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str], *,
     truth = raw.get("truth")
     if not isinstance(truth, dict) or "is_camera" not in truth or "device_type" not in truth:
         raise DataError(path, entry, "'truth' needs at least 'device_type' and 'is_camera'")
+    _check_truth_type(path, entry, truth["device_type"], vocabulary)
     if bool(truth["is_camera"]) != (truth["device_type"] in CAMERA_TYPES):
         raise DataError(path, entry, f"is_camera {truth['is_camera']} contradicts device_type {truth['device_type']!r}")
     if (category in CAMERA_TYPES) != bool(truth["is_camera"]):
@@ -120,6 +128,27 @@ def _case(path: Path, index: int, raw: Any, source: str, ids: dict[str, str], *,
     )
 
 
+def _check_truth_type(path: Path, entry: str, word: Any, vocabulary: DeviceTypes) -> None:
+    """A truth's device type is a word of the vocabulary itself: a source's other word is written in camscan's word
+    with an `audit:` line saying what the source states (tests/fixtures/real/README.md)."""
+    if isinstance(word, str) and word in vocabulary:
+        return
+    canonical = vocabulary.canonical(word) if isinstance(word, str) else None
+    if canonical is not None:
+        raise DataError(
+            path,
+            entry,
+            f"truth device_type {word!r} is a synonym of {canonical!r} in the device-type vocabulary: write "
+            f"{canonical!r} and an audit line saying what the source states",
+        )
+    raise DataError(
+        path,
+        entry,
+        f"truth device_type {word!r} is not a word of the device-type vocabulary (vendor_signatures/device_types.yaml): "
+        "use the word for the class the source states, or 'unknown' when it states none",
+    )
+
+
 def fold_model(text: str, makers: tuple[str, ...] = ()) -> str:
     """Models compare without case, punctuation or a leading maker word ("AXIS M3045-V" = "m3045v")."""
     folded = text.casefold().strip()
@@ -134,6 +163,7 @@ class Scorer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.vendors = engine.vendors
+        self.device_types = engine.knowledge.device_types or load_device_types(None)
 
     def _vendor_key(self, name: str | None) -> str | None:
         if not name:
@@ -170,7 +200,8 @@ class Scorer:
             else:
                 ok = got is not None and self._firmware_key(got) == self._firmware_key(str(want))
             out[name] = ok
-        out["device_type"] = ident.device_type == truth["device_type"]
+        if self.device_types.scored(truth["device_type"]):  # `unknown`: the source states no type to score
+            out["device_type"] = ident.device_type == truth["device_type"]
         out["is_camera"] = ident.is_camera == bool(truth["is_camera"])
         return out
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from camscan.concerns import ConcernRegister
 from camscan.errors import DataError
 from camscan.identify import oui
+from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.firmware import FirmwareSchemes
 from camscan.identify.maker_words import MakerWords
 from camscan.identify.nmap_probes import NmapRules
@@ -65,6 +66,8 @@ class Knowledge:
     maker_words: MakerWords = field(default_factory=MakerWords.empty)
     #: How nmap's service-probe matches are read (device types, OS-only CPE vendors); empty without the file.
     nmap_rules: NmapRules = field(default_factory=NmapRules.empty)
+    #: The one device-type vocabulary (device_types.yaml): every word a device_type can be.
+    device_types: DeviceTypes | None = None
 
     @property
     def version(self) -> str:
@@ -84,10 +87,14 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     if not directory.is_dir():
         raise DataError(directory, None, "data directory not found (set CAMSCAN_DATA or reinstall camscan)")
     vendors = VendorRegistry.load(directory / "vendors.yaml")
+    # The one device-type vocabulary; a data directory without it uses the shipped one.
+    device_types = load_device_types(directory)
     lines_file = directory / "product_lines.yaml"
     # Optional: a data directory without product lines (an old or hand-made one) types devices from signatures only.
-    product_lines = ProductLines.load(lines_file, vendors) if lines_file.exists() else ProductLines.empty(vendors)
-    signatures = SignatureSet.load(directory / "signatures", vendors)
+    product_lines = (
+        ProductLines.load(lines_file, vendors, device_types) if lines_file.exists() else ProductLines.empty(vendors)
+    )
+    signatures = SignatureSet.load(directory / "signatures", vendors, device_types)
     # The shipped register must carry its change tracking (added/status); a test data directory need not.
     strict = directory == shipped_data_dir().resolve()
     concerns = ConcernRegister.load(directory / "concerns.yaml", vendors, strict=strict)
@@ -95,13 +102,13 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
         concerns = concerns.merged(ConcernRegister.load(path, vendors))
     placeholders = Placeholders.load(directory / "placeholders.yaml")
     firmware = FirmwareSchemes.load(directory / "firmware_schemes.yaml")
-    advisories = load_advisories(directory, vendors)
-    video_sources = VideoSources.load(directory / "video_sources.yaml")
-    nmap_rules = NmapRules.load(directory / "nmap_device_types.yaml")
+    advisories = load_advisories(directory, vendors, device_types)
+    video_sources = VideoSources.load(directory / "video_sources.yaml", device_types)
+    nmap_rules = NmapRules.load(directory / "nmap_device_types.yaml", device_types)
     words_file = directory / "maker_words.yaml"
     # Optional: without the file no maker is read from free text.
     maker_words = MakerWords.load(words_file) if words_file.exists() else MakerWords.empty()
     return Knowledge(
         vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources,
-        maker_words, nmap_rules,
+        maker_words, nmap_rules, device_types,
     )

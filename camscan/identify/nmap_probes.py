@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from camscan import datacache
 from camscan.errors import DataError
+from camscan.identify.device_types import DeviceTypes, load_device_types
 
 try:  # Python's own regex parser: where the prefilters come from (private; without it every line is tried)
     from re import _constants as _sre
@@ -736,20 +737,26 @@ class NmapRules:
         return cls()
 
     @classmethod
-    def load(cls, path: Path) -> NmapRules:
+    def load(cls, path: Path, device_types: DeviceTypes | None = None) -> NmapRules:
+        """Load and validate; camscan's words are read through the device-type vocabulary."""
         from camscan.datafile import load_yaml
 
         if not path.exists():
             return cls.empty()
         doc = load_yaml(path, "nmap_device_types")  # vendor_signatures/schema/nmap_device_types.schema.json
+        vocabulary = device_types if device_types is not None else load_device_types(Path(path).parent)
         types: dict[str, TypeRule] = {}
         for name, raw in doc["device_types"].items():
+            entry = f"device type {name!r}"
             try:
                 types[name] = TypeRule(
-                    raw["device_type"],
+                    vocabulary.check(path, entry, raw["device_type"]),
                     re.compile(raw["requires"]) if raw.get("requires") else None,
                     re.compile(raw["unless"]) if raw.get("unless") else None,
-                    tuple((re.compile(r["pattern"]), r["device_type"]) for r in raw.get("refine") or ()),
+                    tuple(
+                        (re.compile(r["pattern"]), vocabulary.check(path, f"{entry} refine", r["device_type"]))
+                        for r in raw.get("refine") or ()
+                    ),
                 )
             except re.error as exc:
                 raise DataError(path, f"device type {name!r}", f"not a valid regular expression: {exc}") from None

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
+from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.vendors import VendorRegistry
 
-#: CONTRACT.md's video-surveillance and security types; any other lowercase word is also a valid type.
-CONTRACT_TYPES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control")
 _SEPARATORS = " _-:/"
 #: A token shorter than this (letters and digits) never names a model: too many words would collide.
 MIN_NAME_TOKEN = 6
@@ -114,13 +113,13 @@ class ProductLines:
     # ------------------------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, path: Path, vendors: VendorRegistry) -> ProductLines:
-        """Load and validate; a broken entry is a DataError naming the file and the entry."""
+    def load(cls, path: Path, vendors: VendorRegistry, device_types: DeviceTypes | None = None) -> ProductLines:
+        """Load and validate; a broken entry is a DataError naming the file and the entry. Device types are words
+        of the vocabulary (`device_types`, else the data directory's device_types.yaml)."""
         from camscan.datafile import load_yaml
 
         doc = load_yaml(path, "product_lines")  # vendor_signatures/schema/product_lines.schema.json
-        words = doc.get("device_types") or {}
-        allowed = frozenset((*CONTRACT_TYPES, *words))
+        allowed = device_types if device_types is not None else load_device_types(Path(path).parent)
         entries: list[_Entry] = []
         seen: set[str] = set()
         for raw in doc["product_lines"]:
@@ -274,20 +273,13 @@ def _checked_vendor(path: Path, entry: str, raw: dict[str, Any], vendors: Vendor
 
 
 def _parse_entry(
-    path: Path, raw: dict[str, Any], vendors: VendorRegistry, *, seen: set[str], allowed: frozenset[str]
+    path: Path, raw: dict[str, Any], vendors: VendorRegistry, *, seen: set[str], allowed: DeviceTypes
 ) -> _Entry:
     """One schema-checked product line: unique id, canonical vendor, known type and a compiling pattern."""
     ident = raw["id"]
     entry = f"product line {ident!r}"
     vendor = _checked_vendor(path, entry, raw, vendors, seen)
-    device_type = raw["device_type"]
-    if device_type not in allowed:
-        raise DataError(
-            path,
-            entry,
-            f"device_type {device_type!r} is neither one of {', '.join(CONTRACT_TYPES)} nor a word listed "
-            "under 'device_types'",
-        )
+    device_type = allowed.check(path, entry, raw["device_type"])
     pattern = _compile(path, entry, raw["pattern"])
     description = raw.get("description")
     line = ProductLine(

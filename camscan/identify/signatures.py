@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
+from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.vendors import VendorRegistry
 from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
@@ -26,7 +27,6 @@ VENDOR_FIELDS = ("brand", "manufacturer")
 #: What an operating-system signature may give, and nothing else (docs/identify.md, "Operating system").
 OS_FIELDS = ("os", "os_version")
 _TEMPLATE = re.compile(r"^\{(\w+)\}$")
-_DEVICE_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELD_LEN = 200
 #: Per-signature memo of field texts → groups, for object values that differ only in a serial number.
 MEMO_SIZE = 4096
@@ -97,6 +97,8 @@ class Signature:
     tier: int = 0
     examples: list[dict[str, Any]] = field(default_factory=list)
     not_examples: list[Any] = field(default_factory=list)
+    #: The vocabulary a device type taken from a named group is read through.
+    device_types: DeviceTypes | None = None
     _memo: dict[tuple[str, ...], Match | None] = field(default_factory=dict, repr=False)
 
     def groups(self, value: Any, registry: VendorRegistry) -> dict[str, str] | None:
@@ -174,7 +176,12 @@ class Signature:
                 else:
                     text = canonical
             elif key == "device_type":
-                text = text.lower()
+                # A type the device states through a named group: its vocabulary word, or nothing (a word the
+                # vocabulary does not know is no type camscan can report).
+                word = self.device_types.canonical(text) if self.device_types is not None else text.lower()
+                if not word:
+                    continue
+                text = word
             result.values[key] = text
         return result
 
@@ -293,9 +300,12 @@ class SignatureSet:
         return out
 
     @classmethod
-    def load(cls, directory: Path, registry: VendorRegistry) -> SignatureSet:
+    def load(cls, directory: Path, registry: VendorRegistry, device_types: DeviceTypes | None = None) -> SignatureSet:
+        """Every signature file of `directory`; device types are read through the vocabulary (`device_types`, else
+        the data directory's device_types.yaml)."""
         from camscan.datafile import load_yaml
 
+        vocabulary = device_types if device_types is not None else load_device_types(Path(directory).parent)
         files = sorted(Path(directory).glob("*.yaml"))
         if not files:
             raise DataError(directory, None, "no signature files (*.yaml) found")
@@ -306,7 +316,7 @@ class SignatureSet:
             if doc is None:
                 continue
             for raw in doc["signatures"]:
-                sig = compile_signature(path, raw, registry)
+                sig = compile_signature(path, raw, registry, vocabulary)
                 if sig.id in ids:
                     raise DataError(path, f"signature {sig.id!r}", f"id already used in {ids[sig.id]}")
                 ids[sig.id] = path.name
@@ -314,11 +324,15 @@ class SignatureSet:
         return cls(signatures, registry)
 
 
-def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry) -> Signature:
+def compile_signature(
+    path: Path, raw: dict[str, Any], registry: VendorRegistry, device_types: DeviceTypes | None = None
+) -> Signature:
     """Compile one schema-checked signature entry: what the schema cannot check (regexes compile, kinds and modes
-    agree, named groups and templates, canonical vendor names) is checked here; errors name file and entry."""
+    agree, named groups and templates, canonical vendor names, device types of the vocabulary, read as its words)
+    is checked here; errors name file and entry."""
     sid = raw["id"]
     entry = f"signature {sid!r}"
+    vocabulary = device_types if device_types is not None else load_device_types(None)
 
     def fail(msg: str) -> DataError:
         return DataError(path, entry, msg)
@@ -352,9 +366,10 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
         asserts=asserts,
         file=path.name,
         tier=tier_of(kind, tier_name),
-        examples=raw["examples"],
+        examples=[_examples_in_words(path, entry, ex, vocabulary) for ex in raw["examples"]],
         not_examples=list(raw.get("not_examples") or []),
     )
+    sig.device_types = vocabulary
     groups: set[str] = set()
     if raw.get("oui"):
         sig.oui = True
@@ -383,8 +398,8 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
                 raise fail(f"asserts {key}: {value!r} but there is no such named group")
         elif key in VENDOR_FIELDS and value not in registry:
             raise fail(f"asserts {key} {value!r}, which is not a canonical vendor name in vendors.yaml")
-        elif key == "device_type" and not _DEVICE_TYPE.match(value):
-            raise fail(f"device_type {value!r} must be one lowercase word")
+        elif key == "device_type":
+            asserts[key] = vocabulary.check(path, entry, value)
         if key == "device_type" and kind == "mac":
             raise fail(
                 "a MAC address never says what kind of device it is: kind 'mac' cannot assert device_type"
@@ -403,3 +418,13 @@ def compile_signature(path: Path, raw: dict[str, Any], registry: VendorRegistry)
         if sig.oui:
             raise fail("a MAC's registrant never says what operating system a device runs")
     return sig
+
+
+def _examples_in_words(path: Path, entry: str, example: dict[str, Any], vocabulary: DeviceTypes) -> dict[str, Any]:
+    """An example whose expected device type is read as its vocabulary word (a synonym expects the word)."""
+    expect = example.get("expect") or {}
+    want = expect.get("device_type")
+    if not isinstance(want, str):
+        return example
+    word = vocabulary.check(path, f"{entry} example", want)
+    return example if word == want else {**example, "expect": {**expect, "device_type": word}}

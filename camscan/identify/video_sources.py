@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from camscan.identify.device_types import DeviceTypes, load_device_types
+
 _VIDEO_MEDIA = re.compile(r"(?m)^m=video[ \t]")
 #: `a=range:<unit>=<start>-[<end>]` (npt, clock, smpte…); only the part after the first `-` matters.
 _RANGE = re.compile(r"(?mi)^a=range:[ \t]*[a-z][a-z0-9-]*[ \t]*=[^-\r\n]*-[ \t]*([^\r\n]*)")
@@ -65,15 +67,16 @@ class VideoSources:
         return cls()
 
     @classmethod
-    def load(cls, path: Path) -> VideoSources:
+    def load(cls, path: Path, device_types: DeviceTypes | None = None) -> VideoSources:
         from camscan.datafile import load_yaml
 
         if not path.exists():
             return cls.empty()
         doc = load_yaml(path, "video_sources")  # vendor_signatures/schema/video_sources.schema.json
+        vocabulary = device_types if device_types is not None else load_device_types(Path(path).parent)
         live = doc["live_stream"]
         return cls(
-            device_type=live["device_type"],
+            device_type=vocabulary.check(path, "live_stream", live["device_type"]),
             confidence=float(live["confidence"]),
             reason=live["evidence"],
             examples=tuple(live.get("examples") or ()),

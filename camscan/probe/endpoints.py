@@ -8,13 +8,14 @@ accepted for HTTP: the scanner never sends anything that could change a device.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from camscan.datafile import check, load_yaml
 from camscan.errors import DataError
+from camscan.identify.device_types import load_device_types
 from camscan.identify.knowledge import data_dir
 from camscan.model import Identity
 
@@ -88,12 +89,16 @@ def _endpoint(raw: dict[str, Any]) -> Endpoint:
 
 
 def _build(path: Path, data: dict[str, Any]) -> EndpointSet:
-    endpoints = [_endpoint(raw) for raw in data["endpoints"]]
+    vocabulary = load_device_types(Path(path).parent)
+    endpoints = []
     seen: set[str] = set()
-    for e in endpoints:
+    for e in (_endpoint(raw) for raw in data["endpoints"]):
         if e.id in seen:
             raise DataError(path, f"endpoint {e.id!r}", "duplicate id")
         seen.add(e.id)
+        # `when: device_type` compares with the engine's answer: words of the vocabulary, synonyms read as their word
+        words = frozenset(vocabulary.check(path, f"endpoint {e.id!r}", w, "when device_type") for w in e.when.device_type)
+        endpoints.append(replace(e, when=replace(e.when, device_type=words)))
     return EndpointSet(tuple(endpoints), str(path), frozenset(seen))
 
 

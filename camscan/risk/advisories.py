@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from camscan.errors import DataError
+from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.risk import versions
 
 if TYPE_CHECKING:
@@ -136,11 +137,14 @@ class AdvisorySet:
         return cls([])
 
     @classmethod
-    def load(cls, path: Path, vendors: VendorRegistry | None = None) -> AdvisorySet:
+    def load(
+        cls, path: Path, vendors: VendorRegistry | None = None, device_types: DeviceTypes | None = None
+    ) -> AdvisorySet:
         from camscan.datafile import load_yaml
 
         doc = load_yaml(path)
         _check_schema(path, doc)
+        vocabulary = device_types if device_types is not None else load_device_types(Path(path).parent)
         advisories: list[Advisory] = []
         seen: set[str] = set()
         for raw in doc["advisories"]:
@@ -154,7 +158,7 @@ class AdvisorySet:
                 raise DataError(
                     path, entry, f"vendor {raw['vendor']!r} is not a canonical name in vendors.yaml{more}"
                 )
-            products = tuple(_product(path, entry, raw, p) for p in raw["affected"])
+            products = tuple(_product(path, entry, raw, p, vocabulary) for p in raw["affected"])
             advisories.append(
                 Advisory(
                     id=raw["id"],
@@ -176,7 +180,7 @@ class AdvisorySet:
         return cls(advisories, str(doc["version"]), dict(doc.get("kev_catalog") or {}), path)
 
 
-def _product(path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any]) -> Product:
+def _product(path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any], vocabulary: DeviceTypes) -> Product:
     where = f"{entry}, product {raw['product']!r}"
     patterns = []
     for text in raw["models"]:
@@ -206,7 +210,7 @@ def _product(path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any]) -
     return Product(
         name=raw["product"],
         patterns=tuple(patterns),
-        device_types=frozenset(raw["device_types"]),
+        device_types=frozenset(vocabulary.check(path, f"{entry} product {raw['product']!r}", t) for t in raw["device_types"]),
         combined=re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE),
         ranges=tuple(ranges),
         versions=tuple(raw.get("versions") or ()),
@@ -257,9 +261,11 @@ def _check_schema(path: Path, doc: Any) -> None:
         raise DataError(path, entry or where, f"{err.message} (at {where})")
 
 
-def load_advisories(directory: Path, vendors: VendorRegistry | None = None) -> AdvisorySet:
+def load_advisories(
+    directory: Path, vendors: VendorRegistry | None = None, device_types: DeviceTypes | None = None
+) -> AdvisorySet:
     """The advisories of a data directory; a directory without the file has none."""
     path = Path(directory) / "advisories.yaml"
     if not path.exists():
         return AdvisorySet.empty()
-    return AdvisorySet.load(path, vendors)
+    return AdvisorySet.load(path, vendors, device_types)

@@ -18,9 +18,7 @@ def vendors() -> VendorRegistry:
     return VendorRegistry.load(DEFAULT_DATA_DIR / "vendors.yaml")
 
 
-LINES = """device_types:
-  plug: smart plug
-product_lines:
+LINES = """product_lines:
   - id: hik.nvr
     vendor: Hikvision
     pattern: 'DS-76'
@@ -52,7 +50,7 @@ def write(tmp_path: Path, text: str) -> Path:
     ("mutation", "message"),
     [
         (("vendor: Dahua", "vendor: Dahwa"), "'Dahwa' is not a canonical vendor"),
-        (("device_type: plug", "device_type: toaster"), "device_type 'toaster' is neither"),
+        (("device_type: plug", "device_type: toaster"), "device_type 'toaster' is not a word of the device-type vocabulary"),
         (("pattern: 'DS-76'", "pattern: 'DS-(76'"), "not a valid regular expression"),
         (("    examples: [DS-1]\n", ""), "needs at least one example"),
         (("source: test (invented examples)\n    examples: [DS-1]", "source: ''\n    examples: [DS-1]"), "needs a 'source'"),
@@ -70,6 +68,14 @@ def test_load_errors_name_file_and_entry(tmp_path, vendors, mutation, message):
     assert str(path) in text
     assert "product line" in text
     assert message in text
+
+
+def test_device_types_are_words_of_the_vocabulary(tmp_path, vendors):
+    """A synonym is read as its word (dimmer → light_switch); a corpus-only word is no type for data."""
+    lines = ProductLines.load(write(tmp_path, LINES.replace("device_type: plug", "device_type: dimmer")), vendors)
+    assert lines.match(["Dahua"], "DS-1").device_type == "light_switch"
+    with pytest.raises(DataError, match="'unknown' is for corpus truths only"):
+        ProductLines.load(write(tmp_path, LINES.replace("device_type: plug", "device_type: unknown")), vendors)
 
 
 def test_error_names_the_entry_by_id(tmp_path, vendors):
