@@ -134,7 +134,8 @@ def test_held_out_misses_are_listed_only_when_asked(summary):
     from camscan.identify.corpus import summary_lines
 
     held_out = [m for m in summary.misses if m["split"] == "held_out"]
-    assert held_out, "the held-out split has misses to hide"
+    if not held_out:  # between a retired held-out split and its successor (docs/accuracy.md, "Held-out rotation")
+        pytest.skip("the corpus has no held-out misses to hide")
     hidden = summary_lines(summary, misses=10_000)
     assert not any(f"MISS {m['id']} " in line for m in held_out for line in hidden)
     assert any(f"{len(held_out)} held-out misses not listed" in line for line in hidden)
