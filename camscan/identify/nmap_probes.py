@@ -14,9 +14,9 @@ What a match may say (the engine turns it into banner-tier Evidence below camsca
 - the device type from `d/` through vendor_signatures/nmap_device_types.yaml.
 
 Absent file (nmap not installed): the feature is off and `camscan signatures` says so. `$CAMSCAN_NMAP_SERVICE_PROBES`
-names another file, or `off`. Parsed lines are cached (camscan/datacache.py) under the file's sha256, each with a
-prefilter: a fixed text every match of its regex contains (found in the regex's parse tree, `needles`) and a
-4-character piece of it that keys an index. A response is tried only against the lines whose piece it contains,
+names another file, or `off`. Parsed lines are cached (camscan/datacache.py) under the file's sha256 and what the
+prefilters are computed from (`cache_format`), each with a prefilter: a fixed text every match of its regex contains
+(found in the regex's parse tree, `needles`) and a 4-character piece of it that keys an index. A response is tried only against the lines whose piece it contains,
 still in nmap's order, and a line's regex is compiled when a response first passes its prefilter; a line the
 prefilter skips cannot match, so the first match is the one every line tried in turn would find (tests prove it:
 tests/identify/test_nmap_probes_prefilter.py). Results are memoised per (kind, text).
@@ -676,6 +676,14 @@ def status() -> str:
     )
 
 
+def cache_format() -> str:
+    """What the cached entry of a file depends on besides its bytes: CACHE_FORMAT and everything the stored
+    prefilters are computed from (which lines each kind tries, `KIND_PROBES`; the status lines, `STARTS`; `GRAM`),
+    so editing any of them is a miss, never stale prefilters."""
+    inputs = repr((sorted(KIND_PROBES.items()), sorted(STARTS.items()), GRAM)).encode()
+    return f"{CACHE_FORMAT} {hashlib.sha256(inputs).hexdigest()[:16]}"
+
+
 @cache
 def _load(path: Path) -> ProbeDatabase | None:
     start = time.perf_counter()
@@ -684,7 +692,7 @@ def _load(path: Path) -> ProbeDatabase | None:
     except OSError:
         return None
     sha = hashlib.sha256(raw).hexdigest()
-    key = datacache.key(raw, CACHE_FORMAT)
+    key = datacache.key(raw, cache_format())
     cached = _from_cache(datacache.get(key))
     if cached is not None:
         lines, pre, bad = cached

@@ -315,3 +315,28 @@ def test_installed_nmap_agrees_on_every_banner_as_every_kind(real: nmap_probes.P
             if real.first(kind, subject) != real.first_every_line(kind, subject):
                 mismatches.append((kind, response))
     assert mismatches == []
+
+
+# ------------------------------------------------------------------------------------------------ the cache
+
+
+def test_cached_prefilters_follow_the_code_they_come_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache entry holds prefilters computed from KIND_PROBES, STARTS and GRAM: a change to any of them is a
+    miss, not a hit with prefilters that no longer agree with the code (a stale entry skipped lines it must try)."""
+    path = tmp_path / "nmap-service-probes"
+    path.write_text(TRICKY, encoding="latin-1")
+    monkeypatch.setenv("CAMSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CAMSCAN_NO_CACHE", raising=False)
+    nmap_probes._load.cache_clear()
+    try:
+        before = nmap_probes._load(path)
+        assert before is not None and nmap_probes._load(path) is before
+        nmap_probes._load.cache_clear()
+        # Another status line a rebuilt HTTP response can start with: the 302 line (pruned before) is tried now.
+        starts = (*nmap_probes.STARTS["http_server"], "HTTP/1.0 302 Found\r\n")
+        monkeypatch.setitem(nmap_probes.STARTS, "http_server", starts)
+        after = nmap_probes._load(path)
+        assert after is not None
+        assert after.prefilters == nmap_probes.prefilters(after.lines) != before.prefilters
+    finally:
+        nmap_probes._load.cache_clear()
