@@ -299,8 +299,13 @@ def test_installed_nmap_agrees_on_every_banner_as_every_kind(real: nmap_probes.P
         _strings(yaml.safe_load(path.read_text(encoding="utf-8")), values)
     for observations in _banner_hosts():
         _strings([o.value for o in observations], values)
+    # Examples of the banner kinds only (those the probes read or join): the other kinds' examples (MACs, XML,
+    # DHCP options) added 11,700 subjects and not one first-matching line (measured 2026-12-06: the same 101
+    # (kind, first line) pairs with and without them; the test took 12.9 s with them, 7.6 s without).
+    banner_kinds = {*nmap_probes.KIND_PROBES, *nmap_probes.HEADER_KINDS}
     for sig in load_knowledge().signatures.signatures:
-        _strings([ex.get("value") for ex in sig.examples], values)
+        if sig.kind in banner_kinds:
+            _strings([ex.get("value") for ex in sig.examples], values)
     assert len(values) > 1000
     mismatches = []
     for value in sorted(values):
