@@ -196,16 +196,26 @@ def not_makers(rules: MakerWords, vendors: VendorRegistry) -> frozenset[str]:
     return frozenset(out - {""})
 
 
-@lru_cache(maxsize=4)
-def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
-    registrants = sorted(set(oui.registry().table.values()))
+def index_key(rules: MakerWords, vendors: VendorRegistry, registrants: list[str]) -> str:
+    """The data-cache key of the index: everything `_build` reads — the registrants, the rules, each vendor's
+    name, role, aliases, legal names (they decide which vendor a registrant names, `oui.maker_name`) and network
+    parts, the company words names fold by, and the registrants that name no maker."""
     h = hashlib.sha256("\n".join(registrants).encode())
-    h.update(f"\0{rules.digest}\0{vendors.version}\0{len(vendors.vendors)}\0{INDEX_FORMAT}".encode())
+    h.update(f"\0{rules.digest}\0{vendors.version}\0{len(vendors.vendors)}\0{INDEX_FORMAT}\0{LONGEST}".encode())
     for v in sorted(vendors.vendors):
         vendor = vendors.vendors[v]
         parts = vendor.network_parts.kind if vendor.network_parts else ""
-        h.update(f"\0{v}\0{vendor.role}\0{vendor.aliases}\0{parts}".encode())
-    k = datacache.key(h.digest(), "maker_words")
+        h.update(f"\0{v}\0{vendor.role}\0{vendor.aliases}\0{vendor.legal_names}\0{parts}".encode())
+    words = vendors.words
+    for group in (words.suffixes, words.descriptors, words.places, oui.NON_MAKERS):
+        h.update(("\0" + "\n".join(sorted(group))).encode())
+    return datacache.key(h.digest(), "maker_words")
+
+
+@lru_cache(maxsize=4)
+def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
+    registrants = sorted(set(oui.registry().table.values()))
+    k = index_key(rules, vendors, registrants)
     stopped = not_makers(rules, vendors)
     stop = stopped | rules.generic
     cached = datacache.get(k)

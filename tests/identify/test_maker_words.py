@@ -154,3 +154,26 @@ def test_the_files_examples(engine, knowledge):
 def test_without_the_file_no_maker_is_read_from_text(knowledge):
     bare = Engine(replace(knowledge, maker_words=MakerWords.empty()))
     assert bare.identify([Observation("html_title", "Quuxcam Remote Viewer")]).manufacturer is None  # invented
+
+
+def test_the_cached_index_follows_legal_names_and_company_words(knowledge, monkeypatch, tmp_path):
+    """The on-disk index is keyed by everything it is built from: a vendor's legal names decide which vendor a
+    registrant names, and the company words decide how names fold, so editing either is a miss, not a stale hit."""
+    from camscan.identify.vendors import VendorRegistry
+
+    monkeypatch.setenv("CAMSCAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("CAMSCAN_NO_CACHE")
+    vendors = knowledge.vendors
+    before = build_index(knowledge.maker_words, vendors).names.get("quuxcam")
+    assert before is not None and before[0] != "Hikvision"
+    hik = vendors.vendors["Hikvision"]
+    adopted = replace(hik, legal_names=[*hik.legal_names, "Quuxcam Vision Co., Ltd."])  # invented legal name
+    edited = VendorRegistry({**vendors.vendors, "Hikvision": adopted}, vendors.ouis, vendors.version, vendors.words)
+    mw._index.cache_clear()
+    assert build_index(knowledge.maker_words, edited).names.get("quuxcam")[0] == "Hikvision"
+    registrants = sorted(REGISTRY.values())
+    words = replace(vendors.words, descriptors=vendors.words.descriptors | {"quuxcam"})
+    reworded = VendorRegistry(vendors.vendors, vendors.ouis, vendors.version, words)
+    assert mw.index_key(knowledge.maker_words, reworded, registrants) != mw.index_key(
+        knowledge.maker_words, vendors, registrants
+    )
