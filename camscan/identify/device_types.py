@@ -62,6 +62,12 @@ class DeviceTypes:
             return key
         return self._synonyms.get(key)
 
+    def reportable(self, word: str | None) -> str | None:
+        """The vocabulary word a device's own statement stands for, when camscan may report it: None for a word the
+        vocabulary does not know and for the corpus-only words (`unknown` and its synonyms: no type)."""
+        got = self.canonical(word)
+        return got if got is not None and not self.words[got].truth_only else None
+
     def synonym_of(self, word: str) -> str | None:
         """The word `word` is a synonym of (None when it is a word itself or unknown)."""
         return self._synonyms.get(word)

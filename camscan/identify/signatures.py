@@ -177,8 +177,8 @@ class Signature:
                     text = canonical
             elif key == "device_type":
                 # A type the device states through a named group: its vocabulary word, or nothing (a word the
-                # vocabulary does not know is no type camscan can report).
-                word = self.device_types.canonical(text) if self.device_types is not None else text.lower()
+                # vocabulary does not know, or `unknown` and its synonyms, is no type camscan can report).
+                word = self.device_types.reportable(text) if self.device_types is not None else text.lower()
                 if not word:
                     continue
                 text = word

@@ -116,6 +116,9 @@ def test_a_type_a_device_states_through_a_named_group_is_read_through_the_vocabu
     assert sig.match("Acme/NVR", kb.vendors).values["device_type"] == "nvr"
     assert sig.match("Acme/Storage", kb.vendors).values["device_type"] == "nas"
     assert "device_type" not in sig.match("Acme/Toaster", kb.vendors).values  # no word: no type
+    # `unknown` and its synonyms are for corpus truths only: a device saying "IoT" states no type camscan reports
+    assert "device_type" not in sig.match("Acme/IoT", kb.vendors).values
+    assert "device_type" not in sig.match("Acme/Unknown", kb.vendors).values
 
 
 def test_nmap_rules_are_checked(tmp_path):
