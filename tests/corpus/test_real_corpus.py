@@ -8,6 +8,7 @@ floor last recorded by the benchmark (bench/accuracy_floor.json).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -134,8 +135,11 @@ def test_held_out_misses_are_listed_only_when_asked(summary):
     from camscan.identify.corpus import summary_lines
 
     held_out = [m for m in summary.misses if m["split"] == "held_out"]
-    if not held_out:  # between a retired held-out split and its successor (docs/accuracy.md, "Held-out rotation")
-        pytest.skip("the corpus has no held-out misses to hide")
+    if not held_out:  # between a retired held-out split and its successor (docs/accuracy.md, "Held-out rotation"):
+        # the hiding is still checked, on a dev miss filed as held-out for this test (it never skips)
+        assert summary.misses, "the corpus has misses"
+        held_out = [{**summary.misses[0], "split": "held_out"}]
+        summary = replace(summary, misses=[*held_out, *summary.misses[1:]])
     hidden = summary_lines(summary, misses=10_000)
     assert not any(f"MISS {m['id']} " in line for m in held_out for line in hidden)
     assert any(f"{len(held_out)} held-out misses not listed" in line for line in hidden)
