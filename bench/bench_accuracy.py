@@ -36,7 +36,8 @@ TARGETS = {"manufacturer": 0.95, "model": 0.90, "firmware": 0.90, "camera_recall
 
 def corpus_part(record: bool, markdown: bool) -> bool:
     started = time.perf_counter()
-    summary = summarise(Scorer(get_engine()).run(load_corpus(CORPUS)))
+    engine = get_engine()
+    summary = summarise(Scorer(engine).run(load_corpus(CORPUS, engine.knowledge.device_types)))
     took = time.perf_counter() - started
     for line in summary_lines(summary, misses=0):
         print(line)

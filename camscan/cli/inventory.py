@@ -121,7 +121,7 @@ def signatures_test(
         folder = corpus_dir or default_corpus_dir()
         if folder is None:
             raise UsageError("no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)")
-        summary = summarise(Scorer(engine).run(load_corpus(folder)))
+        summary = summarise(Scorer(engine).run(load_corpus(folder, engine.knowledge.device_types)))
     if json_out:
         data: dict[str, Any] = {
             "signatures": count,

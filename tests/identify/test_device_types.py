@@ -218,3 +218,20 @@ def test_video_sources_and_probes_are_checked(tmp_path):
     bad = {**doc, "endpoints": [{**with_type, "when": {**with_type["when"], "device_type": ["recorder"]}}]}
     with pytest.raises(DataError, match="when device_type 'recorder' is not a word"):
         parse_endpoints(data / "probes.yaml", bad)
+
+
+def test_the_corpus_command_reads_truths_with_the_data_directorys_vocabulary(tmp_path):
+    """`camscan signatures test --corpus-dir` with $CAMSCAN_DATA: the truths are checked against the vocabulary the
+    engine answers in (that data directory's), not the shipped one — one vocabulary per run."""
+    from tests.conftest import run_camscan
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    with (data / "device_types.yaml").open("a", encoding="utf-8") as f:
+        f.write('  toaster: {meaning: "an invented class, for this test"}\n')
+    done = run_camscan(
+        "signatures", "test", "--corpus-dir", str(_corpus(tmp_path, "toaster")), "--json",
+        env={"CAMSCAN_DATA": str(data), "CAMSCAN_NMAP_SERVICE_PROBES": "off"},
+    )
+    assert "not a word of the device-type vocabulary" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
