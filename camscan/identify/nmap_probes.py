@@ -304,6 +304,11 @@ class Prefilter(NamedTuple):
     variant: int  # which rebuilt response the line reads: 0, or 1 (HTTP/1.1, `_variant`)
 
 
+def _of_probe(line: Line, probe: str, services: tuple[str, ...]) -> bool:
+    """Whether a match line belongs to a kind's probe (`KIND_PROBES`): its TCP probe, one of its services."""
+    return line.probe == f"TCP:{probe}" and line.service.split("-")[0] in services
+
+
 def prefilters(lines: list[Line]) -> list[Prefilter | None]:
     """Per line (aligned with `lines`): its Prefilter when camscan tries it (a line of a probe camscan uses that
     can match a rebuilt response), else None. The piece keying a line is the one the fewest lines of its probe
@@ -315,7 +320,7 @@ def prefilters(lines: list[Line]) -> list[Prefilter | None]:
         run_count: dict[str, int] = {}
         gram_count: dict[str, int] = {}
         for n, line in enumerate(lines):
-            if line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
+            if not _of_probe(line, probe, services):
                 continue
             need = needles(to_python(line.pattern), line.flags) or Needles(False, (), None)
             if starts is not None and not can_start(need.start, need.folded, starts):
@@ -429,7 +434,7 @@ class ProbeDatabase:
             self.prefilters = prefilters(self.lines)  # a database built without them (tests, other callers)
         found = _Group([], [], [], [], {}, [])
         for line, pre in zip(self.lines, self.prefilters, strict=True):
-            if pre is None or line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
+            if pre is None or not _of_probe(line, probe, services):
                 continue  # not tried: another probe or service, or a status line no rebuilt response has
             at = len(found.lines)
             found.lines.append(line)
@@ -502,7 +507,7 @@ class ProbeDatabase:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 for line in self.lines:
-                    if line.probe != f"TCP:{probe}" or line.service.split("-")[0] not in services:
+                    if not _of_probe(line, probe, services):
                         continue
                     try:
                         regex = re.compile(to_python(line.pattern), _re_flags(line.flags))
