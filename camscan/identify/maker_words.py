@@ -66,6 +66,70 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class ModelRule:
+    """maker_words.yaml `models`: a model-shaped token that follows a maker's name in a free text is that maker's
+    model ("<maker> <model> … version <x>", the layout of SNMP sysDescr, DHCP vendor classes and page titles)."""
+
+    weight: float
+    window: int
+    kinds: frozenset[str]
+    token: re.Pattern[str]
+    not_tokens: tuple[re.Pattern[str], ...]
+    skip: frozenset[str]  #: words between the maker's name and its model that are part of the name ("Inc", "Co")
+    firmware: re.Pattern[str] | None
+    examples: tuple[dict[str, Any], ...] = ()
+
+    @classmethod
+    def load(cls, doc: dict[str, Any]) -> ModelRule:
+        return cls(
+            float(doc["weight"]), int(doc["window"]), frozenset(doc["kinds"]), re.compile(doc["token"]),
+            tuple(re.compile(t["pattern"], re.IGNORECASE) for t in doc["not_tokens"]),
+            frozenset(w.casefold() for w in doc.get("skip") or ()),
+            re.compile(doc["firmware"], re.IGNORECASE) if doc.get("firmware") else None,
+            tuple(doc.get("examples") or ()),
+        )
+
+    def is_model(self, token: str) -> bool:
+        """A model-shaped token (letters and digits, `-`/`_`/`.`/`+`) that is no version, resolution, codec,
+        port count, architecture or other technical word (`not_tokens`)."""
+        return bool(self.token.fullmatch(token)) and not any(t.fullmatch(token) for t in self.not_tokens)
+
+    def find(self, text: str, words: str) -> tuple[str, str | None] | None:
+        """(model, firmware or None) that follow the maker's name `words` (folded, as the index found it) in
+        `text`: the first model-shaped token among the next `window` words, stopping at a clause's end (`,`, `;`,
+        `(`, ` - `, ` / `); the firmware is a version right after the model, or one a version keyword introduces
+        later in the text."""
+        name = re.compile(
+            r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words.split()) + r"(?![^\W_])", re.IGNORECASE
+        )
+        m = name.search(text)
+        if m is None:
+            return None
+        rest = text[m.end():]
+        seen = 0
+        for tok in re.finditer(r"\S+", rest):
+            raw = tok.group(0)
+            word = raw.strip(",;:.")
+            if seen == 0 and (not word or word.casefold() in self.skip):
+                continue  # the name's legal form: "Canon Inc., LBP-1760", "Foundry Networks, Inc. FastIron"
+            if raw[0] in "([|/" or raw in ("-", "–", ":"):
+                return None  # a clause ends: "… (MB:v3.6.8", "… - P330", "… / Network Printer"
+            seen += 1
+            word = raw.rstrip(",;:.)")
+            if self.is_model(word):
+                return word, self._firmware(rest[tok.end():])
+            if seen >= self.window or raw[-1] in ",;:":
+                return None
+        return None
+
+    def _firmware(self, after: str) -> str | None:
+        if self.firmware is None:
+            return None
+        m = self.firmware.search(after)
+        return m.group("firmware") if m else None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class MakerWords:
     """What maker_words.yaml says: the texts read, the weight, and the words that name no device maker."""
 
@@ -79,6 +143,7 @@ class MakerWords:
     examples: tuple[dict[str, Any], ...] = ()
     version: str = "unknown"
     digest: str = ""
+    models: ModelRule | None = None
 
     @property
     def enabled(self) -> bool:
@@ -102,11 +167,14 @@ class MakerWords:
         return cls(
             float(doc["weight"]), int(doc["min_length"]), kinds, leading, listed_only, not_makers - {""}, generic - {""},
             tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
+            ModelRule.load(doc["models"]) if doc.get("models") else None,
         )
 
     def example_values(self) -> list[tuple[str, str]]:
-        """(kind, value) of every example, for the corpus rule (no corpus value is an example)."""
-        return [(str(ex["kind"]), str(ex["value"])) for ex in self.examples]
+        """(kind, value) of every example (the `models` rule's too), for the corpus rule (no corpus value is an
+        example)."""
+        models = self.models.examples if self.models else ()
+        return [(str(ex["kind"]), str(ex["value"])) for ex in (*self.examples, *models)]
 
     @property
     def stop(self) -> frozenset[str]:
@@ -119,6 +187,16 @@ class MakerWords:
         fields = self.kinds[kind]
         if fields is None:
             return [value]
+        return self._sdp_texts(value, fields)
+
+    def model_texts(self, kind: str, value: Any) -> list[str]:
+        """The free texts the model rule (`models`) reads: its kinds, whole."""
+        if self.models is None or kind not in self.models.kinds or not isinstance(value, str):
+            return []
+        return [value]
+
+    @staticmethod
+    def _sdp_texts(value: str, fields: frozenset[str]) -> list[str]:
         out = []
         for line in value.splitlines():
             line = line.strip()
