@@ -284,8 +284,11 @@ class Engine:
         rule = self.maker_words.models
         if rule is None:
             return None
-        index = build_index(self.maker_words, self.vendors)
-        hits = index.find(text, leading=kind in self.maker_words.leading, listed_only=kind in self.maker_words.listed_only)
+        words = self.maker_words
+        # a kind the maker rule does not read (a banner, a realm) is read for vendors.yaml names only: its other words
+        # are host names and software names, which small registrants share
+        listed_only = kind in words.listed_only or kind not in words.kinds
+        hits = build_index(words, self.vendors).find(text, leading=kind in words.leading, listed_only=listed_only)
         if len(hits) != 1:
             return None
         got = rule.find(text, hits[0].words)

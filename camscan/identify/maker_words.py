@@ -109,16 +109,16 @@ class ModelRule:
         seen = 0
         for tok in re.finditer(r"\S+", rest):
             raw = tok.group(0)
-            word = raw.strip(",;:.")
+            word = raw.strip(",;:.\"'")
             if seen == 0 and (not word or word.casefold() in self.skip):
                 continue  # the name's legal form: "Canon Inc., LBP-1760", "Foundry Networks, Inc. FastIron"
             if raw[0] in "([|/" or raw in ("-", "–", ":"):
                 return None  # a clause ends: "… (MB:v3.6.8", "… - P330", "… / Network Printer"
             seen += 1
-            word = raw.rstrip(",;:.)")
+            word = raw.rstrip(",;:.)]\"'")
             if self.is_model(word):
                 return word, self._firmware(rest[tok.end():])
-            if seen >= self.window or raw[-1] in ",;:":
+            if seen >= self.window or raw[-1] in ",;:\"'":
                 return None
         return None
 

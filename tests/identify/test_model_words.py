@@ -34,6 +34,8 @@ def _rule(engine, kind: str, value: str):
         ("snmp_sysdescr", "TOSHIBA e-STUDIO 3520C", "3520C", None),  # dico.pm
         ("dhcp_vendor_class", "Grandstream GXV3370 dslforum.org", "GXV3370", None),  # invented
         ("html_title", "Sony KDL-55W800B", "KDL-55W800B", None),  # invented
+        ("ftp_banner", "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.", "ECOSYS-M2540dn", "2.1.0"),  # invented
+        ("http_www_authenticate", 'Basic realm="ZyXEL NBG6604"', "NBG6604", None),  # invented
     ],
 )
 def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmware):
@@ -60,6 +62,14 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
         ("html_title", "Reolink 4K 8MP"),
         ("dhcp_vendor_class", "dhcpcd-9.4.1:Linux-5.15.0:armv7l:Ambarella"),
         ("dhcp_vendor_class", "udhcp 1.19.4"),
+        # invented: a z/OS version-release, an OS name, a serial, a Wi-Fi standard, a build number
+        ("ftp_banner", "220-IBM FTP CS V2R3 at host.example, 10:00:00 on 2020-01-01."),
+        ("ftp_banner", "220 host FTP server (Compaq Tru64 UNIX Version 5.60) ready."),
+        ("snmp_sysdescr", "Avaya Wireless SN-01AB23456789 v2.0.10"),
+        ("snmp_sysdescr", "3Com Wireless 11n Cable/DSL Firewall Router"),
+        ("snmp_sysdescr", "VMware ESXi 6.7.0 build-8169922 VMware, Inc. x86_64"),
+        # invented: a banner's host name that an IEEE registrant happens to share is not read (listed makers only)
+        ("ftp_banner", "220 quuxcam-7 FTP server ready"),
     ],
 )
 def test_wrong_tokens_are_not_models(engine, kind, value):
