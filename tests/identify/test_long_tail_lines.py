@@ -27,6 +27,9 @@ def _upnp(engine, maker: str | None, model: str):
         ("Illustra", "IPS02-D12-OI04", "camera"),
         ("Illustra", "IFS03B1ONWIT", "camera"),
         ("TVT", "TD-9442S5A", "camera"),
+        ("Grandstream", "GSC3610", "camera"),
+        ("Grandstream", "GDS3710", "intercom"),  # the door system stays an intercom
+        ("Siqura", "FD5006M", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
@@ -60,6 +63,8 @@ def test_a_bare_model_names_its_maker_and_type(engine, model, maker, device_type
         ("Arlo", "AC1001"),  # chime
         ("FLIR", "E8"),  # a handheld thermal imager, no product line
         ("D-Link", "DSP-W215"),  # smart plug
+        ("Grandstream", "GSC3505"),  # a SIP speaker of the GSC range, not a GSC36xx camera
+        ("Grandstream", "GXP1625"),  # an IP phone
     ],
 )
 def test_look_alike_numbers_are_not_cameras(engine, maker, model):
