@@ -253,6 +253,7 @@ class Engine:
             if key in VENDOR_FIELDS
         }
         has_firmware = any("firmware" in ev.asserts for ev in found)
+        has_type = any("device_type" in ev.asserts for ev in found)
         out: list[Evidence] = []
         for obs in observations:
             if obs.error is not None:
@@ -266,6 +267,7 @@ class Engine:
                     continue
                 values = {"model": model} if has_firmware or not firmware else {"model": model, "firmware": firmware}
                 asserts, ignored = self._without_placeholders(values)
+                kind_of = None if has_type else model_rule.device_class(text, hit.words)
                 if "model" not in asserts:
                     continue
                 note = f"{model!r} follows the maker's name {hit.words!r} ({hit.origin})"
@@ -275,6 +277,15 @@ class Engine:
                         ignored=ignored, note=note,
                     )
                 )
+                if kind_of:
+                    # the device's own description names its class ("… Fast Ethernet Switch"): weak type evidence
+                    # that any signature, product line or answer outranks
+                    out.append(
+                        _observed(
+                            obs, f"{MODEL_WORDS}.{obs.kind}.class", {"device_type": kind_of}, model_rule.class_weight,
+                            TIERS["banner"], note=f"the description names the class {kind_of!r}",
+                        )
+                    )
                 break
         return out
 

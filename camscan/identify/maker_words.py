@@ -65,6 +65,16 @@ class Hit:
         return f"names {self.words!r} ({self.origin})"
 
 
+#: Where a self-description's clause ends: a comma, a semicolon, a parenthesis or bracket, a quote, a spaced dash or
+#: slash ("… AT-8524M - ATS62 v1.4.0", "… C3000 1.47.7 / RICOH Network Printer").
+_CLAUSE_END = re.compile(r"[,;(\[|\"]|\s[-/–]\s")
+
+
+def _name_pattern(words: str) -> re.Pattern[str]:
+    """A maker's folded name as it may be written in a text (any punctuation between its words)."""
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words.split()) + r"(?![^\W_])", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class ModelRule:
     """maker_words.yaml `models`: a model-shaped token that follows a maker's name in a free text is that maker's
@@ -78,16 +88,45 @@ class ModelRule:
     skip: frozenset[str]  #: words between the maker's name and its model that are part of the name ("Inc", "Co")
     firmware: re.Pattern[str] | None
     examples: tuple[dict[str, Any], ...] = ()
+    #: Device-class nouns (folded phrase → type word) a device's own description ends its name with: "… Switch".
+    classes: dict[str, str] = field(default_factory=dict)
+    class_weight: float = 0.0
 
     @classmethod
     def load(cls, doc: dict[str, Any]) -> ModelRule:
+        classes = {_phrase(w): c["device_type"] for c in (doc.get("classes") or ()) for w in c["words"]}
         return cls(
             float(doc["weight"]), int(doc["window"]), frozenset(doc["kinds"]), re.compile(doc["token"]),
             tuple(re.compile(t["pattern"], re.IGNORECASE) for t in doc["not_tokens"]),
             frozenset(w.casefold() for w in doc.get("skip") or ()),
             re.compile(doc["firmware"], re.IGNORECASE) if doc.get("firmware") else None,
-            tuple(doc.get("examples") or ()),
+            tuple(doc.get("examples") or ()), classes, float(doc.get("class_weight", 0.0)),
         )
+
+    def device_class(self, text: str, words: str) -> str | None:
+        """The device class the description names in the clause that starts with the maker's name: the last class
+        noun (phrases first: "Access Point", "Print Server"), as in "Dlink DES-3018 Fast Ethernet Switch"."""
+        if not self.classes:
+            return None
+        m = _name_pattern(words).search(text)
+        if m is None:
+            return None
+        rest = text[m.end():]
+        legal = re.match(r"(?:[\s,.]*\b(?:" + "|".join(map(re.escape, sorted(self.skip))) + r")\b\.?)*[\s,.]*", rest, re.IGNORECASE)
+        clause = _CLAUSE_END.split(rest[legal.end() if legal and self.skip else 0:], 1)[0]
+        ws = words_of(clause)
+        found = None
+        i = 0
+        while i < len(ws):
+            for size in (3, 2, 1):
+                key = " ".join(ws[i : i + size])
+                if len(ws) - i >= size and key in self.classes:
+                    found = self.classes[key]
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
 
     def is_model(self, token: str) -> bool:
         """A model-shaped token (letters and digits, `-`/`_`/`.`/`+`) that is no version, resolution, codec,
@@ -99,10 +138,7 @@ class ModelRule:
         `text`: the first model-shaped token among the next `window` words, stopping at a clause's end (`,`, `;`,
         `(`, ` - `, ` / `); the firmware is a version right after the model, or one a version keyword introduces
         later in the text."""
-        name = re.compile(
-            r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words.split()) + r"(?![^\W_])", re.IGNORECASE
-        )
-        m = name.search(text)
+        m = _name_pattern(words).search(text)
         if m is None:
             return None
         rest = text[m.end():]

@@ -104,10 +104,20 @@ def maker_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
     return out
 
 
+#: Types a class noun may never give (docs/identify.md, "Models named in free text").
+VIDEO_WORDS = frozenset({"camera", "nvr", "dvr", "encoder"})
+
+
 def _model_word_problems(kb: Knowledge, engine: Any) -> list[tuple[str, str]]:
     """maker_words.yaml `models` examples, run through the engine: the model (and firmware) read from the text."""
     rule = kb.maker_words.models
     out: list[tuple[str, str]] = []
+    vocabulary = kb.device_types
+    for phrase, word in (rule.classes.items() if rule else ()):
+        if vocabulary is not None and vocabulary.canonical(word) != word:
+            out.append((f"models class {phrase!r}", f"device_type {word!r} is not a word of the device-type vocabulary"))
+        elif word in VIDEO_WORDS:
+            out.append((f"models class {phrase!r}", f"device_type {word!r}: no video-surveillance type may come from a class noun"))
     for n, ex in enumerate(rule.examples if rule else (), 1):
         got = engine.model_in_text(ex["kind"], ex["value"])
         model, firmware = (got[1], got[2]) if got else (None, None)

@@ -19,7 +19,7 @@ def engine():
 
 def _rule(engine, kind: str, value: str):
     ident = engine.identify([Observation(kind, value)])
-    used = [ev for ev in ident.evidence if ev.signature.startswith(MODEL_WORDS + ".")]
+    used = [ev for ev in ident.evidence if ev.signature.startswith(MODEL_WORDS + ".") and not ev.signature.endswith(".class")]
     return ident, used
 
 
@@ -119,3 +119,49 @@ def test_a_model_read_from_free_text_never_makes_a_camera(engine):
 def test_a_text_naming_two_makers_gives_no_model(engine):
     _ident, used = _rule(engine, "html_title", "Sony KDL-55W800B by Samsung")  # invented
     assert used == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "device_type"),
+    [
+        ("snmp_sysdescr", "Dlink DES-3018 Fast Ethernet Switch", "switch"),  # dico.pm
+        ("snmp_sysdescr", "Allied Telesyn Ethernet Switch AT-8524M - ATS62 v1.4.0", "switch"),  # dico.pm
+        ("snmp_sysdescr", "HP LaserJet M3027 MFP", "multifunction"),  # dico.pm
+        ("snmp_sysdescr", "ZyXEL ZW-100 Firewall Router", "router"),  # invented: the last class noun is the head
+        ("ftp_banner", "220 Xerox ColorQube-8900 Print Server ready", "print_server"),  # invented
+    ],
+)
+def test_the_class_a_description_names_types_the_device(engine, kind, value, device_type):
+    ident, _used = _rule(engine, kind, value)
+    classes = [ev for ev in ident.evidence if ev.signature == f"{MODEL_WORDS}.{kind}.class"]
+    assert [ev.asserts["device_type"] for ev in classes] == [device_type]
+    assert classes[0].weight < 0.5
+    assert ident.device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("html_title", "Sony SNC-EB600 Network Camera"),  # invented: camera words never type through this rule
+        ("snmp_sysdescr", "ZyXEL ZW-100 Network Video Recorder"),  # invented
+        ("snmp_sysdescr", "ZyXEL Ethernet Switch"),  # invented: no model, no class
+        ("snmp_sysdescr", "ZyXEL ZW-100, Switch"),  # invented: the class is in another clause
+    ],
+)
+def test_no_class_without_a_model_and_never_a_camera(engine, kind, value):
+    ident, _used = _rule(engine, kind, value)
+    assert not [ev for ev in ident.evidence if ev.signature.endswith(".class")]
+    assert not ident.is_camera
+
+
+def test_a_signatures_type_wins_over_the_class(engine):
+    # dico.pm: Recog's Brother fingerprint types it; the rule adds no type of its own
+    ident, _used = _rule(engine, "snmp_sysdescr", "Brother NC-6500h, Firmware Ver.1.09 (07.11.28),MID 84E-101")
+    assert not [ev for ev in ident.evidence if ev.signature.endswith(".class")]
+
+
+def test_every_class_is_a_vocabulary_word(engine):
+    vocabulary = engine.knowledge.device_types
+    for phrase, word in engine.maker_words.models.classes.items():
+        assert vocabulary.canonical(word) == word, phrase
+        assert word not in ("camera", "nvr", "dvr", "encoder"), phrase
