@@ -46,6 +46,9 @@ def test_the_long_tail_product_line_types_the_device(engine, maker, model, devic
         ("CP-6408-21-IA", "FLIR", "camera"),
         ("FB-618-ID", "FLIR", "camera"),
         ("IPR20-M12-OIA4", "Illustra", "camera"),
+        ("CS-C6N-B0-1G2WF", "EZVIZ", "camera"),  # CVE-2022-2471's model list
+        ("CS-DB1C-A0-1E2W2FR", "EZVIZ", "camera"),  # a video doorbell
+        ("CS-CV248", "EZVIZ", "camera"),
     ],
 )
 def test_a_bare_model_names_its_maker_and_type(engine, model, maker, device_type):
@@ -71,9 +74,15 @@ def test_look_alike_numbers_are_not_cameras(engine, maker, model):
     assert not _upnp(engine, maker, model).is_camera
 
 
-@pytest.mark.parametrize("model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC"])
+@pytest.mark.parametrize("model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC", "CS-2000", "CS-C6N"])
 def test_short_or_shared_numbers_name_no_maker_alone(engine, model):
     """Numbers another maker could use (or too short to tell) name nobody without other evidence."""
     ident = _upnp(engine, None, model)
     assert ident.manufacturer is None
+    assert not ident.is_camera
+
+
+def test_an_ezviz_part_number_outside_the_camera_lines_is_no_camera(engine):
+    """An EZVIZ number that is not a camera line's (a plug-like T30 code, invented) is not typed a camera."""
+    ident = _upnp(engine, "EZVIZ", "CS-T30-10A-EU")  # invented
     assert not ident.is_camera
