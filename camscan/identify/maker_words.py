@@ -118,7 +118,7 @@ class ModelRule:
         found = None
         i = 0
         while i < len(ws):
-            for size in (3, 2, 1):
+            for size in (4, 3, 2, 1):
                 key = " ".join(ws[i : i + size])
                 if len(ws) - i >= size and key in self.classes:
                     found = self.classes[key]
@@ -226,10 +226,14 @@ class MakerWords:
         return self._sdp_texts(value, fields)
 
     def model_texts(self, kind: str, value: Any) -> list[str]:
-        """The free texts the model rule (`models`) reads: its kinds, whole."""
-        if self.models is None or kind not in self.models.kinds or not isinstance(value, str):
+        """The free texts the model rule (`models`) reads: its kinds, whole; of an imported nmap service, its
+        product (nmap's `p/`, "HP LaserJet P2055dn http config")."""
+        if self.models is None or kind not in self.models.kinds:
             return []
-        return [value]
+        if isinstance(value, dict):
+            product = value.get("product") if kind == "nmap_service" else None
+            return [product] if isinstance(product, str) and product.strip() else []
+        return [value] if isinstance(value, str) else []
 
     @staticmethod
     def _sdp_texts(value: str, fields: frozenset[str]) -> list[str]:

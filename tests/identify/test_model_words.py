@@ -165,3 +165,20 @@ def test_every_class_is_a_vocabulary_word(engine):
     for phrase, word in engine.maker_words.models.classes.items():
         assert vocabulary.canonical(word) == word, phrase
         assert word not in ("camera", "nvr", "dvr", "encoder"), phrase
+
+
+def test_an_imported_nmap_product_names_the_model(engine):
+    # nmap 7.93 nmap-service-probes: p/QNAP TS-419P+ NAS http config/ (d/storage-misc/), as `nmap -sV` reports it
+    obs = Observation("nmap_service", {"port": 80, "proto": "tcp", "name": "http", "product": "QNAP TS-419P+ NAS http config",
+                                       "version": "", "extrainfo": "", "devicetype": "", "hostname": "", "cpe": ""})
+    ident = engine.identify([obs])
+    assert ident.model == "TS-419P+"
+
+
+def test_upnp_model_number_stands_in_for_a_placeholder_model_name(engine):
+    # invented: modelName is a family ("Network Camera", a placeholder), modelNumber the model
+    obs = Observation("upnp_device", {"manufacturer": "Panasonic", "modelName": "Network Camera", "modelNumber": "WV-Q9999"})
+    assert engine.identify([obs]).model == "WV-Q9999"
+    # invented: a version in modelNumber is not a model
+    obs = Observation("upnp_device", {"manufacturer": "Belkin", "modelName": "Socket", "modelNumber": "1.0"})
+    assert engine.identify([obs]).model == "Socket"
