@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from camscan.parse import banners, content, http, rtsp, tls
 from camscan.parse.base import Finding, ParseError
-from camscan.parse.framing import MessageReader
+from camscan.parse.framing import MessageReader, RawMessage
 from camscan.passive.hosts import HostTable
 from camscan.passive.macs import onvif_network_mac
 
@@ -145,7 +145,7 @@ class HttpResponseSink:
         self._report(messages, ts)
         return reader.error is None and reader.messages < MAX_MESSAGES
 
-    def _report(self, messages: list, ts: float) -> None:  # type: ignore[type-arg]
+    def _report(self, messages: list[RawMessage], ts: float) -> None:
         for message in messages:
             try:
                 response = http.response_from_message(message, max_body=MAX_PASSIVE_BODY)
@@ -176,7 +176,7 @@ class RtspResponseSink:
             and self.reader.messages < MAX_MESSAGES
         )
 
-    def _report(self, messages: list, ts: float) -> None:  # type: ignore[type-arg]
+    def _report(self, messages: list[RawMessage], ts: float) -> None:
         for message in messages:
             try:
                 findings = rtsp.rtsp_observations(rtsp.rtsp_response_from_message(message))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from camscan.report import queries as q
 from camscan.report.recorders import behind_counts, camera_text, recorder_views
@@ -231,7 +231,7 @@ def _risk(e: q.Estate) -> Table:
     advisories, then statements and findings."""
     from camscan.risk.outline import outline, to_row
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for d in e.devices:
         o = outline(d, e)
         rows.extend(to_row(o, item, n) for n, item in enumerate(o.items, 1))
