@@ -28,7 +28,7 @@ from typing import Any
 
 from camscan.identify import nmap_probes, oui
 from camscan.identify.knowledge import Knowledge, load_knowledge
-from camscan.identify.maker_words import MakerWords, build_index
+from camscan.identify.maker_words import Hit, MakerWords, build_index
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_live_video
@@ -55,6 +55,8 @@ MAKER_URL_WEIGHT = 0.45
 VIDEO_SOURCE = "engine.video_source"
 #: Makers named in free text (maker_words.yaml): the evidence's signature is this prefix and the observation kind.
 MAKER_WORDS = "engine.maker_words"
+#: A model read after a maker's name in free text (maker_words.yaml `models`): the evidence's prefix and the kind.
+MODEL_WORDS = "engine.model_words"
 #: How the evidence of a MAC block registered to a radio/network chip or module maker (vendors.yaml
 #: `network_parts`) starts its note: the block names the device's network part, its maker is kept under `ignored`.
 NETWORK_PART_NOTE = "network part"
@@ -154,6 +156,7 @@ class Engine:
             out.extend(self._model_names(obs))
         out = self._corroborated_parts(out)
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
+        out.extend(self._models_in_text(observations, out))
         out.extend(self._nmap_probes(observations))
         out.extend(self._video_source(observations))
         return out
@@ -232,6 +235,76 @@ class Engine:
                 )
             )
         return out
+
+    def _models_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """A model-shaped token right after a maker's name in free text ("<maker> <model> … version <x>": SNMP
+        sysDescr, DHCP vendor classes, page titles; maker_words.yaml `models`) is that maker's model, with the
+        version that follows it as firmware. A fallback at low weight: only when no signature or answer states a
+        model (firmware: only when none states one), only when the text names one maker, and only when that maker
+        agrees with the makers other evidence names (a MAC's OUI aside)."""
+        rules = self.maker_words
+        model_rule = rules.models
+        if model_rule is None or any("model" in ev.asserts for ev in found):
+            return []
+        stated = {
+            value
+            for ev in found
+            if ev.kind != "mac" and not ev.signature.startswith(MAKER_WORDS + ".")
+            for key, value in ev.asserts.items()
+            if key in VENDOR_FIELDS
+        }
+        has_firmware = any("firmware" in ev.asserts for ev in found)
+        has_type = any("device_type" in ev.asserts for ev in found)
+        out: list[Evidence] = []
+        for obs in observations:
+            if obs.error is not None:
+                continue
+            for text in self.maker_words.model_texts(obs.kind, obs.value):
+                got = self.model_in_text(obs.kind, text)
+                if got is None:
+                    continue
+                hit, model, firmware = got
+                if stated and not any(self._related("manufacturer", hit.maker, s) for s in stated):
+                    continue
+                values = {"model": model} if has_firmware or not firmware else {"model": model, "firmware": firmware}
+                asserts, ignored = self._without_placeholders(values)
+                kind_of = None if has_type else model_rule.device_class(text, hit.words)
+                if "model" not in asserts:
+                    continue
+                note = f"{model!r} follows the maker's name {hit.words!r} ({hit.origin})"
+                out.append(
+                    _observed(
+                        obs, f"{MODEL_WORDS}.{obs.kind}", asserts, model_rule.weight, TIERS["banner"],
+                        ignored=ignored, note=note,
+                    )
+                )
+                if kind_of:
+                    # the device's own description names its class ("… Fast Ethernet Switch"): weak type evidence
+                    # that any signature, product line or answer outranks
+                    out.append(
+                        _observed(
+                            obs, f"{MODEL_WORDS}.{obs.kind}.class", {"device_type": kind_of}, model_rule.class_weight,
+                            TIERS["banner"], note=f"the description names the class {kind_of!r}",
+                        )
+                    )
+                break
+        return out
+
+    def model_in_text(self, kind: str, text: str) -> tuple[Hit, str, str | None] | None:
+        """The maker a free text names (exactly one), and the model and firmware that follow its name
+        (maker_words.yaml `models`), read as the kind's texts are read; None when the rule reads nothing."""
+        rule = self.maker_words.models
+        if rule is None:
+            return None
+        words = self.maker_words
+        # a kind the maker rule does not read (a banner, a realm) is read for vendors.yaml names only: its other words
+        # are host names and software names, which small registrants share
+        listed_only = kind in words.listed_only or kind not in words.kinds
+        hits = build_index(words, self.vendors).find(text, leading=kind in words.leading, listed_only=listed_only)
+        if len(hits) != 1:
+            return None
+        got = rule.find(text, hits[0].words)
+        return (hits[0], *got) if got is not None else None
 
     def _nmap_probes(self, observations: list[Observation]) -> list[Evidence]:
         """nmap's service-probe database over the banners camscan read itself (camscan.identify.nmap_probes):

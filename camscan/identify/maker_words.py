@@ -65,6 +65,106 @@ class Hit:
         return f"names {self.words!r} ({self.origin})"
 
 
+#: Where a self-description's clause ends: a comma, a semicolon, a parenthesis or bracket, a quote, a spaced dash or
+#: slash ("… AT-8524M - ATS62 v1.4.0", "… C3000 1.47.7 / RICOH Network Printer").
+_CLAUSE_END = re.compile(r"[,;(\[|\"]|\s[-/–]\s")
+
+
+def _name_pattern(words: str) -> re.Pattern[str]:
+    """A maker's folded name as it may be written in a text (any punctuation between its words)."""
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words.split()) + r"(?![^\W_])", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ModelRule:
+    """maker_words.yaml `models`: a model-shaped token that follows a maker's name in a free text is that maker's
+    model ("<maker> <model> … version <x>", the layout of SNMP sysDescr, DHCP vendor classes and page titles)."""
+
+    weight: float
+    window: int
+    kinds: frozenset[str]
+    token: re.Pattern[str]
+    not_tokens: tuple[re.Pattern[str], ...]
+    skip: frozenset[str]  #: words between the maker's name and its model that are part of the name ("Inc", "Co")
+    firmware: re.Pattern[str] | None
+    examples: tuple[dict[str, Any], ...] = ()
+    #: Device-class nouns (folded phrase → type word) a device's own description ends its name with: "… Switch".
+    classes: dict[str, str] = field(default_factory=dict)
+    class_weight: float = 0.0
+
+    @classmethod
+    def load(cls, doc: dict[str, Any]) -> ModelRule:
+        classes = {_phrase(w): c["device_type"] for c in (doc.get("classes") or ()) for w in c["words"]}
+        return cls(
+            float(doc["weight"]), int(doc["window"]), frozenset(doc["kinds"]), re.compile(doc["token"]),
+            tuple(re.compile(t["pattern"], re.IGNORECASE) for t in doc["not_tokens"]),
+            frozenset(w.casefold() for w in doc.get("skip") or ()),
+            re.compile(doc["firmware"], re.IGNORECASE) if doc.get("firmware") else None,
+            tuple(doc.get("examples") or ()), classes, float(doc.get("class_weight", 0.0)),
+        )
+
+    def device_class(self, text: str, words: str) -> str | None:
+        """The device class the description names in the clause that starts with the maker's name: the last class
+        noun (phrases first: "Access Point", "Print Server"), as in "Dlink DES-3018 Fast Ethernet Switch"."""
+        if not self.classes:
+            return None
+        m = _name_pattern(words).search(text)
+        if m is None:
+            return None
+        rest = text[m.end():]
+        legal = re.match(r"(?:[\s,.]*\b(?:" + "|".join(map(re.escape, sorted(self.skip))) + r")\b\.?)*[\s,.]*", rest, re.IGNORECASE)
+        clause = _CLAUSE_END.split(rest[legal.end() if legal and self.skip else 0:], 1)[0]
+        ws = words_of(clause)
+        found = None
+        i = 0
+        while i < len(ws):
+            for size in (4, 3, 2, 1):
+                key = " ".join(ws[i : i + size])
+                if len(ws) - i >= size and key in self.classes:
+                    found = self.classes[key]
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def is_model(self, token: str) -> bool:
+        """A model-shaped token (letters and digits, `-`/`_`/`.`/`+`) that is no version, resolution, codec,
+        port count, architecture or other technical word (`not_tokens`)."""
+        return bool(self.token.fullmatch(token)) and not any(t.fullmatch(token) for t in self.not_tokens)
+
+    def find(self, text: str, words: str) -> tuple[str, str | None] | None:
+        """(model, firmware or None) that follow the maker's name `words` (folded, as the index found it) in
+        `text`: the first model-shaped token among the next `window` words, stopping at a clause's end (`,`, `;`,
+        `(`, ` - `, ` / `); the firmware is a version right after the model, or one a version keyword introduces
+        later in the text."""
+        m = _name_pattern(words).search(text)
+        if m is None:
+            return None
+        rest = text[m.end():]
+        seen = 0
+        for tok in re.finditer(r"\S+", rest):
+            raw = tok.group(0)
+            word = raw.strip(",;:.\"'")
+            if seen == 0 and (not word or word.casefold() in self.skip):
+                continue  # the name's legal form: "Canon Inc., LBP-1760", "Foundry Networks, Inc. FastIron"
+            if raw[0] in "([|/" or raw in ("-", "–", ":"):
+                return None  # a clause ends: "… (MB:v3.6.8", "… - P330", "… / Network Printer"
+            seen += 1
+            word = raw.rstrip(",;:.)]\"'")
+            if self.is_model(word):
+                return word, self._firmware(rest[tok.end():])
+            if seen >= self.window or raw[-1] in ",;:\"'":
+                return None
+        return None
+
+    def _firmware(self, after: str) -> str | None:
+        if self.firmware is None:
+            return None
+        m = self.firmware.search(after)
+        return m.group("firmware") if m else None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class MakerWords:
     """What maker_words.yaml says: the texts read, the weight, and the words that name no device maker."""
@@ -79,6 +179,7 @@ class MakerWords:
     examples: tuple[dict[str, Any], ...] = ()
     version: str = "unknown"
     digest: str = ""
+    models: ModelRule | None = None
 
     @property
     def enabled(self) -> bool:
@@ -102,11 +203,14 @@ class MakerWords:
         return cls(
             float(doc["weight"]), int(doc["min_length"]), kinds, leading, listed_only, not_makers - {""}, generic - {""},
             tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
+            ModelRule.load(doc["models"]) if doc.get("models") else None,
         )
 
     def example_values(self) -> list[tuple[str, str]]:
-        """(kind, value) of every example, for the corpus rule (no corpus value is an example)."""
-        return [(str(ex["kind"]), str(ex["value"])) for ex in self.examples]
+        """(kind, value) of every example (the `models` rule's too), for the corpus rule (no corpus value is an
+        example)."""
+        models = self.models.examples if self.models else ()
+        return [(str(ex["kind"]), str(ex["value"])) for ex in (*self.examples, *models)]
 
     @property
     def stop(self) -> frozenset[str]:
@@ -119,6 +223,20 @@ class MakerWords:
         fields = self.kinds[kind]
         if fields is None:
             return [value]
+        return self._sdp_texts(value, fields)
+
+    def model_texts(self, kind: str, value: Any) -> list[str]:
+        """The free texts the model rule (`models`) reads: its kinds, whole; of an imported nmap service, its
+        product (nmap's `p/`, "HP LaserJet P2055dn http config")."""
+        if self.models is None or kind not in self.models.kinds:
+            return []
+        if isinstance(value, dict):
+            product = value.get("product") if kind == "nmap_service" else None
+            return [product] if isinstance(product, str) and product.strip() else []
+        return [value] if isinstance(value, str) else []
+
+    @staticmethod
+    def _sdp_texts(value: str, fields: frozenset[str]) -> list[str]:
         out = []
         for line in value.splitlines():
             line = line.strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.signatures import Signature
@@ -99,6 +100,33 @@ def maker_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
         want = [ex["maker"]] if ex["maker"] else []
         if got != want:
             out.append((f"example {n}", f"{ex['kind']} {ex['value']!r} names {got or 'no maker'}, expected {want or 'none'}"))
+    out.extend(_model_word_problems(kb, engine))
+    return out
+
+
+#: Types a class noun may never give (docs/identify.md, "Models named in free text").
+VIDEO_WORDS = frozenset({"camera", "nvr", "dvr", "encoder"})
+
+
+def _model_word_problems(kb: Knowledge, engine: Any) -> list[tuple[str, str]]:
+    """maker_words.yaml `models` examples, run through the engine: the model (and firmware) read from the text."""
+    rule = kb.maker_words.models
+    out: list[tuple[str, str]] = []
+    vocabulary = kb.device_types
+    for phrase, word in (rule.classes.items() if rule else ()):
+        if vocabulary is not None and vocabulary.canonical(word) != word:
+            out.append((f"models class {phrase!r}", f"device_type {word!r} is not a word of the device-type vocabulary"))
+        elif word in VIDEO_WORDS:
+            out.append((f"models class {phrase!r}", f"device_type {word!r}: no video-surveillance type may come from a class noun"))
+    for n, ex in enumerate(rule.examples if rule else (), 1):
+        got = engine.model_in_text(ex["kind"], ex["value"])
+        model, firmware = (got[1], got[2]) if got else (None, None)
+        if model != ex["model"]:
+            out.append((f"models example {n}", f"{ex['kind']} {ex['value']!r} gives model {model!r}, expected {ex['model']!r}"))
+        if "firmware" in ex:
+            version = kb.firmware.parse(firmware).version if firmware else None
+            if version != ex["firmware"]:
+                out.append((f"models example {n}", f"{ex['kind']} {ex['value']!r} gives firmware {version!r}, expected {ex['firmware']!r}"))
     return out
 
 
@@ -122,7 +150,7 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     examples += sources.example_count()
     failures.extend(Failure("video_sources.yaml", ident, message, what="video-source rule") for ident, message in sources.problems())
     words = kb.maker_words
-    examples += len(words.examples)
+    examples += len(words.examples) + (len(words.models.examples) if words.models else 0)
     failures.extend(Failure("maker_words.yaml", ident, message, what="maker-words rule") for ident, message in maker_word_problems(kb))
     from camscan.risk.selftest import run as run_advisories
 

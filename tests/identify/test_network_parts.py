@@ -38,6 +38,11 @@ PARTS = [
     ("ac:cf:23:00:00:01", "Hi-flying electronics technology Co.,Ltd", "High-Flying", "module"),  # MA-L ACCF23
     # a C.H.I.P. computer's MAC as its README shows it (roccomuso/WhereIsMyChip): MA-L CC79CF
     ("cc:79:cf:24:d4:f5", "Shenzhen Rf-Link Technology Co.,Ltd.", "RF-Link", "module"),
+    ("08:ea:40:00:00:01", "Shenzhen Bilian Electronic Co.，Ltd", "Shenzhen Bilian Electronic", "module"),  # MA-L 08EA40
+    ("54:9c:6a:00:00:01", "Shenzhen Bilian Electronic Co.,Ltd", "Shenzhen Bilian Electronic", "module"),  # MA-L 549C6A
+    ("0c:9a:42:00:00:01", "Fn-Link Technology Limited", "Fn-Link", "module"),  # MA-L 0C9A42
+    ("0c:a2:80:00:00:01", "FN-LINK TECHNOLOGY Ltd.", "Fn-Link", "module"),  # MA-L 0CA280
+    ("10:bb:f3:00:00:01", "Hunan Fn-Link Technology Limited", "Fn-Link", "module"),  # MA-L 10BBF3
 ]
 
 

@@ -1,0 +1,184 @@
+"""Models named in free text (issue 11): maker_words.yaml `models` and Engine._models_in_text.
+
+"<maker> <model> … version <x>": the first model-shaped token after a maker's name, read only as a fallback.
+Values marked "dico.pm" are verbatim sysDescr strings of fusioninventory/fusioninventory-agent@0121a35e
+lib/Ocsinventory/Agent/Task/NetDiscovery/dico.pm (not a corpus source); the others are invented (marked)."""
+
+from __future__ import annotations
+
+import pytest
+
+from camscan.identify.engine import MODEL_WORDS, get_engine
+from camscan.model import Observation
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return get_engine()
+
+
+def _rule(engine, kind: str, value: str):
+    ident = engine.identify([Observation(kind, value)])
+    used = [ev for ev in ident.evidence if ev.signature.startswith(MODEL_WORDS + ".") and not ev.signature.endswith(".class")]
+    return ident, used
+
+
+# Texts no signature reads: the rule is what names the model (and the firmware after it).
+@pytest.mark.parametrize(
+    ("kind", "value", "model", "firmware"),
+    [
+        ("snmp_sysdescr", "Dlink DES-3018 Fast Ethernet Switch", "DES-3018", None),  # dico.pm
+        ("snmp_sysdescr", "Allied Telesyn Ethernet Switch AT-8524M - ATS62 v1.4.0", "AT-8524M", None),  # dico.pm
+        ("snmp_sysdescr", "HP LaserJet M3027 MFP", "M3027", None),  # dico.pm
+        ("snmp_sysdescr", "Lexmark T620  Version 5.20.26  FaxSCSI-Ethernet.", "T620", "5.20.26"),  # dico.pm
+        ("snmp_sysdescr", "TOSHIBA e-STUDIO 3520C", "3520C", None),  # dico.pm
+        ("dhcp_vendor_class", "Grandstream GXV3370 dslforum.org", "GXV3370", None),  # invented
+        ("html_title", "Sony KDL-55W800B", "KDL-55W800B", None),  # invented
+        ("ftp_banner", "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.", "ECOSYS-M2540dn", "2.1.0"),  # invented
+        ("http_www_authenticate", 'Basic realm="ZyXEL NBG6604"', "NBG6604", None),  # invented
+    ],
+)
+def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmware):
+    ident, used = _rule(engine, kind, value)
+    assert ident.model == model
+    assert len(used) == 1 and used[0].weight < 0.5 and "follows the maker's name" in (used[0].note or "")
+    assert ident.firmware == firmware
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        # dico.pm: a port count, a clause's end, an OS version, a glued version, a network layer
+        ("snmp_sysdescr", "3Com Switch 4210 PWR 9-Port Software Version 3Com OS V3.01.03s56"),
+        ("snmp_sysdescr", "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(25)FX, RELEASE SOFTWARE (fc1)"),
+        ("snmp_sysdescr", "Hardware: x86 Family 15 Model 2 Stepping 7 AT/AT COMPATIBLE - Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)"),
+        ("snmp_sysdescr", "IBM NPS 530/532Print serverV5.36 Jul 7 1997"),
+        ("snmp_sysdescr", "Nortel Networks Layer2-7 GbE Switch Module"),
+        ("snmp_sysdescr", "APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin AF1:v2.6.1 AN1:apc_hw02_sumx_261.bin MN:AP9617 HR:A10 SN: ZA0533007458 MD:08/10/2005) (Embedded PowerNet SNMP Agent SW v2.2 compatible)"),
+        # invented look-alikes: a uname-style sysDescr whose host name is a maker's, resolutions, codecs, radio standards
+        ("snmp_sysdescr", "Linux axis 4.9.206 #1 SMP PREEMPT armv7l"),
+        ("html_title", "Hikvision 1080P H.264 Viewer"),
+        ("html_title", "D-Link 802.11ac Wi-Fi"),
+        ("html_title", "Reolink 4K 8MP"),
+        ("dhcp_vendor_class", "dhcpcd-9.4.1:Linux-5.15.0:armv7l:Ambarella"),
+        ("dhcp_vendor_class", "udhcp 1.19.4"),
+        # invented: a z/OS version-release, an OS name, a serial, a Wi-Fi standard, a build number
+        ("ftp_banner", "220-IBM FTP CS V2R3 at host.example, 10:00:00 on 2020-01-01."),
+        ("ftp_banner", "220 host FTP server (Compaq Tru64 UNIX Version 5.60) ready."),
+        ("snmp_sysdescr", "Avaya Wireless SN-01AB23456789 v2.0.10"),
+        ("snmp_sysdescr", "3Com Wireless 11n Cable/DSL Firewall Router"),
+        ("snmp_sysdescr", "VMware ESXi 6.7.0 build-8169922 VMware, Inc. x86_64"),
+        # invented: a banner's host name that an IEEE registrant happens to share is not read (listed makers only)
+        ("ftp_banner", "220 quuxcam-7 FTP server ready"),
+    ],
+)
+def test_wrong_tokens_are_not_models(engine, kind, value):
+    _ident, used = _rule(engine, kind, value)
+    assert used == []  # (a signature may still read some of them: Recog's 3Com and Cisco fingerprints do)
+
+
+def test_a_stated_model_wins_and_the_rule_adds_nothing(engine):
+    # invented: ONVIF states the model; the title's token is not read
+    obs = [
+        Observation("onvif_device_info", {"manufacturer": "Quux", "model": "QX-100", "firmware_version": "1.0"}),
+        Observation("html_title", "Sony SNC-EB600"),
+    ]
+    ident = engine.identify(obs)
+    assert ident.model == "QX-100"
+    assert not [ev for ev in ident.evidence if ev.signature.startswith(MODEL_WORDS + ".")]
+
+
+def test_a_maker_other_evidence_contradicts_gives_no_model(engine):
+    # invented: the device's own UPnP description names Axis; a title naming Sony and a model is not read
+    obs = [
+        Observation("upnp_device", {"manufacturer": "AXIS", "friendlyName": "lobby"}),
+        Observation("html_title", "Sony SNC-EB600"),
+    ]
+    ident = engine.identify(obs)
+    assert not ident.model
+
+
+def test_a_stated_firmware_wins(engine):
+    # invented: ONVIF states the firmware; the sysDescr's version is not a second firmware
+    obs = [
+        Observation("onvif_device_info", {"manufacturer": "Lexmark", "firmware_version": "9.9.9"}),
+        Observation("snmp_sysdescr", "Lexmark T620  Version 5.20.26  FaxSCSI-Ethernet."),
+    ]
+    ident = engine.identify(obs)
+    assert ident.firmware == "9.9.9"
+    assert ident.model == "T620"
+
+
+def test_a_model_read_from_free_text_never_makes_a_camera(engine):
+    # invented: a camera maker's name and a camera model in a title, nothing else: a model, not a type
+    ident, used = _rule(engine, "html_title", "Hikvision DS-2CD2042WD-I")
+    assert used and ident.model == "DS-2CD2042WD-I"
+    assert ident.device_type is None and not ident.is_camera
+
+
+def test_a_text_naming_two_makers_gives_no_model(engine):
+    _ident, used = _rule(engine, "html_title", "Sony KDL-55W800B by Samsung")  # invented
+    assert used == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "device_type"),
+    [
+        ("snmp_sysdescr", "Dlink DES-3018 Fast Ethernet Switch", "switch"),  # dico.pm
+        ("snmp_sysdescr", "Allied Telesyn Ethernet Switch AT-8524M - ATS62 v1.4.0", "switch"),  # dico.pm
+        ("snmp_sysdescr", "HP LaserJet M3027 MFP", "multifunction"),  # dico.pm
+        ("snmp_sysdescr", "ZyXEL ZW-100 Firewall Router", "router"),  # invented: the last class noun is the head
+        ("ftp_banner", "220 Xerox ColorQube-8900 Print Server ready", "print_server"),  # invented
+    ],
+)
+def test_the_class_a_description_names_types_the_device(engine, kind, value, device_type):
+    ident, _used = _rule(engine, kind, value)
+    classes = [ev for ev in ident.evidence if ev.signature == f"{MODEL_WORDS}.{kind}.class"]
+    assert [ev.asserts["device_type"] for ev in classes] == [device_type]
+    assert classes[0].weight < 0.5
+    assert ident.device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("html_title", "Sony SNC-EB600 Network Camera"),  # invented: camera words never type through this rule
+        ("snmp_sysdescr", "ZyXEL ZW-100 Network Video Recorder"),  # invented
+        ("snmp_sysdescr", "ZyXEL Ethernet Switch"),  # invented: no model, no class
+        ("snmp_sysdescr", "ZyXEL ZW-100, Switch"),  # invented: the class is in another clause
+    ],
+)
+def test_no_class_without_a_model_and_never_a_camera(engine, kind, value):
+    ident, _used = _rule(engine, kind, value)
+    assert not [ev for ev in ident.evidence if ev.signature.endswith(".class")]
+    assert not ident.is_camera
+
+
+def test_a_signatures_type_wins_over_the_class(engine):
+    # dico.pm: Recog's Brother fingerprint types it; the rule adds no type of its own
+    ident, _used = _rule(engine, "snmp_sysdescr", "Brother NC-6500h, Firmware Ver.1.09 (07.11.28),MID 84E-101")
+    assert not [ev for ev in ident.evidence if ev.signature.endswith(".class")]
+
+
+def test_every_class_is_a_vocabulary_word(engine):
+    vocabulary = engine.knowledge.device_types
+    for phrase, word in engine.maker_words.models.classes.items():
+        assert vocabulary.canonical(word) == word, phrase
+        assert word not in ("camera", "nvr", "dvr", "encoder"), phrase
+
+
+def test_an_imported_nmap_product_names_the_model(engine):
+    # nmap 7.93 nmap-service-probes: p/QNAP TS-419P+ NAS http config/ (d/storage-misc/), as `nmap -sV` reports it
+    obs = Observation("nmap_service", {"port": 80, "proto": "tcp", "name": "http", "product": "QNAP TS-419P+ NAS http config",
+                                       "version": "", "extrainfo": "", "devicetype": "", "hostname": "", "cpe": ""})
+    ident = engine.identify([obs])
+    assert ident.model == "TS-419P+"
+
+
+def test_upnp_model_number_stands_in_for_a_placeholder_model_name(engine):
+    # invented: modelName is a family ("Network Camera", a placeholder), modelNumber the model
+    obs = Observation("upnp_device", {"manufacturer": "Panasonic", "modelName": "Network Camera", "modelNumber": "WV-Q9999"})
+    assert engine.identify([obs]).model == "WV-Q9999"
+    # invented: a version in modelNumber is not a model
+    obs = Observation("upnp_device", {"manufacturer": "Belkin", "modelName": "Socket", "modelNumber": "1.0"})
+    assert engine.identify([obs]).model == "Socket"
