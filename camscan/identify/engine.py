@@ -512,7 +512,9 @@ class Engine:
         self._firmware_parts(ident, winners.get("firmware"))
         self._decide_os(ident, winners.get("os"))
         self._drop_model_as_brand(ident)
-        self._maker_from_model(ident)
+        if not _read_from_text_only(winners.get("model")):
+            # a model read after a maker's name in free text names no maker by its numbering (the text named it)
+            self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
         self._model_from_names(ident, named)
@@ -796,6 +798,11 @@ def _repeats_model(label: str, model: str) -> bool:
 def _named_in_text_only(winner: _Candidate | None) -> bool:
     """The winning maker rests on nothing but makers named in free text."""
     return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
+
+
+def _read_from_text_only(winner: _Candidate | None) -> bool:
+    """The winning model rests on nothing but models read after a maker's name in free text (`_models_in_text`)."""
+    return winner is not None and all(sig.startswith(MODEL_WORDS + ".") for _, _, sig in winner.statements.values())
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:

@@ -35,6 +35,8 @@ from camscan.identify.vendors import VendorRegistry
 _WORD = re.compile(r"[^\W_]+")
 #: Session-level SDP lines read as text (RFC 8866 §5): origin username, session name and information, a=tool.
 _SDP_LINE = re.compile(r"^(?:(o)=(\S+)(?:\s.*)?|(s)=(.*)|(i)=(.*)|a=(tool):(.*))$")
+#: A certificate subject's names that may describe the device (RFC 5280 s4.1.2.6: CN, OU, O), each read on its own.
+_RDN = re.compile(r"(?:^|[,/])\s*(CN|OU|O)\s*=\s*((?:[^,/\\]|\\.)+)", re.IGNORECASE)
 #: Phrases longer than this many words are not indexed.
 LONGEST = 3
 #: The origin of a name vendors.yaml lists (registrants' origin is "IEEE registrant <name>").
@@ -233,6 +235,8 @@ class MakerWords:
         if isinstance(value, dict):
             product = value.get("product") if kind == "nmap_service" else None
             return [product] if isinstance(product, str) and product.strip() else []
+        if kind == "tls_subject" and isinstance(value, str):
+            return [m.group(2).strip() for m in _RDN.finditer(value) if m.group(2).strip()]
         return [value] if isinstance(value, str) else []
 
     @staticmethod

@@ -8,6 +8,8 @@ import pytest
 
 from camscan.model import Observation
 
+VIDEO = {"camera", "nvr", "dvr", "encoder"}  # the types is_camera counts (device_types.yaml video_surveillance)
+
 
 def _upnp(engine, maker: str | None, model: str):
     value = {"modelName": model} if maker is None else {"manufacturer": maker, "modelName": model}
@@ -27,6 +29,7 @@ def _upnp(engine, maker: str | None, model: str):
         ("Illustra", "IPS02-D12-OI04", "camera"),
         ("Illustra", "IFS03B1ONWIT", "camera"),
         ("TVT", "TD-9442S5A", "camera"),
+        ("TVT", "TD-2104TS-CL", "dvr"),
         ("Grandstream", "GSC3610", "camera"),
         ("Grandstream", "GDS3710", "intercom"),  # the door system stays an intercom
         ("Siqura", "FD5006M", "camera"),
@@ -35,7 +38,7 @@ def _upnp(engine, maker: str | None, model: str):
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
     ident = _upnp(engine, maker, model)
     assert ident.device_type == device_type
-    assert ident.is_camera == (device_type == "camera")
+    assert ident.is_camera == (device_type in VIDEO)
 
 
 @pytest.mark.parametrize(

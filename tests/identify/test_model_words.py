@@ -182,3 +182,17 @@ def test_upnp_model_number_stands_in_for_a_placeholder_model_name(engine):
     # invented: a version in modelNumber is not a model
     obs = Observation("upnp_device", {"manufacturer": "Belkin", "modelName": "Socket", "modelNumber": "1.0"})
     assert engine.identify([obs]).model == "Socket"
+
+
+def test_a_certificate_subject_names_the_model(engine):
+    # invented: a device's own certificate; O= names the label (generic.tls_subject.organisation), CN the model
+    ident = engine.identify([Observation("tls_subject", "C=SE, O=Axis Communications AB, CN=AXIS Q9999-Z")])
+    assert ident.model == "Q9999-Z"
+
+
+def test_a_model_read_from_text_alone_names_no_maker_by_its_numbering(engine):
+    # invented: a numbering only Hikvision uses, read from a certificate CN that nothing else backs: a model, and the
+    # text's maker is not turned into a camera through the model's product line
+    ident = engine.identify([Observation("tls_subject", "CN=Hikvision DS-2CD2042WD-I")])
+    assert ident.model == "DS-2CD2042WD-I"
+    assert not ident.is_camera
