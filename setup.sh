@@ -66,7 +66,7 @@ def have(name: str) -> str:
     except PackageNotFoundError:
         return f"{name} missing"
 
-print(f"setup: Python packages ({sys.argv[1]}): " + ", ".join(have(n) for n in ("lxml", "pytest", "ruff")))
+print(f"setup: Python packages ({sys.argv[1]}): " + ", ".join(have(n) for n in ("lxml", "pytest", "ruff", "mypy")))
 PY
 
 case "${1:-install}" in

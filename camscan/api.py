@@ -402,9 +402,9 @@ def export(
         text = questionnaire.render(seen, fmt, None, table) or ""
         return Written(None, fmt, len(seen.devices), seen.scope_text, text)
     with writing(out_path):
-        text = questionnaire.render(seen, fmt, out_path, table)
-        if text is not None:
-            out_path.write_text(text, encoding="utf-8", newline="")
+        rendered = questionnaire.render(seen, fmt, out_path, table)
+        if rendered is not None:
+            out_path.write_text(rendered, encoding="utf-8", newline="")
     return Written(out_path, fmt, len(seen.devices), seen.scope_text)
 
 

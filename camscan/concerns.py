@@ -6,6 +6,7 @@ a user entry with a new id is added; one with an existing id replaces the built-
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,7 +41,7 @@ class Concern:
     def to_dict(self) -> dict[str, Any]:
         return {**self.raw, "origin": self.origin}
 
-    def changed_since(self, since: date) -> bool:
+    def changed_since(self, since: dt.date) -> bool:  # dt.: the field `date` shadows the class here
         return entry_changed_since(self.raw, since)
 
 

@@ -52,7 +52,7 @@ def _vendors(c: dict[str, Any]) -> str:
 def _status(c: dict[str, Any]) -> str:
     if not c.get("status"):
         return ""
-    text = STATUS_WORDS.get(c["status"], c["status"])
+    text: str = STATUS_WORDS.get(c["status"], c["status"])
     if c.get("superseded_by"):
         text += " by " + ", ".join(f"`{s}`" for s in c["superseded_by"])
     return text + (f" (as of {c['status_as_of']})" if c.get("status_as_of") else "")

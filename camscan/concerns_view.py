@@ -122,7 +122,7 @@ def status_text(entry: dict[str, Any]) -> str:
     status = entry.get("status")
     if not status:
         return ""
-    text = STATUS_WORDS.get(status, status)
+    text: str = STATUS_WORDS.get(status, status)
     if entry.get("superseded_by"):
         by = entry["superseded_by"]
         text += " by " + ", ".join(by if isinstance(by, list) else [by])

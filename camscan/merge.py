@@ -211,7 +211,7 @@ def _merge_devices(
     first: dict[tuple[str, ...], int] = {}
     for i, (_src, row) in enumerate(rows):
         row["_new_key"] = device_key(row["ip"], row["mac"], row["serial"], row["manufacturer"], row["site"])
-        links = [("key", row["_new_key"])]
+        links: list[tuple[str, ...]] = [("key", row["_new_key"])]
         if row["mac"]:
             links.append(("mac", row["mac"].lower()))
         if row["serial"]:
@@ -235,7 +235,7 @@ def _merge_devices(
         latest = rows[ordered[-1]][1]
         with_mac = [i for i in ordered if rows[i][1]["mac"]]
         key = rows[with_mac[-1]][1]["_new_key"] if with_mac else latest["_new_key"]
-        merged = {c: latest.get(c) for c in main_cols if c in latest}
+        merged: dict[str, Any] = {c: latest.get(c) for c in main_cols if c in latest}
         merged["key"] = key
         merged["_parent_source"] = rows[ordered[-1]][0]
         seen = [rows[i][1]["first_seen"] for i in members if rows[i][1]["first_seen"]]

@@ -15,7 +15,7 @@ migrations = Migrations("camscan")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["scans"].create(
+    db.table("scans").create(
         {
             "id": int,
             "kind": str,
@@ -32,19 +32,19 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["hosts"].create(
+    db.table("hosts").create(
         {"id": int, "scan_id": int, "ip": str, "mac": str, "site": str, "discovered_by": str, "seen": str},
         pk="id",
         foreign_keys=[("scan_id", "scans", "id")],
     )
-    db["hosts"].create_index(["scan_id", "ip"], unique=True)
-    db["services"].create(
+    db.table("hosts").create_index(["scan_id", "ip"], unique=True)
+    db.table("services").create(
         {"id": int, "scan_id": int, "ip": str, "port": int, "proto": str, "name": str, "product": str},
         pk="id",
         foreign_keys=[("scan_id", "scans", "id")],
     )
-    db["services"].create_index(["scan_id", "ip", "port", "proto"], unique=True)
-    db["observations"].create(
+    db.table("services").create_index(["scan_id", "ip", "port", "proto"], unique=True)
+    db.table("observations").create(
         {
             "id": int,
             "scan_id": int,
@@ -59,8 +59,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("scan_id", "scans", "id")],
     )
-    db["observations"].create_index(["scan_id", "ip"])
-    db["devices"].create(
+    db.table("observations").create_index(["scan_id", "ip"])
+    db.table("devices").create(
         {
             "key": str,
             "ip": str,
@@ -86,13 +86,13 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="key",
     )
-    db["device_history"].create(
+    db.table("device_history").create(
         {"id": int, "device_key": str, "scan_id": int, "time": str, "field": str, "old": str, "new": str},
         pk="id",
         foreign_keys=[("device_key", "devices", "key"), ("scan_id", "scans", "id")],
     )
-    db["device_history"].create_index(["device_key"])
-    db["vendors"].create(
+    db.table("device_history").create_index(["device_key"])
+    db.table("vendors").create(
         {
             "name": str,
             "role": str,
@@ -107,7 +107,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="name",
     )
-    db["concerns"].create(
+    db.table("concerns").create(
         {
             "id": str,
             "title": str,
@@ -125,7 +125,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["vendor_concerns"].create(
+    db.table("vendor_concerns").create(
         {"vendor": str, "concern_id": str, "named_vendor": str, "relation": str, "confidence": str},
         pk=("vendor", "concern_id", "named_vendor"),
     )
@@ -134,16 +134,16 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 @migrations()
 def m002_sightings_skew_views(db: sqlite_utils.Database) -> None:
     """Per-scan sightings (for diffs), clock skew and the views people open in Datasette."""
-    db["devices"].add_column("clock_skew_s", float)
-    db["devices"].add_column("concern_details", str)
-    db["devices"].add_column("platform", str)
-    db["device_scans"].create(
+    db.table("devices").add_column("clock_skew_s", float)
+    db.table("devices").add_column("concern_details", str)
+    db.table("devices").add_column("platform", str)
+    db.table("device_scans").create(
         {"device_key": str, "scan_id": int, "ip": str, "identity": str},
         pk=("device_key", "scan_id"),
         foreign_keys=[("device_key", "devices", "key"), ("scan_id", "scans", "id")],
     )
-    db["device_scans"].create_index(["scan_id"])
-    db["_camscan_meta"].create({"key": str, "value": str}, pk="key")
+    db.table("device_scans").create_index(["scan_id"])
+    db.table("_camscan_meta").create({"key": str, "value": str}, pk="key")
     db.create_view(
         "vendor_counts",
         """
@@ -191,7 +191,7 @@ CAMERA_PROTOCOL_KINDS: tuple[str, ...] = (
 @migrations()
 def m003_report_views(db: sqlite_utils.Database) -> None:
     """Views for the reports and for people browsing the inventory in Datasette; scan details."""
-    db["scans"].add_column("details", str)  # JSON: what the source recorded about itself (e.g. nmap's args)
+    db.table("scans").add_column("details", str)  # JSON: what the source recorded about itself (e.g. nmap's args)
     ports = ", ".join(str(p) for p in CAMERA_PORTS)
     kinds = ", ".join(f"'{k}'" for k in CAMERA_PROTOCOL_KINDS)
     db.create_view(
@@ -276,23 +276,23 @@ def m003_report_views(db: sqlite_utils.Database) -> None:
 @migrations()
 def m004_pcap_capture(db: sqlite_utils.Database) -> None:
     """Passive imports (`camscan pcap`): the captured time range, packets read and per-file details (JSON)."""
-    db["scans"].add_column("capture_start", str)
-    db["scans"].add_column("capture_end", str)
-    db["scans"].add_column("packets", int)
-    db["scans"].add_column("pcap_files", str)
+    db.table("scans").add_column("capture_start", str)
+    db.table("scans").add_column("capture_end", str)
+    db.table("scans").add_column("packets", int)
+    db.table("scans").add_column("pcap_files", str)
 
 
 @migrations()
 def m005_scan_owner(db: sqlite_utils.Database) -> None:
     """Which process runs a scan, so a scan whose process died can be told from one still running."""
-    db["scans"].add_column("owner_pid", int)
-    db["scans"].add_column("owner_host", str)
+    db.table("scans").add_column("owner_pid", int)
+    db.table("scans").add_column("owner_host", str)
 
 
 @migrations()
 def m006_device_findings(db: sqlite_utils.Database) -> None:
     """Findings about a device's identity (a MAC or serial other devices share, one interface at two addresses)."""
-    db["devices"].add_column("findings", str)
+    db.table("devices").add_column("findings", str)
 
 
 @migrations()
@@ -332,11 +332,11 @@ def m008_device_advisories(db: sqlite_utils.Database) -> None:
     """Firmware advisories per device (issue 13): `devices.advisories` (JSON, the read model's copy) and one
     `device_advisories` row per device x advisory for Datasette and SQL; the `device_risk` view lists the rows
     that need action (not `not_affected`) with the device beside them, KEV and affected first."""
-    devices = db["devices"]
+    devices = db.table("devices")
     if "advisories" not in devices.columns_dict:
         devices.add_column("advisories", str)
     if "device_advisories" not in db.table_names():
-        db["device_advisories"].create(
+        db.table("device_advisories").create(
             {
                 "device_key": str,
                 "advisory_id": str,
@@ -355,8 +355,8 @@ def m008_device_advisories(db: sqlite_utils.Database) -> None:
             },
             pk=("device_key", "advisory_id"),
         )
-        db["device_advisories"].create_index(["advisory_id"])
-        db["device_advisories"].create_index(["status"])
+        db.table("device_advisories").create_index(["advisory_id"])
+        db.table("device_advisories").create_index(["status"])
     db.create_view(
         "device_risk",
         """
@@ -379,7 +379,7 @@ def m009_recorder_channels(db: sqlite_utils.Database) -> None:
     (`parent`, the recorder's device key), the channel, its address on the recorder's segment and the input kind;
     a recorder keeps what it said about its channels (`recorder`, JSON). Sightings keep the channel, so `diff`
     sees a camera swapped on a channel. The `recorder_channels` view lists each recorder with its cameras."""
-    devices = db["devices"]
+    devices = db.table("devices")
     for name, kind in (
         ("parent", str),
         ("channel", int),
@@ -389,7 +389,7 @@ def m009_recorder_channels(db: sqlite_utils.Database) -> None:
     ):
         if name not in devices.columns_dict:
             devices.add_column(name, kind)
-    sightings = db["device_scans"]
+    sightings = db.table("device_scans")
     for name, kind in (("parent", str), ("channel", int)):
         if name not in sightings.columns_dict:
             sightings.add_column(name, kind)
@@ -412,7 +412,7 @@ def m009_recorder_channels(db: sqlite_utils.Database) -> None:
 def m010_recorder_channel_details(db: sqlite_utils.Database) -> None:
     """What a recorder says of a channel besides the camera's identity (issue 14): its title and whether the
     camera is online; the `recorder_channels` view shows both."""
-    devices = db["devices"]
+    devices = db.table("devices")
     for name in ("channel_name", "channel_status"):
         if name not in devices.columns_dict:
             devices.add_column(name, str)
@@ -434,7 +434,7 @@ def m010_recorder_channel_details(db: sqlite_utils.Database) -> None:
 def m011_device_os(db: sqlite_utils.Database) -> None:
     """What a device runs (`os`, `os_version`: Android 13, Windows, BusyBox Linux …), an identity field of its own
     that never implies the maker or the device type (docs/identify.md, "Operating system")."""
-    devices = db["devices"]
+    devices = db.table("devices")
     for name in ("os", "os_version"):
         if name not in devices.columns_dict:
             devices.add_column(name, str)

@@ -255,12 +255,12 @@ class Store:
         with self.batch():
             for table in ("vendor_concerns", "concerns", "vendors"):
                 self.db.execute(f"DELETE FROM [{table}]")
-            self.db["vendors"].insert_all(vendor_rows)
-            self.db["concerns"].insert_all(concern_rows, alter=True)
-            self.db["vendor_concerns"].insert_all(link_rows.values())
-            self.db["_camscan_meta"].upsert({"key": "data_version", "value": version}, pk="key")
+            self.db.table("vendors").insert_all(vendor_rows)
+            self.db.table("concerns").insert_all(concern_rows, alter=True)
+            self.db.table("vendor_concerns").insert_all(link_rows.values())
+            self.db.table("_camscan_meta").upsert({"key": "data_version", "value": version}, pk="key")
             # What an answer relies on: the concerns register's version and date (`camscan concerns` shows both).
-            self.db["_camscan_meta"].upsert({"key": "concerns_register", "value": register.label}, pk="key")
+            self.db.table("_camscan_meta").upsert({"key": "concerns_register", "value": register.label}, pk="key")
 
     # -- scans ----------------------------------------------------------------------------------
 
@@ -276,7 +276,7 @@ class Store:
     ) -> int:
         self.mark_abandoned_scans()
         with self.batch():
-            table = self.db["scans"]
+            table = self.db.table("scans")
             table.insert(
                 {
                     "owner_pid": os.getpid(),
@@ -293,7 +293,9 @@ class Store:
                     "data_version": data_version,
                 }
             )
-            return int(table.last_pk)
+            scan_id = table.last_pk
+            assert scan_id is not None, "an insert sets last_pk"
+            return int(scan_id)
 
     @contextmanager
     def scan(
@@ -343,7 +345,7 @@ class Store:
         for key, value in extra.items():
             update[key] = value if isinstance(value, (str, int, float)) or value is None else _json(value)
         with self.batch():
-            self.db["scans"].update(scan_id, update)
+            self.db.table("scans").update(scan_id, update)
 
     def mark_abandoned_scans(self) -> int:
         """Scans left `running` by a process that died (kill -9, power loss) are marked `interrupted`.
@@ -384,7 +386,7 @@ class Store:
         ]
         if rows:
             with self.batch():
-                self.db["observations"].insert_all(rows, batch_size=500)
+                self.db.table("observations").insert_all(rows, batch_size=500)
         return len(rows)
 
     def add_host(
@@ -448,13 +450,13 @@ class Store:
         if record.recorder is not None:
             row["recorder"] = _json(record.recorder)
         with self.batch():
-            old = next(self.db["devices"].rows_where("key = ?", [key]), None)
+            old = next(self.db.table("devices").rows_where("key = ?", [key]), None)
             if old is None:
                 row["first_seen"] = now
                 row["discovered_by"] = _json(sorted(set(record.discovered_by)))
                 found = self._write_advisories(key, row, ident.advisories)
                 row["advisories"] = _json([m.to_dict() for m in found])
-                self.db["devices"].insert(row)
+                self.db.table("devices").insert(row)
             else:
                 merged = sorted(set(json.loads(old["discovered_by"] or "[]")) | set(record.discovered_by))
                 row["discovered_by"] = _json(merged)
@@ -481,10 +483,10 @@ class Store:
                     if row.get(f) is not None and str(old[f]) != str(row[f])
                 ]
                 if old.get("last_scan_id") != scan_id:
-                    self.db["device_history"].insert_all(changes)
+                    self.db.table("device_history").insert_all(changes)
                 found = self._write_advisories(key, row, ident.advisories)
                 row["advisories"] = _json([m.to_dict() for m in found])
-                self.db["devices"].update(key, row)
+                self.db.table("devices").update(key, row)
             self.db.execute(
                 "INSERT INTO device_scans (device_key, scan_id, ip, identity, parent, channel) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(device_key, scan_id) DO UPDATE SET "
@@ -514,7 +516,7 @@ class Store:
             found = list(carried)
         self.db.execute("DELETE FROM device_advisories WHERE device_key = ?", [key])
         if found:
-            self.db["device_advisories"].insert_all(
+            self.db.table("device_advisories").insert_all(
                 {
                     "device_key": key,
                     "advisory_id": m.id,
@@ -550,7 +552,7 @@ class Store:
                 self.db.execute(
                     "UPDATE devices SET advisories = ? WHERE key = ?", [_json([m.to_dict() for m in found]), row["key"]]
                 )
-            self.db["_camscan_meta"].upsert({"key": "advisories", "value": label}, pk="key")
+            self.db.table("_camscan_meta").upsert({"key": "advisories", "value": label}, pk="key")
         return len(rows)
 
     # -- cameras behind recorders (issue 14) --------------------------------------------------------
@@ -763,7 +765,7 @@ class Store:
 
     def columns(self, table: str) -> list[str]:
         """The columns of one of `COPY_TABLES`, in order."""
-        return [c.name for c in self.db[self._copy_table(table)].columns]
+        return [c.name for c in self.db.table(self._copy_table(table)).columns]
 
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
         """Every row of one of `COPY_TABLES`, as a mapping of column to value, in the order they were written."""
@@ -783,7 +785,7 @@ class Store:
                 yield {k: v for k, v in row.items() if k in keep}
 
         with self.batch():
-            self.db[name].insert_all(fitted(), replace=replace, batch_size=500)
+            self.db.table(name).insert_all(fitted(), replace=replace, batch_size=500)
         return count
 
     def meta(self, key: str) -> str | None:
@@ -793,7 +795,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.batch():
-            self.db["_camscan_meta"].upsert({"key": key, "value": value}, pk="key")
+            self.db.table("_camscan_meta").upsert({"key": key, "value": value}, pk="key")
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file (before the file is moved or copied)."""

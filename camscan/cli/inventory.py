@@ -160,7 +160,7 @@ def signatures_list(
 ) -> None:
     """List the loaded signatures (id, kind, what they assert, source)."""
     sigs = [s for s in api.engine().knowledge.signatures if kind is None or s.kind == kind]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": s.id,
             "kind": s.kind,

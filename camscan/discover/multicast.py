@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from camscan.discover.interfaces import LocalNet
 from camscan.probe import ssdp, vendor_udp, wsd
@@ -41,8 +42,8 @@ class _Protocol(asyncio.DatagramProtocol):
     def __init__(self, on_reply: OnReply) -> None:
         self.on_reply = on_reply
 
-    def datagram_received(self, data: bytes, addr: tuple[str | object, ...]) -> None:
-        protocol = PROTOCOL_BY_PORT.get(int(addr[1]))  # type: ignore[call-overload]
+    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        protocol = PROTOCOL_BY_PORT.get(int(addr[1]))
         if protocol is not None:
             self.on_reply(protocol, str(addr[0]), data)
 
@@ -80,7 +81,7 @@ async def discover(
         except OSError as exc:
             problems.append(f"multicast on {net.name}: {exc.strerror or exc}")
             continue
-        transports.append((net, transport))  # type: ignore[arg-type]
+        transports.append((net, transport))
     try:
         for n in range(rounds):
             for net, transport in transports:

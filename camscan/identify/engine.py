@@ -29,6 +29,7 @@ from typing import Any
 from camscan.identify import nmap_probes, oui
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import Hit, MakerWords, build_index
+from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
@@ -124,7 +125,7 @@ class Engine:
         self.concerns = knowledge.concerns
         self.placeholders = knowledge.placeholders
         self.firmware = knowledge.firmware
-        self.product_lines = getattr(knowledge, "product_lines", None)
+        self.product_lines: ProductLines | None = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
         self.nmap_rules: nmap_probes.NmapRules = getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
         self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
@@ -382,7 +383,7 @@ class Engine:
     def _model_names(self, obs: Observation) -> list[Evidence]:
         """A CN or host-name label that spells a listed model name without spaces (`RealPresenceGroup500`) proposes
         that model; `decide` uses it only when the maker is the name's vendor (`_model_from_names`)."""
-        if not self._name_vendors or not isinstance(obs.value, str):
+        if not self._name_vendors or self.product_lines is None or not isinstance(obs.value, str):
             return []
         if obs.kind == "tls_subject":
             hosts = [m.group(1).strip() for m in _CN.finditer(obs.value)]

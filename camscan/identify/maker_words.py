@@ -345,7 +345,7 @@ def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
     cached = datacache.get(k)
     if isinstance(cached, dict):
         names = {p: (tuple(v) if v else None) for p, v in cached.items()}
-        return MakerIndex(names, stop)  # type: ignore[arg-type]
+        return MakerIndex(names, stop)
     names = _build(rules, vendors, registrants, stopped)
     datacache.put(k, {p: (list(v) if v else None) for p, v in names.items()})
     return MakerIndex(names, stop)

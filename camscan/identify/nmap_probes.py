@@ -33,17 +33,18 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from camscan import datacache
 from camscan.errors import DataError
 from camscan.identify.device_types import DeviceTypes, load_device_types
 
 try:  # Python's own regex parser: where the prefilters come from (private; without it every line is tried)
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
+    # typeshed describes no private module of `re`: both are Any to the type checker
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - a Python without them
-    _sre = _sre_parse = None  # type: ignore[assignment]
+    _sre = _sre_parse = None
 
 ENV = "CAMSCAN_NMAP_SERVICE_PROBES"
 #: Where installed nmaps keep the file (Debian/Ubuntu/Fedora, /usr/local builds, Homebrew, Windows installer).
@@ -376,7 +377,7 @@ class _Group:
     lines: list[Line]
     variants: list[int]  # which rebuilt response a line reads: 0, or 1 (the HTTP/1.1 spelling)
     checks: list[tuple[str, bool]]  # (a fixed text every match contains or "", compared with the folded response)
-    regexes: list[re.Pattern[str] | bool | None]  # compiled on first use; False: Python's re cannot compile it
+    regexes: list[re.Pattern[str] | Literal[False] | None]  # compiled on first use; False: Python's re cannot compile it
     by_gram: dict[str, list[int]]  # piece of fixed text (folded) → the lines keyed by it
     always: list[int]  # lines with no such piece: tried for every response
 

@@ -113,10 +113,10 @@ class Signature:
                     continue
                 m = self.pattern.search(item)
                 if m:
-                    found = {k: v for k, v in m.groupdict().items() if v}
+                    groups = {k: v for k, v in m.groupdict().items() if v}
                     if isinstance(value, list):  # scope URIs are percent-encoded
-                        found = {k: urllib.parse.unquote(v) for k, v in found.items()}
-                    return found
+                        groups = {k: urllib.parse.unquote(v) for k, v in groups.items()}
+                    return groups
             return None
         if not isinstance(value, dict):
             return None

@@ -276,12 +276,12 @@ def parse_host(host: Any, default_time: float) -> ParsedHost | None:
         for script in port.iter("script"):
             facts += [(number, k, v) for k, v in script_facts(script, name or "")]
     seen_facts: set[tuple[int | None, str, str]] = set()
-    for number, kind, value in facts:
-        key = (number, kind, repr(value))
+    for fact_port, kind, value in facts:
+        key = (fact_port, kind, repr(value))
         if key in seen_facts:
             continue
         seen_facts.add(key)
-        parsed.observations.append(Observation(kind, value, host=ip, port=number, source=SOURCE, time=seen))
+        parsed.observations.append(Observation(kind, value, host=ip, port=fact_port, source=SOURCE, time=seen))
     return parsed
 
 
@@ -319,7 +319,7 @@ def _open_run(path: Path) -> _Run:
     except etree.XMLSyntaxError as exc:
         raise UsageError(f"{path}: not an nmap XML file ({exc.msg})") from None
     if root.tag != "nmaprun":
-        raise UsageError(f"{path}: not an nmap XML file (root element <{root.tag}>, expected <nmaprun>)")
+        raise UsageError(f"{path}: not an nmap XML file (root element <{root.tag!s}>, expected <nmaprun>)")
     info = {k: root.get(k) for k in ("args", "version", "start", "startstr", "scanner") if root.get(k)}
     return _Run(info, events)
 

@@ -228,10 +228,10 @@ class MessageReader:
                 del buf[: 2 if buf[:1] == b"\r" else 1]
                 out.append(self._emit(complete=True))
                 return True
-            end = find_head_end(buf, 0, MAX_HEAD)
-            if end is None:
+            trailers_end = find_head_end(buf, 0, MAX_HEAD)
+            if trailers_end is None:
                 return False
-            del buf[:end]
+            del buf[:trailers_end]
             out.append(self._emit(complete=True))
             return True
         if state == _CLOSE:

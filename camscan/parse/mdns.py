@@ -65,15 +65,15 @@ def services(message: DnsMessage) -> list[MdnsService]:
 
     for record in own_records(message):
         if record.rtype == PTR and isinstance(record.value, tuple):
-            get(record.value)  # type: ignore[arg-type]
+            get(record.value)
         elif record.rtype == TXT and isinstance(record.value, tuple):
             service = get(record.name)
             if service is not None:
-                service.txt = [one_line(s, 256) for s in record.value]  # type: ignore[union-attr]
+                service.txt = [one_line(s, 256) for s in record.value]
         elif record.rtype == SRV and isinstance(record.value, tuple):
             service = get(record.name)
             if service is not None:
-                _prio, _weight, port, target = record.value  # type: ignore[misc]
+                _prio, _weight, port, target = record.value
                 labels = [label for label in target if label]
                 if labels and labels[-1].lower() == "local":
                     labels = labels[:-1]

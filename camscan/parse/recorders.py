@@ -416,8 +416,8 @@ def _json_items(text: str) -> tuple[list[Any], bool]:
     except ValueError:
         data = None
     if data is not None:
-        items = data.get("cameras") if isinstance(data, dict) else data
-        return (items if isinstance(items, list) else []), True
+        found = data.get("cameras") if isinstance(data, dict) else data
+        return (found if isinstance(found, list) else []), True
     if not text.lstrip().startswith("["):  # only a list (`/cameras`) can be read up to a cut
         raise ParseError("not JSON")
     decoder, items, pos = json.JSONDecoder(), [], text.find("[") + 1

@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
 from camscan.errors import UsageError
 
@@ -109,10 +109,14 @@ class RecordWalk:
     window: _Window
 
 
+# What records are read from: the file itself, or a gzip stream over it.
+_ByteStream: TypeAlias = IO[bytes] | gzip.GzipFile
+
+
 class _Window:
     """A read window over a file: `buf[pos:end]` is what is available; `refill` slides and tops it up."""
 
-    def __init__(self, stream: IO[bytes] | None, data: Any, consumed: int) -> None:
+    def __init__(self, stream: _ByteStream | None, data: Any, consumed: int) -> None:
         self.stream = stream
         self.buf: Any = data
         self.base = consumed  # file offset of buf[0]
@@ -158,7 +162,7 @@ class Capture:
     """One capture file being read. Use as a context manager; iterate `records()` once."""
 
     def __init__(
-        self, path: Path, stats: CaptureStats, handle: IO[bytes], stream: IO[bytes], head: bytes
+        self, path: Path, stats: CaptureStats, handle: IO[bytes], stream: _ByteStream, head: bytes
     ) -> None:
         self.path = path
         self.stats = stats
@@ -499,7 +503,7 @@ def open_capture(path: Path) -> Capture:
         raise NotACapture(f"{path}: cannot be read ({exc.strerror or exc})") from None
     try:
         stats.size = os.fstat(handle.fileno()).st_size
-        stream: IO[bytes] = handle
+        stream: _ByteStream = handle
         head = handle.read(64)
         if head[:2] == _GZIP_MAGIC:
             stream = gzip.GzipFile(fileobj=io.BufferedReader(_Chain(head, handle)), mode="rb")

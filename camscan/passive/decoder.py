@@ -515,7 +515,8 @@ class PacketDecoder:
 def _record_ts(walk: RecordWalk, pos: int) -> float:
     """The time stamp of the record whose header starts at `pos`."""
     sec, frac, _n, _o = walk.header.unpack_from(walk.buf, pos)
-    return sec + frac / walk.divisor
+    ts: float = sec + frac / walk.divisor
+    return ts
 
 
 def _reporting(

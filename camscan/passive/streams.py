@@ -15,9 +15,10 @@ from urllib.parse import parse_qsl, urlencode
 
 from camscan.parse import banners, content, http, rtsp, tls
 from camscan.parse.base import Finding, ParseError
-from camscan.parse.framing import MessageReader
+from camscan.parse.framing import MessageReader, RawMessage
 from camscan.passive.hosts import HostTable
 from camscan.passive.macs import onvif_network_mac
+from camscan.passive.reassembly import HalfStream, StreamSink
 
 #: Largest response body kept for parsing in passive mode (identifying bodies are small).
 MAX_PASSIVE_BODY = 128 * 1024
@@ -145,7 +146,7 @@ class HttpResponseSink:
         self._report(messages, ts)
         return reader.error is None and reader.messages < MAX_MESSAGES
 
-    def _report(self, messages: list, ts: float) -> None:  # type: ignore[type-arg]
+    def _report(self, messages: list[RawMessage], ts: float) -> None:
         for message in messages:
             try:
                 response = http.response_from_message(message, max_body=MAX_PASSIVE_BODY)
@@ -176,7 +177,7 @@ class RtspResponseSink:
             and self.reader.messages < MAX_MESSAGES
         )
 
-    def _report(self, messages: list, ts: float) -> None:  # type: ignore[type-arg]
+    def _report(self, messages: list[RawMessage], ts: float) -> None:
         for message in messages:
             try:
                 findings = rtsp.rtsp_observations(rtsp.rtsp_response_from_message(message))
@@ -319,7 +320,7 @@ class Classifier:
         self.ckey = ckey
         self.registry = registry
         self.head = b""
-        self.stream: object | None = None  # the HalfStream this classifier feeds (set by the decoder)
+        self.stream: HalfStream | None = None  # the HalfStream this classifier feeds (set by the decoder)
 
     def buffered(self) -> int:
         return len(self.head)
@@ -334,15 +335,16 @@ class Classifier:
         if sink is IGNORE:
             self.head = b""
             return False
-        self.stream.sink = sink  # type: ignore[union-attr]
+        assert self.stream is not None, "the decoder sets the stream before feeding it"
+        self.stream.sink = sink
         head, self.head = self.head, b""
-        return sink.data(head, ts)  # type: ignore[attr-defined]
+        return sink.data(head, ts)
 
     def end(self, ts: float) -> None:
         self.head = b""
         self.registry.pop(self.ckey, None)
 
-    def choose(self, first: bytes) -> object | None:
+    def choose(self, first: bytes) -> StreamSink | None:
         """The sink for a direction that starts with `first`; None while more bytes are needed to tell."""
         flow, table = self.flow, self.table
         is_server = flow.server is True or (flow.server is None and flow.sport < flow.dport)

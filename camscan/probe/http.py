@@ -31,8 +31,10 @@ from camscan.probe.net import ProbeError, connection, peer_certificate, read_mes
 
 try:  # optional: the favicon hash (Shodan's mmh3 of the base64 body)
     import mmh3
+
+    HAVE_MMH3 = True
 except ImportError:  # pragma: no cover - mmh3 is a declared dependency
-    mmh3 = None
+    HAVE_MMH3 = False
 
 USER_AGENT = f"camscan/{__version__} (inventory scanner; read-only)"
 TLS_PORTS = frozenset({443, 8443, 5001, 7443, 4443, 10443})
@@ -191,7 +193,7 @@ async def probe_root(
 
 async def probe_favicon(host: str, port: int, limits: Limits, *, tls: bool = False) -> list[Observation]:
     """`/favicon.ico` hashed as Shodan does (mmh3 of the base64 body), as an `http_path` with `favicon_mmh3`."""
-    if mmh3 is None:
+    if not HAVE_MMH3:
         return []
     try:
         fetched = await fetch(host, port, "/favicon.ico", limits, tls=tls)

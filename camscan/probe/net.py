@@ -89,7 +89,7 @@ async def connection(
 
 def peer_certificate(writer: asyncio.StreamWriter) -> bytes | None:
     """The DER certificate a TLS peer presented (None for plain TCP)."""
-    obj = writer.get_extra_info("ssl_object")
+    obj: ssl.SSLObject | None = writer.get_extra_info("ssl_object")
     if obj is None:
         return None
     try:

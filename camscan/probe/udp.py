@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from camscan.probe.limits import Limits
 
@@ -22,8 +23,8 @@ class _Protocol(asyncio.DatagramProtocol):
     def __init__(self, hub: DatagramHub) -> None:
         self.hub = hub
 
-    def datagram_received(self, data: bytes, addr: tuple[str | object, ...]) -> None:
-        self.hub._received(str(addr[0]), int(addr[1]), data)  # type: ignore[call-overload]
+    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        self.hub._received(str(addr[0]), int(addr[1]), data)
 
     def error_received(self, exc: Exception) -> None:  # ICMP unreachable and the like: the waiter times out
         pass
@@ -46,7 +47,7 @@ class DatagramHub:
         sock.setblocking(False)
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(lambda: _Protocol(self), sock=sock)
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = transport
 
     def close(self) -> None:
         if self._transport is not None:

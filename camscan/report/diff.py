@@ -37,7 +37,7 @@ class Sighting:
     channel_input: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"key": self.key, "site": self.site}
+        out: dict[str, Any] = {"key": self.key, "site": self.site}
         for group in FIELD_GROUPS.values():
             for name in group:
                 out[name] = self.identity.get(name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from camscan.model import UNKNOWN
 from camscan.report import queries as q
 from camscan.report.diff import ScanDiff, Sighting
 from camscan.report.questionnaire import method_notes
@@ -231,7 +232,7 @@ def _summary(e: q.Estate, t: q.Totals, changes: ScanDiff | None) -> str:
              "no earlier scan to compare" if changes is None else
              f"{len(changes.new)} new, {len(changes.gone)} gone, {len(changes.changed)} changed"),
     ]  # fmt: skip
-    makers = [m for m in q.by_manufacturer(e) if m.concerns and m.manufacturer != q.UNKNOWN]
+    makers = [m for m in q.by_manufacturer(e) if m.concerns and m.manufacturer != UNKNOWN]
     findings = []
     if makers:
         findings.append(
@@ -296,7 +297,7 @@ def _charts(e: q.Estate, t: q.Totals) -> str:
         Bar(
             m.manufacturer,
             m.devices,
-            "fill-unknown" if m.manufacturer == q.UNKNOWN else ("fill-concern" if m.concerns else "fill-ok"),
+            "fill-unknown" if m.manufacturer == UNKNOWN else ("fill-concern" if m.concerns else "fill-ok"),
             f"{m.manufacturer}"
             + (f" (brands: {', '.join(m.brands)})" if m.brands else "")
             + (f", {len(m.concerns)} concerns" if m.concerns else ""),
@@ -657,7 +658,7 @@ def _sighting_row(s: Sighting) -> str:
     i = s.identity
     return (
         f'<tr><td class="mono">{esc(i.get("ip"))}</td><td>{esc(s.site)}</td>'
-        f"<td>{esc(i.get('manufacturer') or q.UNKNOWN)}</td><td>{esc(i.get('model'))}</td>"
+        f"<td>{esc(i.get('manufacturer') or UNKNOWN)}</td><td>{esc(i.get('model'))}</td>"
         f'<td class="mono">{esc(i.get("firmware"))}</td><td>{esc(i.get("device_type"))}</td></tr>'
     )
 
@@ -709,7 +710,7 @@ def _changes(changes: ScanDiff | None) -> str:
             )
             rows.append(
                 f'<tr><td class="mono">{esc(c.after.identity.get("ip"))}</td><td>{esc(c.after.site)}</td>'
-                f"<td>{esc(c.after.identity.get('manufacturer') or q.UNKNOWN)}</td>"
+                f"<td>{esc(c.after.identity.get('manufacturer') or UNKNOWN)}</td>"
                 f"<td>{esc(c.after.identity.get('model'))}</td><td>{esc(', '.join(c.categories))}</td>"
                 f"<td>{diffs}</td></tr>"
             )

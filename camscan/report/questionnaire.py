@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from camscan.model import UNKNOWN
 from camscan.report import queries as q
 from camscan.report.recorders import behind_counts, camera_text, recorder_views
 from camscan.report.tables import Column, Document, Table, to_csv, to_json, to_markdown, write_xlsx
@@ -76,7 +77,7 @@ def _summary(e: q.Estate, t: q.Totals) -> Table:
 
 
 def _answers(e: q.Estate, t: q.Totals, makers: list[q.MakerCount]) -> Table:
-    known = [m for m in makers if m.manufacturer != q.UNKNOWN]
+    known = [m for m in makers if m.manufacturer != UNKNOWN]
     foreign = [m for m in known if m.country and m.country not in ("GB", "UK")]
     cams_foreign = sum(m.cameras for m in foreign)
     concern_makers = [m for m in known if m.concerns]
@@ -165,7 +166,7 @@ def _models(e: q.Estate) -> Table:
 
 
 def _types(e: q.Estate) -> Table:
-    cams = Counter(d.device_type or q.UNKNOWN for d in e.devices if d.is_camera)
+    cams = Counter(d.device_type or UNKNOWN for d in e.devices if d.is_camera)
     return Table(
         "device_types",
         "Devices by type",
@@ -231,7 +232,7 @@ def _risk(e: q.Estate) -> Table:
     advisories, then statements and findings."""
     from camscan.risk.outline import outline, to_row
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for d in e.devices:
         o = outline(d, e)
         rows.extend(to_row(o, item, n) for n, item in enumerate(o.items, 1))

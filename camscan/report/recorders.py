@@ -147,7 +147,7 @@ class BehindCounts:
         return asdict(self)
 
 
-def behind_counts(devices: Iterable[Device]) -> BehindCounts:
+def behind_counts(devices: Iterable[Device | dict[str, Any]]) -> BehindCounts:
     devices = list(devices)
     views = recorder_views(devices)
     counts = BehindCounts(recorders=len(views))

@@ -91,7 +91,9 @@ def write_xlsx(doc: Document, path: Path, only: str | None = None) -> None:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    wb.remove(wb.active)
+    default = wb.active  # a new workbook's one empty sheet: every sheet is added below, by name
+    if default is not None:
+        wb.remove(default)
     wb.properties.creator = "camscan"
     wb.properties.title = doc.title
     head_font = Font(bold=True, color="FFFFFF")

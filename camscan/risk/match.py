@@ -84,7 +84,8 @@ class AdvisoryMatch:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AdvisoryMatch:
-        return cls(**{k: data.get(k) for k in cls.__slots__})  # type: ignore[attr-defined]
+        values: dict[str, Any] = {k: data.get(k) for k in cls.__slots__}
+        return cls(**values)
 
     @property
     def exploitable(self) -> bool:

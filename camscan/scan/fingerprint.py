@@ -117,8 +117,7 @@ def onvif_candidates(state: HostState) -> list[tuple[int, bool]]:
     if not out:
         web = set(web_ports(state))
         out = [(p, p in http.TLS_PORTS) for p in ONVIF_PORTS if p in web][:ONVIF_CANDIDATES]
-    seen: set[tuple[int, bool]] = set()
-    return [c for c in out if not (c in seen or seen.add(c))]
+    return list(dict.fromkeys(out))  # each once, in order
 
 
 async def tier_onvif(ctx: Context, state: HostState, credential: Credential | None) -> None:

@@ -197,7 +197,7 @@ class Scan:
         for task in waiting:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
-            task.add_done_callback(lambda _t, s=state: self._late(s))
+            task.add_done_callback(lambda _t: self._late(state))
         self.counters.fingerprinted += 1
         self.writer.notify(state)
 

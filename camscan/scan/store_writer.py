@@ -174,7 +174,11 @@ class Writer:
 
     def wake_on_error(self, loop: asyncio.AbstractEventLoop) -> None:
         """When the writer thread fails, wake the writer task at once (it raises the error)."""
-        self.thread.on_error = lambda exc: loop.call_soon_threadsafe(self.queue.put_nowait, _FAILED)
+
+        def wake(_exc: BaseException) -> None:
+            loop.call_soon_threadsafe(self.queue.put_nowait, _FAILED)
+
+        self.thread.on_error = wake
 
     def notify(self, state: HostState) -> None:
         self.queue.put_nowait(state.ip)
