@@ -33,6 +33,8 @@ def _upnp(engine, maker: str | None, model: str):
         ("Grandstream", "GSC3610", "camera"),
         ("Grandstream", "GDS3710", "intercom"),  # the door system stays an intercom
         ("Siqura", "FD5006M", "camera"),
+        ("HiLook", "IPC-B140H", "camera"),
+        ("HiLook", "DS-I214W(C)", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
