@@ -229,12 +229,14 @@ class MakerWords:
 
     def model_texts(self, kind: str, value: Any) -> list[str]:
         """The free texts the model rule (`models`) reads: its kinds, whole; of an imported nmap service, its
-        product (nmap's `p/`, "HP LaserJet P2055dn http config")."""
+        product (nmap's `p/`, "HP LaserJet P2055dn http config"); of a DNS-SD service, its instance name ("Brother
+        HL-L2350DW series"); of a certificate subject, its CN, OU and O values."""
         if self.models is None or kind not in self.models.kinds:
             return []
         if isinstance(value, dict):
-            product = value.get("product") if kind == "nmap_service" else None
-            return [product] if isinstance(product, str) and product.strip() else []
+            key = {"nmap_service": "product", "mdns": "name"}.get(kind)
+            text = value.get(key) if key else None
+            return [text] if isinstance(text, str) and text.strip() else []
         if kind == "tls_subject" and isinstance(value, str):
             return [m.group(2).strip() for m in _RDN.finditer(value) if m.group(2).strip()]
         return [value] if isinstance(value, str) else []

@@ -196,3 +196,17 @@ def test_a_model_read_from_text_alone_names_no_maker_by_its_numbering(engine):
     ident = engine.identify([Observation("tls_subject", "CN=Hikvision DS-2CD2042WD-I")])
     assert ident.model == "DS-2CD2042WD-I"
     assert not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [
+        ("Brother HL-L9999DW series", "HL-L9999DW"),  # invented, in the form printers announce themselves
+        ("HP LaserJet 400 M499dn (9A1B2C)", "M499dn"),  # invented
+        ("Philips hue - 2476FF", None),  # invented: the MAC suffix after " - " is no model
+        ("Kitchen printer", None),  # invented: a name the user chose names no maker
+    ],
+)
+def test_a_dns_sd_instance_name_names_the_model(engine, name, model):
+    ident = engine.identify([Observation("mdns", {"name": name, "type": "_ipp._tcp", "txt": []})])
+    assert ident.model == model
