@@ -35,6 +35,10 @@ def _upnp(engine, maker: str | None, model: str):
         ("Siqura", "FD5006M", "camera"),
         ("HiLook", "IPC-B140H", "camera"),
         ("HiLook", "DS-I214W(C)", "camera"),
+        ("IDIS", "DC-D4216X", "camera"),
+        ("Verkada", "CD22", "camera"),
+        ("Digital Watchdog", "DWC-MV72Wi28TW", "camera"),
+        ("ACTi", "A310", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
@@ -54,6 +58,8 @@ def test_the_long_tail_product_line_types_the_device(engine, maker, model, devic
         ("CS-C6N-B0-1G2WF", "EZVIZ", "camera"),  # CVE-2022-2471's model list
         ("CS-DB1C-A0-1E2W2FR", "EZVIZ", "camera"),  # a video doorbell
         ("CS-CV248", "EZVIZ", "camera"),
+        ("DC-S6281HX", "IDIS", "camera"),
+        ("DWC-B6263WTIRW", "Digital Watchdog", "camera"),
     ],
 )
 def test_a_bare_model_names_its_maker_and_type(engine, model, maker, device_type):
@@ -79,7 +85,9 @@ def test_look_alike_numbers_are_not_cameras(engine, maker, model):
     assert not _upnp(engine, maker, model).is_camera
 
 
-@pytest.mark.parametrize("model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC", "CS-2000", "CS-C6N"])
+@pytest.mark.parametrize(
+    "model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC", "CS-2000", "CS-C6N", "DC-12V", "CD22", "A310"]
+)
 def test_short_or_shared_numbers_name_no_maker_alone(engine, model):
     """Numbers another maker could use (or too short to tell) name nobody without other evidence."""
     ident = _upnp(engine, None, model)
