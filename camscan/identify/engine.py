@@ -255,6 +255,9 @@ class Engine:
         }
         has_firmware = any("firmware" in ev.asserts for ev in found)
         has_type = any("device_type" in ev.asserts for ev in found)
+        # a maker the maker rule could not name (it does not read banners, realms, certificates or instance names)
+        # but that this text names right before a model: named as the maker rule names one, a fallback
+        maker_named = any(ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found)
         out: list[Evidence] = []
         for obs in observations:
             if obs.error is not None:
@@ -278,6 +281,16 @@ class Engine:
                         ignored=ignored, note=note,
                     )
                 )
+                if not maker_named and obs.kind not in rules.kinds and not self.placeholders.is_placeholder(
+                    "manufacturer", hit.maker
+                ):
+                    maker_named = True
+                    out.append(
+                        _observed(
+                            obs, f"{MAKER_WORDS}.{obs.kind}", {"manufacturer": hit.maker}, rules.weight, TIERS["banner"],
+                            note=f"{hit.note}, followed by the model {model!r}",
+                        )
+                    )
                 if kind_of:
                     # the device's own description names its class ("… Fast Ethernet Switch"): weak type evidence
                     # that any signature, product line or answer outranks

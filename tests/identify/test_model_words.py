@@ -36,6 +36,7 @@ def _rule(engine, kind: str, value: str):
         ("html_title", "Sony KDL-55W800B", "KDL-55W800B", None),  # invented
         ("ftp_banner", "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.", "ECOSYS-M2540dn", "2.1.0"),  # invented
         ("http_www_authenticate", 'Basic realm="ZyXEL NBG6604"', "NBG6604", None),  # invented
+        ("http_server", "Yealink SIP-T99W 99.1.0.1", "SIP-T99W", "99.1.0.1"),  # invented
     ],
 )
 def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmware):
@@ -70,6 +71,9 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
         ("snmp_sysdescr", "VMware ESXi 6.7.0 build-8169922 VMware, Inc. x86_64"),
         # invented: a banner's host name that an IEEE registrant happens to share is not read (listed makers only)
         ("ftp_banner", "220 quuxcam-7 FTP server ready"),
+        ("http_server", "Apache/2.4.41 (Ubuntu)"),  # invented: software, not a maker
+        ("http_server", "Microsoft-IIS/10.0"),  # invented
+        ("http_server", "lighttpd/1.4.59"),  # invented
     ],
 )
 def test_wrong_tokens_are_not_models(engine, kind, value):
