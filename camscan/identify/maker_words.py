@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -237,6 +238,10 @@ class MakerWords:
             key = {"nmap_service": "product", "mdns": "name"}.get(kind)
             text = value.get(key) if key else None
             return [text] if isinstance(text, str) and text.strip() else []
+        if kind == "onvif_scopes" and isinstance(value, list):
+            # the name scope (ONVIF Core Specification 7.3.2.2: "onvif://www.onvif.org/name/<device name>"), decoded
+            names = [urllib.parse.unquote(v.split("/name/", 1)[1]) for v in value if isinstance(v, str) and "/name/" in v]
+            return [n for n in names if n.strip()]
         if kind == "tls_subject" and isinstance(value, str):
             return [m.group(2).strip() for m in _RDN.finditer(value) if m.group(2).strip()]
         return [value] if isinstance(value, str) else []

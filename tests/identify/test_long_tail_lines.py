@@ -39,6 +39,11 @@ def _upnp(engine, maker: str | None, model: str):
         ("Verkada", "CD22", "camera"),
         ("Digital Watchdog", "DWC-MV72Wi28TW", "camera"),
         ("ACTi", "A310", "camera"),
+        ("Vicon", "V2005D-W313MIR", "camera"),
+        ("TRENDnet", "TV-IP572PI", "camera"),
+        ("INSTAR", "IN-9408 2K+", "camera"),
+        ("Arecont Vision", "AV12186DN", "camera"),
+        ("Speco Technologies", "O4B9M", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
@@ -60,6 +65,8 @@ def test_the_long_tail_product_line_types_the_device(engine, maker, model, devic
         ("CS-CV248", "EZVIZ", "camera"),
         ("DC-S6281HX", "IDIS", "camera"),
         ("DWC-B6263WTIRW", "Digital Watchdog", "camera"),
+        ("TV-IP1314PI", "TRENDnet", "camera"),
+        ("AV20185", "Arecont Vision", "camera"),
     ],
 )
 def test_a_bare_model_names_its_maker_and_type(engine, model, maker, device_type):
@@ -79,6 +86,7 @@ def test_a_bare_model_names_its_maker_and_type(engine, model, maker, device_type
         ("D-Link", "DSP-W215"),  # smart plug
         ("Grandstream", "GSC3505"),  # a SIP speaker of the GSC range, not a GSC36xx camera
         ("Grandstream", "GXP1625"),  # an IP phone
+        ("TRENDnet", "TEW-827DRU"),  # a router of a camera maker
     ],
 )
 def test_look_alike_numbers_are_not_cameras(engine, maker, model):
@@ -86,7 +94,7 @@ def test_look_alike_numbers_are_not_cameras(engine, maker, model):
 
 
 @pytest.mark.parametrize(
-    "model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC", "CS-2000", "CS-C6N", "DC-12V", "CD22", "A310"]
+    "model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC", "CS-2000", "CS-C6N", "DC-12V", "CD22", "A310", "AV108T"]
 )
 def test_short_or_shared_numbers_name_no_maker_alone(engine, model):
     """Numbers another maker could use (or too short to tell) name nobody without other evidence."""

@@ -214,3 +214,16 @@ def test_a_model_read_from_text_alone_names_no_maker_by_its_numbering(engine):
 def test_a_dns_sd_instance_name_names_the_model(engine, name, model):
     ident = engine.identify([Observation("mdns", {"name": name, "type": "_ipp._tcp", "txt": []})])
     assert ident.model == model
+
+
+def test_an_onvif_name_scope_names_the_model_after_the_brand(engine):
+    # invented: ONVIF Core Specification name scope "<brand> <model>", percent-encoded
+    ident = engine.identify([Observation("onvif_scopes", ["onvif://www.onvif.org/name/AXIS%20Q9999-LE"])])
+    assert ident.model == "Q9999-LE"
+    ident = engine.identify([Observation("onvif_scopes", ["onvif://www.onvif.org/name/IPCAM"])])
+    assert not ident.model
+
+
+def test_an_rtsp_realm_names_the_model(engine):
+    ident, used = _rule(engine, "rtsp_www_authenticate", 'Digest realm="ZyXEL NBG6604", nonce="0123456789abcdef"')  # invented
+    assert used and ident.model == "NBG6604"
