@@ -43,6 +43,7 @@ def _upnp(engine, maker: str | None, model: str):
         ("TRENDnet", "TV-IP572PI", "camera"),
         ("INSTAR", "IN-9408 2K+", "camera"),
         ("Arecont Vision", "AV12186DN", "camera"),
+        ("Speco Technologies", "O4B9M", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
