@@ -94,6 +94,8 @@ class ModelRule:
     #: Device-class nouns (folded phrase → type word) a device's own description ends its name with: "… Switch".
     classes: dict[str, str] = field(default_factory=dict)
     class_weight: float = 0.0
+    #: A number that is a model only as the very first word after the maker's name ("AXIS 2100", "Cisco 2621").
+    first_token: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, doc: dict[str, Any]) -> ModelRule:
@@ -104,6 +106,7 @@ class ModelRule:
             frozenset(w.casefold() for w in doc.get("skip") or ()),
             re.compile(doc["firmware"], re.IGNORECASE) if doc.get("firmware") else None,
             tuple(doc.get("examples") or ()), classes, float(doc.get("class_weight", 0.0)),
+            re.compile(doc["first_token"]) if doc.get("first_token") else None,
         )
 
     def device_class(self, text: str, words: str) -> str | None:
@@ -155,7 +158,10 @@ class ModelRule:
                 return None  # a clause ends: "… (MB:v3.6.8", "… - P330", "… / Network Printer"
             seen += 1
             word = raw.rstrip(",;:.)]\"'")
-            if self.is_model(word):
+            if self.is_model(word) or (
+                seen == 1 and self.first_token is not None and self.first_token.fullmatch(word)
+                and not any(t.fullmatch(word) for t in self.not_tokens)
+            ):
                 return word, self._firmware(rest[tok.end():])
             if seen >= self.window or raw[-1] in ",;:\"'":
                 return None

@@ -227,3 +227,17 @@ def test_an_onvif_name_scope_names_the_model_after_the_brand(engine):
 def test_an_rtsp_realm_names_the_model(engine):
     ident, used = _rule(engine, "rtsp_www_authenticate", 'Digest realm="ZyXEL NBG6604", nonce="0123456789abcdef"')  # invented
     assert used and ident.model == "NBG6604"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "model"),
+    [
+        ("snmp_sysdescr", "KONICA MINOLTA 250", "250"),  # dico.pm
+        ("nmap_service", "Quux 4300 video encoder ftpd", None),  # invented: Quux is no listed maker
+        ("snmp_sysdescr", "ZyXEL 2019 Annual Edition", None),  # invented: a year is no model
+        ("snmp_sysdescr", "ZyXEL Switch 4210 PWR", None),  # invented: a bare number later than the first word
+    ],
+)
+def test_a_bare_number_is_a_model_only_right_after_the_maker(engine, kind, value, model):
+    got = engine.model_in_text(kind, value)
+    assert (got[1] if got else None) == model
