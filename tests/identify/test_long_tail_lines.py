@@ -48,6 +48,9 @@ def _upnp(engine, maker: str | None, model: str):
         ("Night Owl", "CAM-FTD8", "camera"),
         ("March Networks", "SE2", "camera"),
         ("IC Realtime", "IPMX-D40F-IRW2", "camera"),
+        ("Zmodo", "ZP-IBH13-W", "camera"),
+        ("Hikmicro", "HM-TD2628-7", "camera"),
+        ("Infinova", "VS210-A2-I0", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
