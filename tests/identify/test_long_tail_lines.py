@@ -44,6 +44,13 @@ def _upnp(engine, maker: str | None, model: str):
         ("INSTAR", "IN-9408 2K+", "camera"),
         ("Arecont Vision", "AV12186DN", "camera"),
         ("Speco Technologies", "O4B9M", "camera"),
+        ("LTS", "CMIP3342W-28M", "camera"),
+        ("Night Owl", "CAM-FTD8", "camera"),
+        ("March Networks", "SE2", "camera"),
+        ("IC Realtime", "IPMX-D40F-IRW2", "camera"),
+        ("Zmodo", "ZP-IBH13-W", "camera"),
+        ("Hikmicro", "HM-TD2628-7", "camera"),
+        ("Infinova", "VS210-A2-I0", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
