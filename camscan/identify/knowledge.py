@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -68,13 +69,34 @@ class Knowledge:
     nmap_rules: NmapRules = field(default_factory=NmapRules.empty)
     #: The one device-type vocabulary (device_types.yaml): every word a device_type can be.
     device_types: DeviceTypes | None = None
+    #: A digest of every data file the knowledge was loaded from (`data_digest`): two scans with the same digest
+    #: were identified with the same signatures, product lines, vocabulary and registers, whatever their versions say.
+    digest: str = "unknown"
 
     @property
     def version(self) -> str:
+        types = self.device_types.version if self.device_types is not None else "unknown"
         return (
-            f"vendors {self.vendors.version}, concerns {self.concerns.version}, {len(self.signatures)} signatures, "
-            f"OUI registry {oui.registry_version()}"
+            f"vendors {self.vendors.version}, concerns {self.concerns.version}, device types {types}, "
+            f"{len(self.signatures)} signatures, data {self.digest}, OUI registry {oui.registry_version()}"
         )
+
+
+#: The data files a digest covers: the YAML data and the JSON schemas that check it (nothing else lives there).
+_DIGESTED_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def data_digest(directory: Path, extra: tuple[Path, ...] = ()) -> str:
+    """sha256 (first 12 hex digits) over the data directory's files, by relative path and content, plus `extra`.
+
+    Version fields change only when someone bumps them; a signature edited without a bump still changes this, so
+    the store's `data_version` tells exactly which knowledge identified a scan (docs/store.md)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in _DIGESTED_SUFFIXES)
+    for path in (*files, *extra):
+        name = path.relative_to(directory).as_posix() if path.is_relative_to(directory) else str(path)
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def load_knowledge(directory: Path | None = None, extra_concerns: tuple[Path, ...] = ()) -> Knowledge:
@@ -110,5 +132,5 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     maker_words = MakerWords.load(words_file) if words_file.exists() else MakerWords.empty()
     return Knowledge(
         vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources,
-        maker_words, nmap_rules, device_types,
+        maker_words, nmap_rules, device_types, data_digest(directory, extra_concerns),
     )

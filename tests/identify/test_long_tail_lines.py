@@ -51,6 +51,9 @@ def _upnp(engine, maker: str | None, model: str):
         ("Zmodo", "ZP-IBH13-W", "camera"),
         ("Hikmicro", "HM-TD2628-7", "camera"),
         ("Infinova", "VS210-A2-I0", "camera"),
+        ("CP PLUS", "CP-UNC-TA21L3C-Q", "camera"),
+        ("Provision-ISR", "DI-320IPEN-28", "camera"),
+        ("Provision-ISR", "SH-4050A5-5L(MM)", "dvr"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
