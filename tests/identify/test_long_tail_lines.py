@@ -54,6 +54,8 @@ def _upnp(engine, maker: str | None, model: str):
         ("CP PLUS", "CP-UNC-TA21L3C-Q", "camera"),
         ("Provision-ISR", "DI-320IPEN-28", "camera"),
         ("Provision-ISR", "SH-4050A5-5L(MM)", "dvr"),
+        ("Jovision", "JVS-N410-Q1", "camera"),
+        ("Kedacom", "IPC2131-AN", "camera"),
     ],
 )
 def test_the_long_tail_product_line_types_the_device(engine, maker, model, device_type):
