@@ -525,8 +525,9 @@ class Engine:
         self._firmware_parts(ident, winners.get("firmware"))
         self._decide_os(ident, winners.get("os"))
         self._drop_model_as_brand(ident)
-        if not _read_from_text_only(winners.get("model")):
-            # a model read after a maker's name in free text names no maker by its numbering (the text named it)
+        if not _weakly_stated(winners.get("model")):
+            # a model that only weak generic statements back (read by its position after a maker's name, or by a
+            # key name in an answer) names no maker by its numbering: a wrong token must not make a maker, or a camera
             self._maker_from_model(ident)
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
@@ -813,9 +814,10 @@ def _named_in_text_only(winner: _Candidate | None) -> bool:
     return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
 
 
-def _read_from_text_only(winner: _Candidate | None) -> bool:
-    """The winning model rests on nothing but models read after a maker's name in free text (`_models_in_text`)."""
-    return winner is not None and all(sig.startswith(MODEL_WORDS + ".") for _, _, sig in winner.statements.values())
+def _weakly_stated(winner: _Candidate | None) -> bool:
+    """The winning value rests on weak statements only (each below STRONG): a model read by position after a maker's
+    name in free text (`_models_in_text`) or by a key name in an answer (signatures/identity_keys.yaml)."""
+    return winner is not None and all(weight < STRONG for weight, _, _ in winner.statements.values())
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:
