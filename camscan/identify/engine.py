@@ -131,6 +131,8 @@ class Engine:
         self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
+        #: Generic readers whose weak models name no maker (`names_maker: false`; the free-text rule is one too).
+        self._maker_blind: frozenset[str] = frozenset(s.id for s in self.signatures if not s.names_maker)
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
@@ -525,7 +527,7 @@ class Engine:
         self._firmware_parts(ident, winners.get("firmware"))
         self._decide_os(ident, winners.get("os"))
         self._drop_model_as_brand(ident)
-        if not _weakly_stated(winners.get("model")):
+        if not _weakly_stated(winners.get("model"), self._maker_blind):
             # a model that only weak generic statements back (read by its position after a maker's name, or by a
             # key name in an answer) names no maker by its numbering: a wrong token must not make a maker, or a camera
             self._maker_from_model(ident)
@@ -814,10 +816,15 @@ def _named_in_text_only(winner: _Candidate | None) -> bool:
     return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
 
 
-def _weakly_stated(winner: _Candidate | None) -> bool:
-    """The winning value rests on weak statements only (each below STRONG): a model read by position after a maker's
-    name in free text (`_models_in_text`) or by a key name in an answer (signatures/identity_keys.yaml)."""
-    return winner is not None and all(weight < STRONG for weight, _, _ in winner.statements.values())
+def _weakly_stated(winner: _Candidate | None, generic: frozenset[str]) -> bool:
+    """The winning value rests on weak statements of generic readers only (each below STRONG): a model read by
+    position after a maker's name in free text (`_models_in_text`), or by a signature marked `names_maker: false`
+    (a key name in an answer, a Cast or AirPlay TXT key, a UPnP modelNumber). A weak statement of a device's own
+    answer read by a signature (an ONVIF `Model/` scope) still names its maker."""
+    return winner is not None and all(
+        weight < STRONG and (sig in generic or sig.startswith(MODEL_WORDS + "."))
+        for weight, _, sig in winner.statements.values()
+    )
 
 
 def _infer(ident: Identity, name: str, value: str, signature: str, *, confidence: float, tier: int) -> None:

@@ -97,6 +97,9 @@ class Signature:
     tier: int = 0
     examples: list[dict[str, Any]] = field(default_factory=list)
     not_examples: list[Any] = field(default_factory=list)
+    #: False for a generic reader (a key name, a TXT key any maker uses): a model only its weak statements back
+    #: names no maker through model_makers (docs/identify.md, "A weakly stated model names no maker").
+    names_maker: bool = True
     #: The vocabulary a device type taken from a named group is read through.
     device_types: DeviceTypes | None = None
     _memo: dict[tuple[str, ...], Match | None] = field(default_factory=dict, repr=False)
@@ -368,6 +371,7 @@ def compile_signature(
         tier=tier_of(kind, tier_name),
         examples=[_examples_in_words(path, entry, ex, vocabulary) for ex in raw["examples"]],
         not_examples=list(raw.get("not_examples") or []),
+        names_maker=bool(raw.get("names_maker", True)),
     )
     sig.device_types = vocabulary
     groups: set[str] = set()

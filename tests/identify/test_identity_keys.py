@@ -51,3 +51,26 @@ def test_a_makers_own_signature_outranks_a_key(engine):
         _answer('{"model": "QX-999"}'),
     ])
     assert ident.model == "QX-100"
+
+
+@pytest.mark.parametrize(
+    ("scope", "maker"),
+    [
+        # a device's own discovery answer (onvif.scopes.model_nonstandard, weight 0.4: a white-label scope) is no
+        # generic key read: its model still names its maker through model_makers, as before the weak-model limit
+        ("onvif://www.onvif.org/model/IPC-HFW2431S-S-S2", "Dahua"),  # invented
+        ("onvif://www.onvif.org/model/DS-2CD2142FWD-I", "Hikvision"),  # invented
+    ],
+)
+def test_a_weak_model_of_a_devices_own_answer_still_names_its_maker(engine, scope, maker):
+    ident = engine.identify([Observation("onvif_scopes", ["onvif://www.onvif.org/type/video_encoder", scope])])
+    assert ident.manufacturer == maker
+
+
+def test_a_generic_weak_model_names_no_maker(engine):
+    # the limit covers the generic readers (names_maker: false): a UPnP modelNumber, a Cast md=, a key in an answer
+    upnp = Observation("upnp_device", {"modelName": "Network Camera", "modelNumber": "DS-2CD2142FWD-I", "friendlyName": "x"})
+    cast = Observation("mdns", {"name": "x", "type": "_googlecast._tcp", "txt": ["md=DS-2CD2142FWD-I"]})
+    for obs in (upnp, cast):
+        ident = engine.identify([obs])
+        assert ident.model == "DS-2CD2142FWD-I" and ident.manufacturer is None, obs.kind
