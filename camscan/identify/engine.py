@@ -267,6 +267,10 @@ class Engine:
             for text in self.maker_words.model_texts(obs.kind, obs.value):
                 got = self.model_in_text(obs.kind, text)
                 if got is None:
+                    typed = None if has_type else self._class_in_text(obs, text, stated)
+                    if typed is not None:
+                        has_type = True
+                        out.append(typed)
                     continue
                 hit, model, firmware = got
                 if stated and not any(self._related("manufacturer", hit.maker, s) for s in stated):
@@ -305,17 +309,37 @@ class Engine:
                 break
         return out
 
+    def _class_in_text(self, obs: Observation, text: str, stated: set[str]) -> Evidence | None:
+        """A description that names one maker and, in the same clause, its class ("3Com SuperStack 3 Switch",
+        "APC Switched Rack PDU") but no model-shaped token: the class alone, as weak type evidence."""
+        rule = self.maker_words.models
+        hits = self._makers_of(obs.kind, text)
+        if rule is None or len(hits) != 1:
+            return None
+        if stated and not any(self._related("manufacturer", hits[0].maker, s) for s in stated):
+            return None
+        kind_of = rule.device_class(text, hits[0].words)
+        if kind_of is None:
+            return None
+        return _observed(
+            obs, f"{MODEL_WORDS}.{obs.kind}.class", {"device_type": kind_of}, rule.class_weight, TIERS["banner"],
+            note=f"the description names the class {kind_of!r} after the maker's name {hits[0].words!r}",
+        )
+
+    def _makers_of(self, kind: str, text: str) -> list[Hit]:
+        words = self.maker_words
+        # a kind the maker rule does not read (a banner, a realm) is read for vendors.yaml names only: its other words
+        # are host names and software names, which small registrants share
+        listed_only = kind in words.listed_only or kind not in words.kinds
+        return build_index(words, self.vendors).find(text, leading=kind in words.leading, listed_only=listed_only)
+
     def model_in_text(self, kind: str, text: str) -> tuple[Hit, str, str | None] | None:
         """The maker a free text names (exactly one), and the model and firmware that follow its name
         (maker_words.yaml `models`), read as the kind's texts are read; None when the rule reads nothing."""
         rule = self.maker_words.models
         if rule is None:
             return None
-        words = self.maker_words
-        # a kind the maker rule does not read (a banner, a realm) is read for vendors.yaml names only: its other words
-        # are host names and software names, which small registrants share
-        listed_only = kind in words.listed_only or kind not in words.kinds
-        hits = build_index(words, self.vendors).find(text, leading=kind in words.leading, listed_only=listed_only)
+        hits = self._makers_of(kind, text)
         if len(hits) != 1:
             return None
         got = rule.find(text, hits[0].words)

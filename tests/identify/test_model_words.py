@@ -133,6 +133,8 @@ def test_a_text_naming_two_makers_gives_no_model(engine):
         ("snmp_sysdescr", "HP LaserJet M3027 MFP", "multifunction"),  # dico.pm
         ("snmp_sysdescr", "ZyXEL ZW-100 Firewall Router", "router"),  # invented: the last class noun is the head
         ("ftp_banner", "220 Xerox ColorQube-8900 Print Server ready", "print_server"),  # invented
+        ("snmp_sysdescr", "ZyXEL Ethernet Switch", "switch"),  # invented: no model-shaped token, the class alone
+        ("snmp_sysdescr", "APC Switched Rack PDU (MB:v9.9.9 PF:v9.9.9)", "pdu"),  # invented, in APC's sysDescr form
     ],
 )
 def test_the_class_a_description_names_types_the_device(engine, kind, value, device_type):
@@ -148,11 +150,11 @@ def test_the_class_a_description_names_types_the_device(engine, kind, value, dev
     [
         ("html_title", "Sony SNC-EB600 Network Camera"),  # invented: camera words never type through this rule
         ("snmp_sysdescr", "ZyXEL ZW-100 Network Video Recorder"),  # invented
-        ("snmp_sysdescr", "ZyXEL Ethernet Switch"),  # invented: no model, no class
+        ("snmp_sysdescr", "Quux Ethernet Switch"),  # invented: no known maker, no class
         ("snmp_sysdescr", "ZyXEL ZW-100, Switch"),  # invented: the class is in another clause
     ],
 )
-def test_no_class_without_a_model_and_never_a_camera(engine, kind, value):
+def test_no_class_without_a_maker_and_never_a_camera(engine, kind, value):
     ident, _used = _rule(engine, kind, value)
     assert not [ev for ev in ident.evidence if ev.signature.endswith(".class")]
     assert not ident.is_camera
