@@ -71,6 +71,7 @@ def test_a_generic_weak_model_names_no_maker(engine):
     # the limit covers the generic readers (names_maker: false): a UPnP modelNumber, a Cast md=, a key in an answer
     upnp = Observation("upnp_device", {"modelName": "Network Camera", "modelNumber": "DS-2CD2142FWD-I", "friendlyName": "x"})
     cast = Observation("mdns", {"name": "x", "type": "_googlecast._tcp", "txt": ["md=DS-2CD2142FWD-I"]})
-    for obs in (upnp, cast):
+    txt = Observation("mdns", {"name": "x", "type": "_http._tcp", "txt": ["model=DS-2CD2142FWD-I"]})
+    for obs in (upnp, cast, txt):
         ident = engine.identify([obs])
         assert ident.model == "DS-2CD2142FWD-I" and ident.manufacturer is None, obs.kind
