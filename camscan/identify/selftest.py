@@ -12,6 +12,7 @@ from typing import Any
 
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.signatures import Signature
+from camscan.model import CAMERA_TYPES
 
 CHECKED_FOR_SHADOWING = ("brand", "manufacturer", "device_type")
 
@@ -104,8 +105,9 @@ def maker_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
     return out
 
 
-#: Types a class noun may never give (docs/identify.md, "Models named in free text").
-VIDEO_WORDS = frozenset({"camera", "nvr", "dvr", "encoder"})
+#: Types a class noun may never give (docs/identify.md, "Models named in free text"): the video-surveillance types
+#: `is_camera` counts (one definition, camscan/model.py), so a type that joins them is refused here too.
+VIDEO_WORDS = CAMERA_TYPES
 
 
 def _model_word_problems(kb: Knowledge, engine: Any) -> list[tuple[str, str]]:
