@@ -74,6 +74,12 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
         ("http_server", "Apache/2.4.41 (Ubuntu)"),  # invented: software, not a maker
         ("http_server", "Microsoft-IIS/10.0"),  # invented
         ("http_server", "lighttpd/1.4.59"),  # invented
+        # review of issue 11, found by running the rule over nmap-os-db's fingerprint names and the signatures' own
+        # examples: a hex identifier (a Jetdirect certificate's CN ends with its MAC's last 8 hex digits), a service
+        # pack, a tape and a serial-port standard are no models
+        ("snmp_sysdescr", "IBM AIX 5.3 SP4"),  # nmap-os-db fingerprint name, read as a sysDescr
+        ("snmp_sysdescr", "Dell PowerVault 124T LTO-3 tape autoloader"),  # nmap-os-db (as above)
+        ("snmp_sysdescr", "Rockwell Automation 1761-NET-ENI Ethernet-to-RS-232-C interface module"),  # nmap-os-db (as above)
     ],
 )
 def test_wrong_tokens_are_not_models(engine, kind, value):
@@ -249,3 +255,10 @@ def test_an_rtsp_realm_names_the_model(engine):
 def test_a_bare_number_is_a_model_only_right_after_the_maker(engine, kind, value, model):
     got = engine.model_in_text(kind, value)
     assert (got[1] if got else None) == model
+
+
+def test_a_hex_identifier_after_the_makers_name_is_no_model(engine):
+    # invented, the layout of an HP Jetdirect certificate's CN ("HP Jetdirect " + its MAC's last 8 hex digits); read
+    # directly, since a signature states the model of the real one
+    assert engine.model_in_text("tls_subject", "HP Jetdirect FA1B2C3D") is None
+    assert engine.model_in_text("mdns", "HP Jetdirect FA1B2C3D (printer)") is None
