@@ -240,6 +240,12 @@ def test_an_rtsp_realm_names_the_model(engine):
         ("nmap_service", "Quux 4300 video encoder ftpd", None),  # invented: Quux is no listed maker
         ("snmp_sysdescr", "ZyXEL 2019 Annual Edition", None),  # invented: a year is no model
         ("snmp_sysdescr", "ZyXEL Switch 4210 PWR", None),  # invented: a bare number later than the first word
+        # invented: counting digits and zeros are what test recordings and templates put where a number goes (a
+        # LibreNMS recording says "AXIS 1234 Network Document Server", its corpus case gives no model)
+        ("snmp_sysdescr", "Canon 1234 Printer", None),
+        ("snmp_sysdescr", "ZyXEL 12345 Switch", None),
+        ("snmp_sysdescr", "ZyXEL 0000 Switch", None),
+        ("snmp_sysdescr", "ZyXEL 1240 Switch", "1240"),  # invented: not a counting run
     ],
 )
 def test_a_bare_number_is_a_model_only_right_after_the_maker(engine, kind, value, model):
