@@ -140,14 +140,16 @@ def test_a_text_naming_two_makers_gives_no_model(engine):
         ("snmp_sysdescr", "ZyXEL ZW-100 Firewall Router", "router"),  # invented: the last class noun is the head
         ("ftp_banner", "220 Xerox ColorQube-8900 Print Server ready", "print_server"),  # invented
         ("snmp_sysdescr", "ZyXEL Ethernet Switch", "switch"),  # invented: no model-shaped token, the class alone
+        ("snmp_sysdescr", "Dell Out-of-band SNMP Agent for Remote Access Controller", "lights_out_management"),  # Recog's form: a phrase before its words
+        ("ftp_banner", "220 Quux Door Controller", None),  # invented: no known maker
         ("snmp_sysdescr", "APC Switched Rack PDU (MB:v9.9.9 PF:v9.9.9)", "pdu"),  # invented, in APC's sysDescr form
     ],
 )
 def test_the_class_a_description_names_types_the_device(engine, kind, value, device_type):
     ident, _used = _rule(engine, kind, value)
     classes = [ev for ev in ident.evidence if ev.signature == f"{MODEL_WORDS}.{kind}.class"]
-    assert [ev.asserts["device_type"] for ev in classes] == [device_type]
-    assert classes[0].weight < 0.5
+    assert [ev.asserts["device_type"] for ev in classes] == ([device_type] if device_type else [])
+    assert all(ev.weight < 0.5 for ev in classes)
     assert ident.device_type == device_type
 
 
