@@ -143,6 +143,9 @@ def test_a_text_naming_two_makers_gives_no_model(engine):
         ("snmp_sysdescr", "Dell Out-of-band SNMP Agent for Remote Access Controller", "lights_out_management"),  # Recog's form: a phrase before its words
         ("ftp_banner", "220 Quux Door Controller", None),  # invented: no known maker
         ("snmp_sysdescr", "APC Switched Rack PDU (MB:v9.9.9 PF:v9.9.9)", "pdu"),  # invented, in APC's sysDescr form
+        # invented: a WLAN controller is a "Wireless Access Controller" (Huawei's AC65xx product name), not a door's
+        ("snmp_sysdescr", "Huawei AC9999 Wireless Access Controller", "controller"),
+        ("snmp_sysdescr", "ZyXEL ZW-100 Door Access Controller", "access_control"),  # invented
     ],
 )
 def test_the_class_a_description_names_types_the_device(engine, kind, value, device_type):
