@@ -108,3 +108,39 @@ def test_scanner_asks_hanwha_and_dahua_for_their_device_information() -> None:
     dahua = {e.id for e in select(endpoints, "c", Identity(manufacturer="Dahua"), [80], credentials=True)}
     assert {"dahua.vendor", "dahua.system_info"} <= dahua
     assert not {e.id for e in select(endpoints, "c", Identity(manufacturer="HP"), [80], credentials=True)}
+
+
+XM_VERSION = "V5.00.R02.00030747.10010.349f17.0000000"
+
+
+def test_a_build_date_stated_beside_the_version_is_the_firmware_date(engine: Engine) -> None:
+    # issue 11 point 7: version, build, build date, whichever field of the answer states the date
+    xm = Observation(
+        "vendor_discovery", {"protocol": "xm", "BuildDate": "2020-11-24 16:47:14", "Version": XM_VERSION}
+    )
+    ident = engine.identify([xm])
+    assert (ident.firmware, ident.firmware_build, ident.firmware_date) == (
+        "V5.00.R02.00030747.10010.349f17", "2020-11-24", "2020-11-24",
+    )  # fmt: skip
+    dahua = _http(
+        "/cgi-bin/magicBox.cgi?action=getSoftwareVersion", "version=2.800.0000016.0.R,build:2020-06-05\r\n"
+    )
+    ident = engine.identify([dahua])
+    assert (ident.firmware, ident.firmware_date, ident.firmware_scheme) == (
+        "2.800.0000016.0.R",
+        "2020-06-05",
+        "dahua",
+    )
+
+
+@pytest.mark.parametrize("build_date", ["2020-02-30 16:47:14", "2020-13-45 16:47:14", "", "24/11/2020"])
+def test_no_calendar_date_no_firmware_date(engine: Engine, build_date: str) -> None:
+    xm = Observation("vendor_discovery", {"protocol": "xm", "BuildDate": build_date, "Version": XM_VERSION})
+    ident = engine.identify([xm])
+    assert ident.firmware is not None and ident.firmware_date is None
+
+
+def test_a_build_number_is_no_date(engine: Engine) -> None:
+    body = '[{"cmd":"GetDevInfo","code":0,"value":{"DevInfo":{"model":"RLC-411WS","firmVer":"v2.0.0.1389_18081408"}}}]'
+    ident = engine.identify([_http("/cgi-bin/api.cgi?cmd=GetDevInfo", body)])
+    assert (ident.firmware_build, ident.firmware_date) == ("18081408", "2018-08-14")  # the scheme's own date
