@@ -37,6 +37,9 @@ def _rule(engine, kind: str, value: str):
         ("ftp_banner", "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.", "ECOSYS-M2540dn", "2.1.0"),  # invented
         ("http_www_authenticate", 'Basic realm="ZyXEL NBG6604"', "NBG6604", None),  # invented
         ("http_server", "Yealink SIP-T99W 99.1.0.1", "SIP-T99W", "99.1.0.1"),  # invented
+        # Recog's snmp_sysdescr example: the version after "Bios Ver" is the BIOS's, not the router's firmware
+        ("snmp_sysdescr", "Digi TransPort WR21-HX1B-DE1-XX Ser#:211555 Software Build Ver5142. Nov 28 2011 11:25:34 WW ARM Bios Ver 6.45 ",
+         "WR21-HX1B-DE1-XX", None),
     ],
 )
 def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmware):
