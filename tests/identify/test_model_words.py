@@ -81,6 +81,7 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
         # examples: a hex identifier (a Jetdirect certificate's CN ends with its MAC's last 8 hex digits), a service
         # pack, a tape and a serial-port standard are no models
         ("snmp_sysdescr", "IBM AIX 5.3 SP4"),  # nmap-os-db fingerprint name, read as a sysDescr
+        ("ftp_banner", "220 host FTP Service (IBM Domino Release 9.0.1FP8 HF475) ready"),  # invented, after Recog's SMTP example: a hotfix after a version
         ("snmp_sysdescr", "IBM AIX 5.2 on Power5"),  # nmap-os-db (as above): a processor
         ("snmp_sysdescr", "Apple A/UX 3.1.1 SVR2"),  # nmap-os-db (as above): a System V release
         ("snmp_sysdescr", "Dell PowerVault 124T LTO-3 tape autoloader"),  # nmap-os-db (as above)
