@@ -96,6 +96,8 @@ class ModelRule:
     class_weight: float = 0.0
     #: A number that is a model only as the very first word after the maker's name ("AXIS 2100", "Cisco 2621").
     first_token: re.Pattern[str] | None = None
+    #: A token after which no model is read (a version: "… Release 9.0.1FP8 HF475" names a hotfix, not a model).
+    stop_after: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, doc: dict[str, Any]) -> ModelRule:
@@ -107,6 +109,7 @@ class ModelRule:
             re.compile(doc["firmware"], re.IGNORECASE) if doc.get("firmware") else None,
             tuple(doc.get("examples") or ()), classes, float(doc.get("class_weight", 0.0)),
             re.compile(doc["first_token"]) if doc.get("first_token") else None,
+            re.compile(doc["stop_after"], re.IGNORECASE) if doc.get("stop_after") else None,
         )
 
     def device_class(self, text: str, words: str) -> str | None:
@@ -165,6 +168,8 @@ class ModelRule:
                 return word, self._firmware(rest[tok.end():])
             if seen >= self.window or raw[-1] in ",;:\"'":
                 return None
+            if self.stop_after is not None and self.stop_after.fullmatch(word):
+                return None  # past a version: "… Release 9.0.1FP8 HF475" (a hotfix), not "<maker> <model>"
         return None
 
     def _firmware(self, after: str) -> str | None:

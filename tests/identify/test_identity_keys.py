@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from camscan.identify.engine import get_engine
@@ -75,3 +77,17 @@ def test_a_generic_weak_model_names_no_maker(engine):
     for obs in (upnp, cast, txt):
         ident = engine.identify([obs])
         assert ident.model == "DS-2CD2142FWD-I" and ident.manufacturer is None, obs.kind
+
+
+def test_key_readers_scan_a_large_answer_in_linear_time(engine):
+    # The key readers look at whole bodies (up to the list cap, 4 MiB). Written as a per-character tempered token they
+    # took ~55 ms per MiB each (four of them: twice the cost of every other http_path signature together); as
+    # possessive runs between '<' or '"' they scan at the regex engine's C speed. A bound far from both, in CPU time.
+    body = "<html><body>" + '<div class="x">lorem "ipsum" dolor</div>\n' * 25_000 + "</body></html>"  # ~1 MiB, no key
+    readers = [s for s in engine.signatures if s.file == "identity_keys.yaml" and s.kind == "http_path"]
+    assert len(readers) == 4
+    start = time.process_time()
+    for sig in readers:
+        for _name, pattern in sig.fields:
+            assert pattern.search(body) is None
+    assert time.process_time() - start < 0.12  # measured: 0.27 s before, 0.03 s after

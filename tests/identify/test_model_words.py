@@ -37,6 +37,9 @@ def _rule(engine, kind: str, value: str):
         ("ftp_banner", "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.", "ECOSYS-M2540dn", "2.1.0"),  # invented
         ("http_www_authenticate", 'Basic realm="ZyXEL NBG6604"', "NBG6604", None),  # invented
         ("http_server", "Yealink SIP-T99W 99.1.0.1", "SIP-T99W", "99.1.0.1"),  # invented
+        # Recog's snmp_sysdescr example: the version after "Bios Ver" is the BIOS's, not the router's firmware
+        ("snmp_sysdescr", "Digi TransPort WR21-HX1B-DE1-XX Ser#:211555 Software Build Ver5142. Nov 28 2011 11:25:34 WW ARM Bios Ver 6.45 ",
+         "WR21-HX1B-DE1-XX", None),
     ],
 )
 def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmware):
@@ -78,6 +81,7 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
         # examples: a hex identifier (a Jetdirect certificate's CN ends with its MAC's last 8 hex digits), a service
         # pack, a tape and a serial-port standard are no models
         ("snmp_sysdescr", "IBM AIX 5.3 SP4"),  # nmap-os-db fingerprint name, read as a sysDescr
+        ("ftp_banner", "220 host FTP Service (IBM Domino Release 9.0.1FP8 HF475) ready"),  # invented, after Recog's SMTP example: a hotfix after a version
         ("snmp_sysdescr", "IBM AIX 5.2 on Power5"),  # nmap-os-db (as above): a processor
         ("snmp_sysdescr", "Apple A/UX 3.1.1 SVR2"),  # nmap-os-db (as above): a System V release
         ("snmp_sysdescr", "Dell PowerVault 124T LTO-3 tape autoloader"),  # nmap-os-db (as above)
