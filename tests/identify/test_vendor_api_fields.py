@@ -144,3 +144,29 @@ def test_a_build_number_is_no_date(engine: Engine) -> None:
     body = '[{"cmd":"GetDevInfo","code":0,"value":{"DevInfo":{"model":"RLC-411WS","firmVer":"v2.0.0.1389_18081408"}}}]'
     ident = engine.identify([_http("/cgi-bin/api.cgi?cmd=GetDevInfo", body)])
     assert (ident.firmware_build, ident.firmware_date) == ("18081408", "2018-08-14")  # the scheme's own date
+
+
+USER_CHECK_LOCKED = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<userCheck version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">\n'
+    "<statusValue>401</statusValue>\n<statusString>Unauthorized</statusString>\n</userCheck>\n"
+)
+
+
+def test_hikvision_namespace_on_any_endpoint_names_the_maker_not_a_camera(engine: Engine) -> None:
+    ident = engine.identify([_http("/ISAPI/Security/userCheck", USER_CHECK_LOCKED, status=401)])
+    assert ident.manufacturer == "Hikvision"
+    assert ident.device_type is None and not ident.is_camera  # access terminals answer in the same namespace
+    plain = USER_CHECK_LOCKED.replace(' version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"', "")
+    assert engine.identify([_http("/ISAPI/Security/userCheck", plain, status=401)]).manufacturer is None
+    link = '<a href="http://www.hikvision.com/ver20/XMLSchema">schema</a>'  # the URL, not a namespace declaration
+    assert engine.identify([_http("/", link)]).manufacturer is None
+
+
+def test_plain_isapi_device_info_gives_the_serial(engine: Engine) -> None:
+    body = (
+        "<DeviceInfo><model>DS-7616NI-I2/16P</model><serialNumber>DS-7616NI-I2/16P1620190101CCRRC12345678WCVU"
+        "</serialNumber><deviceType>NVR</deviceType></DeviceInfo>"
+    )
+    ident = engine.identify([_http("/ISAPI/System/deviceInfo", body)])
+    assert (ident.serial, ident.device_type) == ("DS-7616NI-I2/16P1620190101CCRRC12345678WCVU", "nvr")
+    assert engine.identify([_http("/api/deviceInfo", body)]).serial is None  # not Hikvision's endpoint
