@@ -170,3 +170,26 @@ def test_plain_isapi_device_info_gives_the_serial(engine: Engine) -> None:
     ident = engine.identify([_http("/ISAPI/System/deviceInfo", body)])
     assert (ident.serial, ident.device_type) == ("DS-7616NI-I2/16P1620190101CCRRC12345678WCVU", "nvr")
     assert engine.identify([_http("/api/deviceInfo", body)]).serial is None  # not Hikvision's endpoint
+
+
+def _devinfo(**fields: str) -> Observation:
+    inner = ",".join(f'"{k}":"{v}"' for k, v in fields.items())
+    body = '[{"cmd":"GetDevInfo","code":0,"value":{"DevInfo":{' + inner + "}}}]"
+    return _http("/cgi-bin/api.cgi?cmd=GetDevInfo", body)
+
+
+@pytest.mark.parametrize(
+    ("fields", "device_type", "is_camera"),
+    [
+        ({"model": "RLC-411WS", "type": "IPC"}, "camera", True),
+        ({"model": "Reolink NVR", "type": "NVR", "exactType": "NVR"}, "nvr", True),
+        ({"model": "Reolink NVR", "type": "WIFI_NVR"}, "nvr", True),
+        ({"model": "Reolink Home Hub", "type": "HOMEHUB", "exactType": "HOMEHUB"}, "hub", False),
+        ({"model": "Reolink Chime", "type": "CHIME"}, None, False),  # a type word nobody documented: no type
+    ],
+)
+def test_reolink_type_field_says_camera_recorder_or_hub(
+    engine: Engine, fields: dict[str, str], device_type: str | None, is_camera: bool
+) -> None:
+    ident = engine.identify([_devinfo(**fields)])
+    assert (ident.manufacturer, ident.device_type, ident.is_camera) == ("Reolink", device_type, is_camera)
