@@ -19,6 +19,7 @@ docs/identify.md ("How the engine decides"):
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -588,17 +589,19 @@ class Engine:
                     target.statements[kind] = statement
 
     def _firmware_parts(self, ident: Identity, winner: _Candidate | None) -> None:
-        """Build and build date follow the winning firmware string, not a vote of their own."""
-        if winner is None:
-            return
-        ident.firmware_scheme = winner.extra.get("scheme")
-        parts = winner.extra.get("parts")
-        if parts is None:
-            return
-        ident.firmware_date = parts.build_date
-        if not ident.firmware_build:
-            ident.firmware_build = parts.build or parts.build_date
-            ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
+        """Build and build date follow the winning firmware string, not a vote of their own. A build stated
+        apart from the version as an ISO date (Dahua's getSoftwareVersion `build:2020-06-05`, XiongMai's
+        discovery `BuildDate`) is the build date too, when the version string carries none."""
+        if winner is not None:
+            ident.firmware_scheme = winner.extra.get("scheme")
+            parts = winner.extra.get("parts")
+            if parts is not None:
+                ident.firmware_date = parts.build_date
+                if not ident.firmware_build:
+                    ident.firmware_build = parts.build or parts.build_date
+                    ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
+        if ident.firmware and not ident.firmware_date and ident.firmware_build:
+            ident.firmware_date = _iso_date(ident.firmware_build)
 
     def _decide_os(self, ident: Identity, winner: _Candidate | None) -> None:
         """The OS version is the one stated with the winning OS name (Android `13`, Linux `5.10`), never a
@@ -868,3 +871,17 @@ def get_engine(directory: Path | None = None, extra_concerns: tuple[Path, ...] =
 @lru_cache(maxsize=8)
 def _engine(knowledge: Knowledge) -> Engine:
     return Engine(knowledge)
+
+
+_ISO_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+
+
+def _iso_date(text: str) -> str | None:
+    """`text` when it is a real calendar date written `YYYY-MM-DD`, else None."""
+    m = _ISO_DATE.fullmatch(text.strip())
+    if m is None:
+        return None
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
