@@ -229,7 +229,7 @@ def test_a_model_read_from_text_alone_names_no_maker_by_its_numbering(engine):
     [
         ("Brother HL-L9999DW series", "HL-L9999DW"),  # invented, in the form printers announce themselves
         ("HP LaserJet 400 M499dn (9A1B2C)", "M499dn"),  # invented
-        ("Philips hue - 2476FF", None),  # invented: the MAC suffix after " - " is no model
+        ("Philips hue - 1A2B3C", None),  # invented: the MAC suffix after " - " is no model
         ("Kitchen printer", None),  # invented: a name the user chose names no maker
     ],
 )
@@ -259,7 +259,7 @@ def test_an_rtsp_realm_names_the_model(engine):
         ("snmp_sysdescr", "ZyXEL 2019 Annual Edition", None),  # invented: a year is no model
         ("snmp_sysdescr", "ZyXEL Switch 4210 PWR", None),  # invented: a bare number later than the first word
         # invented: counting digits and zeros are what test recordings and templates put where a number goes (a
-        # LibreNMS recording says "AXIS 1234 Network Document Server", its corpus case gives no model)
+        # LibreNMS recording of an Axis document server puts 1234 there; its dev case gives no model)
         ("snmp_sysdescr", "Canon 1234 Printer", None),
         ("snmp_sysdescr", "ZyXEL 12345 Switch", None),
         ("snmp_sysdescr", "ZyXEL 0000 Switch", None),
