@@ -193,3 +193,15 @@ def test_reolink_type_field_says_camera_recorder_or_hub(
 ) -> None:
     ident = engine.identify([_devinfo(**fields)])
     assert (ident.manufacturer, ident.device_type, ident.is_camera) == ("Reolink", device_type, is_camera)
+
+
+def test_dahua_system_info_hardware_version(engine: Engine) -> None:
+    body = "deviceType=IPC-HDW5831R-ZE\r\nhardwareVersion=1.00\r\nserialNumber=4X7C5A1ZAG21L3F\r\n"
+    ident = engine.identify([_http("/cgi-bin/magicBox.cgi?action=getSystemInfo", body)])
+    assert (ident.model, ident.hardware, ident.serial) == ("IPC-HDW5831R-ZE", "1.00", "4X7C5A1ZAG21L3F")
+    assert (
+        engine.identify(
+            [_http("/cgi-bin/magicBox.cgi?action=getSystemInfo", "hardwareVersion=\r\n")]
+        ).hardware
+        is None
+    )
