@@ -2,11 +2,14 @@
 
 `load_endpoints()` reads the file once (errors name the file and the entry); `select(endpoints, ...)` picks the
 endpoints of one tier whose `when` matches a host's partial identity or open ports. Only GET and HEAD are
-accepted for HTTP: the scanner never sends anything that could change a device.
+accepted for HTTP, and POST with a JSON-RPC read as its body: the scanner never sends anything that could change
+a device.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -57,6 +60,7 @@ class Endpoint:
     payload: str | None = None
     reads: tuple[str, ...] = ()
     source: str = ""
+    body: str | None = None  # POST only: the JSON text of a read request (a JSON-RPC `get…` method)
 
     @property
     def needs_credentials(self) -> bool:
@@ -84,8 +88,28 @@ def _endpoint(raw: dict[str, Any]) -> Endpoint:
     ports, reads = tuple(raw.get("ports", [])), tuple(raw.get("reads", []))
     if protocol == "http":
         method = str(raw.get("method", "GET")).upper()
-        return Endpoint(ident, tier, protocol, when, method, raw["path"], auth, ports, None, reads, raw["source"])
+        body = raw.get("body")
+        return Endpoint(
+            ident, tier, protocol, when, method, raw["path"], auth, ports, None, reads, raw["source"], body
+        )
     return Endpoint(ident, tier, protocol, when, "DATAGRAM", "", auth, ports, raw["payload"], reads, raw["source"])
+
+
+def _read_only_problem(e: Endpoint) -> str | None:
+    """Why an HTTP endpoint could change a device, or None. GET and HEAD read; a POST only when its body is a
+    JSON-RPC read: a JSON object whose `method` starts with `get` (Axis basicdeviceinfo getAllUnrestrictedProperties)."""
+    if e.protocol != "http":
+        return None
+    if e.method != "POST":
+        return "`body` is sent with POST only" if e.body is not None else None
+    try:
+        request = json.loads(e.body) if e.body is not None else None
+    except ValueError:
+        request = None
+    method = request.get("method") if isinstance(request, dict) else None
+    if not isinstance(method, str) or not re.match(r"get[A-Z]", method):
+        return "POST only for a JSON-RPC read: `body` must be a JSON object whose `method` is get…"
+    return None
 
 
 def _build(path: Path, data: dict[str, Any]) -> EndpointSet:
@@ -96,6 +120,9 @@ def _build(path: Path, data: dict[str, Any]) -> EndpointSet:
         if e.id in seen:
             raise DataError(path, f"endpoint {e.id!r}", "duplicate id")
         seen.add(e.id)
+        problem = _read_only_problem(e)
+        if problem:
+            raise DataError(path, f"endpoint {e.id!r}", problem)
         # `when: device_type` compares with the engine's answer: words of the vocabulary, synonyms read as their word
         words = frozenset(vocabulary.check(path, f"endpoint {e.id!r}", w, "when device_type") for w in e.when.device_type)
         endpoints.append(replace(e, when=replace(e.when, device_type=words)))

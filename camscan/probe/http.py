@@ -227,18 +227,23 @@ async def fetch_with_credentials(
     *,
     tls: bool = False,
     method: str = "GET",
+    body: bytes = b"",
 ) -> list[Fetched]:
     """GET `path`; when it answers 401 and the user gave credentials for this host, answer the challenge once.
-    A recorder's channel list is read up to `limits.settings.max_list_bytes` rather than the scan's byte cap."""
+    A recorder's channel list is read up to `limits.settings.max_list_bytes` rather than the scan's byte cap.
+    A `body` (a JSON-RPC read POSTed, probes.yaml) is sent as JSON."""
     cap = limits.settings.max_list_bytes if is_recorder_path(path) else None
-    first = await fetch(host, port, path, limits, tls=tls, method=method, max_bytes=cap)
+    headers = [("Content-Type", "application/json")] if body else []
+    first = await fetch(host, port, path, limits, tls=tls, method=method, headers=headers, body=body, max_bytes=cap)
     if first.response.status != 401 or credential is None:
         return [first]
     challenges = first.response.head.get_all("WWW-Authenticate")
     header = authorization(challenges, method, path, credential)
     if header is None:
         return [first]
-    second = await fetch(host, port, path, limits, tls=tls, method=method, auth=header, max_bytes=cap)
+    second = await fetch(
+        host, port, path, limits, tls=tls, method=method, auth=header, headers=headers, body=body, max_bytes=cap
+    )
     return [first, second]
 
 
@@ -251,9 +256,12 @@ async def probe_endpoint(
     *,
     tls: bool = False,
     method: str = "GET",
+    body: bytes = b"",
 ) -> list[Observation]:
     try:
-        responses = await fetch_with_credentials(host, port, path, limits, credential, tls=tls, method=method)
+        responses = await fetch_with_credentials(
+            host, port, path, limits, credential, tls=tls, method=method, body=body
+        )
     except ProbeError as exc:
         return [failure("http_path", host, port, source_of(tls), str(exc), value={"path": path})]
     found: list[Observation] = []

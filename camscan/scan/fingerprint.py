@@ -154,6 +154,7 @@ async def run_endpoint(
         credential if endpoint.needs_credentials else None,
         tls=port in http.TLS_PORTS,
         method=endpoint.method,
+        body=endpoint.body.encode() if endpoint.body else b"",
     )
     ctx.emit(state, found)
 

@@ -109,6 +109,8 @@ def test_every_request_is_read_only(campaign: Campaign) -> None:
         if protocol in READ_METHODS:
             ok = method in READ_METHODS[protocol] or (
                 method == "POST" and r["path"].startswith("/onvif/") and action.startswith("Get")
+            ) or (  # the JSON-RPC read probes.yaml allows (Axis basicdeviceinfo getAllUnrestrictedProperties)
+                method == "POST" and r["path"] == "/axis-cgi/basicdeviceinfo.cgi" and action.startswith("get")
             )
         elif protocol == "onvif":
             ok = action.startswith("Get")

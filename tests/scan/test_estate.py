@@ -103,9 +103,11 @@ def test_only_read_requests(credentialed_scan: dict[str, Any]) -> None:
     allowed = {"GET", "HEAD", "OPTIONS", "DESCRIBE", "DATAGRAM", "POST", "CONNECT"}
     assert {m for _, m in methods} <= allowed, methods
     posts = [r for r in credentialed_scan["requests"] if r["method"] == "POST"]
-    assert posts and all(r["protocol"] == "onvif" or r["path"].startswith("/onvif/") for r in posts)
-    onvif_ops = {r["action"] for r in posts}
-    assert onvif_ops and all(op.startswith("Get") for op in onvif_ops), onvif_ops
+    onvif = [r for r in posts if r["protocol"] == "onvif" or r["path"].startswith("/onvif/")]
+    assert onvif and all(r["action"].startswith("Get") for r in onvif), {r["action"] for r in onvif}
+    # besides ONVIF, only JSON-RPC reads (probes.yaml `body`): Axis basicdeviceinfo getAllUnrestrictedProperties
+    rpc = [(r["path"], r["action"]) for r in posts if r not in onvif]
+    assert rpc == [("/axis-cgi/basicdeviceinfo.cgi", "getAllUnrestrictedProperties")], rpc
 
 
 def test_observations_and_services_stored(credentialed_scan: dict[str, Any], estate: Lab) -> None:

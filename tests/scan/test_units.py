@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import time
 from pathlib import Path
 
@@ -34,7 +35,9 @@ CRED = Credential("admin", Secret("s3cret pass"), "test")
 def test_shipped_endpoints_load_and_are_read_only() -> None:
     endpoints = load_endpoints().endpoints
     assert len(endpoints) >= 8
-    assert all(e.method in ("GET", "HEAD", "DATAGRAM") for e in endpoints)
+    assert all(e.method in ("GET", "HEAD", "DATAGRAM") or (e.method == "POST" and e.body) for e in endpoints)
+    posts = [json.loads(e.body) for e in endpoints if e.method == "POST" and e.body]
+    assert posts and all(p["method"].startswith("get") for p in posts)  # a JSON-RPC read, nothing else
     assert all(e.source for e in endpoints)
     assert all(e.tier == "c" for e in endpoints if e.needs_credentials)
 
@@ -57,7 +60,12 @@ def test_endpoint_signatures_exist_for_what_they_fetch(engine) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"method": "POST"}, "only use GET or HEAD"),
+        ({"method": "PUT"}, "only use GET or HEAD"),
+        ({"method": "POST"}, "POST only for a JSON-RPC read"),
+        ({"method": "POST", "body": '{"method": "setProperties"}'}, "POST only for a JSON-RPC read"),
+        ({"method": "POST", "body": '{"method": "getaway"}'}, "POST only for a JSON-RPC read"),
+        ({"method": "POST", "body": "not json"}, "POST only for a JSON-RPC read"),
+        ({"body": '{"method": "getAllProperties"}'}, "sent with POST only"),
         ({"tier": "b", "auth": "required"}, "belongs to tier c"),
         ({"source": ""}, "`source` is required"),
         ({"when": {}}, "`when`"),
@@ -99,6 +107,8 @@ def test_partial_identity_picks_the_endpoints() -> None:
         "axis.param_brand_properties"
     }
     assert select(endpoints, "c", hik, [80], done=["hikvision.isapi_device_info"], credentials=True) == []
+    # Axis: the unauthenticated JSON-RPC read in tier b, whoever asks (issue 11 point 8)
+    assert {e.id for e in select(endpoints, "b", evidence, [80])} == {"axis.basic_device_info"}
 
 
 # -- credentials on the wire ---------------------------------------------------------------------------------
