@@ -205,3 +205,32 @@ def test_dahua_system_info_hardware_version(engine: Engine) -> None:
         ).hardware
         is None
     )
+
+
+LAPI = "/LAPI/V1.0/System/DeviceBasicInfo"
+
+
+def test_uniview_lapi_device_basic_info(engine: Engine) -> None:
+    data = (
+        '{"Manufacturer": "UNIVIEW", "DeviceModel": "IPC2124LR3-PF40M-D", "SerialNumber": "210235C3EN3193000099",'
+        ' "FirmwareVersion": "IPC_D1211-B0002P62D1907"}'
+    )
+    body = '{"Response": {"ResponseCode": 0, "Data": ' + data + "}}"
+    ident = engine.identify([_http(LAPI, body)])
+    assert (ident.brand, ident.manufacturer, ident.model, ident.serial) == (
+        "Uniview", "Uniview", "IPC2124LR3-PF40M-D", "210235C3EN3193000099",
+    )  # fmt: skip
+    assert ident.firmware == "IPC_D1211-B0002P62D1907"
+    assert engine.identify([_http(LAPI, "", status=401)]).manufacturer is None  # a refusal says nothing
+    assert (
+        engine.identify([_http("/api/info", body)]).serial is None
+    )  # the keys on another path: not Uniview's
+
+
+def test_scanner_asks_uniview_for_lapi_with_credentials_only() -> None:
+    endpoints = load_endpoints().endpoints
+    unv = Identity(manufacturer="Uniview")
+    assert "uniview.lapi_device_basic_info" in {
+        e.id for e in select(endpoints, "c", unv, [80], credentials=True)
+    }
+    assert not [e for e in select(endpoints, "b", unv, [80]) if e.id.startswith("uniview.")]
