@@ -270,6 +270,16 @@ class Summary:
         }
 
 
+#: The per-split figures `summary_lines` prints, and their labels.
+_SPLIT_LABELS = {
+    "manufacturer": "manufacturer",
+    "model": "model",
+    "firmware": "firmware",
+    "camera_recall": "camera_recall",
+    "camera_recall_supported": "camera_recall >MAC",
+}
+
+
 def summarise(outcomes: list[Outcome]) -> Summary:
     fields = {name: Tally() for name in (*SCORED_FIELDS, "is_camera")}
     recall, precision, recall_supported = Tally(), Tally(), Tally()
@@ -301,6 +311,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
             recall.add(o.identity.is_camera)
             if any(ob.kind != "mac" for ob in o.case.observations):
                 recall_supported.add(o.identity.is_camera)
+                by_split[o.case.split]["camera_recall_supported"].add(o.identity.is_camera)
         if o.identity.is_camera:
             precision.add(bool(truth["is_camera"]))
             if not truth["is_camera"]:
@@ -370,7 +381,7 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
         + (f"; {unlisted} held-out, not named" if unlisted else "")
     )
     for split, tallies in sorted(s.by_split.items()):
-        parts = [f"{k} {_pct(t).strip()}" for k, t in tallies.items() if k in ("manufacturer", "model", "firmware", "camera_recall")]
+        parts = [f"{_SPLIT_LABELS[k]} {_pct(t).strip()}" for k, t in tallies.items() if k in _SPLIT_LABELS]
         parts.append(f"wrong makers {s.wrong_makers_by_split.get(split, 0)}")
         lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
     shown = [m for m in s.misses if held_out_misses or m["split"] != "held_out"]
@@ -410,6 +421,15 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
     out += ["\n### Per split (held_out: sources nobody inspected while writing signatures)\n\n", head]
     for split, tallies in sorted(s.by_split.items()):
         out.append(row(split, tallies))
+    out.append(
+        "\nCamera recall over the camera cases with more than a bare MAC: "
+        + "; ".join(
+            f"{split} {_pct(t).strip()} ({t.right}/{t.total})"
+            for split, tallies in sorted(s.by_split.items())
+            if (t := tallies.get("camera_recall_supported")) is not None
+        )
+        + ".\n"
+    )
     out += [f"\n### Per maker (makers with at least {min_cases} cases)\n\n", head]
     for maker, tallies in sorted(s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])):
         if max(t.total for t in tallies.values()) >= min_cases:

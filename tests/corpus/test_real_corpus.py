@@ -145,3 +145,14 @@ def test_held_out_misses_are_listed_only_when_asked(summary):
     assert any(f"{len(held_out)} held-out misses not listed" in line for line in hidden)
     shown = summary_lines(summary, misses=10_000, held_out_misses=True)
     assert all(any(f"MISS {m['id']} " in line for line in shown) for m in held_out)
+
+
+def test_camera_recall_over_cases_with_more_than_a_mac_is_given_per_split(summary):
+    """The per-split recall over camera cases with more than a MAC adds up to the overall one (docs/accuracy.md's
+    table reads it from here, not from a hand count)."""
+    tallies = [t["camera_recall_supported"] for t in summary.by_split.values() if "camera_recall_supported" in t]
+    assert sum(t.right for t in tallies) == summary.camera_recall_supported.right
+    assert sum(t.total for t in tallies) == summary.camera_recall_supported.total
+    # a MAC-only camera counts in the split's recall but not in its recall over cases with more than a MAC
+    for split in summary.by_split.values():
+        assert split["camera_recall_supported"].total <= split["camera_recall"].total
