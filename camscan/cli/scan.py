@@ -105,8 +105,8 @@ def scan(
     endpoints that answer without login; with your credentials also ONVIF GetDeviceInformation and the vendors'
     device-information APIs, and from a recorder (NVR/DVR, or a UniFi OS console running Protect) the cameras
     on its channels, each a device of its own (docs/recorders.md). Read-only: only GET, HEAD, OPTIONS, DESCRIBE
-    and ONVIF read calls, plus a UniFi OS session login (a POST that changes nothing) when you gave the
-    console's credentials.
+    and ONVIF read calls, JSON-RPC reads whose method is get... (Axis's unrestricted device properties, a POST),
+    plus a UniFi OS session login (a POST that changes nothing) when you gave the console's credentials.
 
     Each device is identified (brand vs real manufacturer, model, firmware) and stored as the scan goes;
     Ctrl-C keeps everything found so far. Public addresses are refused unless --allow-public.

@@ -3,8 +3,8 @@ with the credentials the user gave for the console (issue 14; docs/recorders.md)
 
 UniFi OS offers no Digest or Basic login: `POST /api/auth/login` with JSON `{username, password}` over HTTPS
 answers with a session cookie (`TOKEN`, or `UOS_TOKEN` on newer UniFi OS) and an `X-CSRF-Token` header. Protect's
-read API is then `GET /proxy/protect/api/cameras` with that cookie. That login is the only POST camscan sends and
-it changes nothing on the console; no other call is made. The session is dropped afterwards (never reused, kept
+read API is then `GET /proxy/protect/api/cameras` with that cookie. That login is the only POST camscan sends to the
+console and it changes nothing there; no other call is made. The session is dropped afterwards (never reused, kept
 or logged out with a second POST); the password leaves this module only in the login body, sent to the console
 the credential was given for, over TLS; the cookie and token are never put in an observation.
 """
