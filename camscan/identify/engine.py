@@ -19,7 +19,6 @@ docs/identify.md ("How the engine decides"):
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.identify import nmap_probes, oui
+from camscan.identify.firmware import iso_date
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import Hit, MakerWords, build_index
 from camscan.identify.product_lines import ProductLines
@@ -601,7 +601,7 @@ class Engine:
                     ident.firmware_build = parts.build or parts.build_date
                     ident.field_confidence["firmware_build"] = ident.field_confidence["firmware"]
         if ident.firmware and not ident.firmware_date and ident.firmware_build:
-            ident.firmware_date = _iso_date(ident.firmware_build)
+            ident.firmware_date = iso_date(ident.firmware_build)
 
     def _decide_os(self, ident: Identity, winner: _Candidate | None) -> None:
         """The OS version is the one stated with the winning OS name (Android `13`, Linux `5.10`), never a
@@ -872,16 +872,3 @@ def get_engine(directory: Path | None = None, extra_concerns: tuple[Path, ...] =
 def _engine(knowledge: Knowledge) -> Engine:
     return Engine(knowledge)
 
-
-_ISO_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
-
-
-def _iso_date(text: str) -> str | None:
-    """`text` when it is a real calendar date written `YYYY-MM-DD`, else None."""
-    m = _ISO_DATE.fullmatch(text.strip())
-    if m is None:
-        return None
-    try:
-        return datetime.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        return None
