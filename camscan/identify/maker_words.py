@@ -98,6 +98,14 @@ class ModelRule:
     first_token: re.Pattern[str] | None = None
     #: A token after which no model is read (a version: "… Release 9.0.1FP8 HF475" names a hotfix, not a model).
     stop_after: re.Pattern[str] | None = None
+    #: The name's legal form after it (`skip` words: ", Inc.", "Co., Ltd."), compiled once: `device_class` reads past it.
+    _legal_form: re.Pattern[str] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.skip:
+            words = "|".join(map(re.escape, sorted(self.skip)))
+            legal = re.compile(r"(?:[\s,.]*\b(?:" + words + r")\b\.?)*[\s,.]*", re.IGNORECASE)
+            object.__setattr__(self, "_legal_form", legal)
 
     @classmethod
     def load(cls, doc: dict[str, Any]) -> ModelRule:
@@ -121,8 +129,8 @@ class ModelRule:
         if m is None:
             return None
         rest = text[m.end():]
-        legal = re.match(r"(?:[\s,.]*\b(?:" + "|".join(map(re.escape, sorted(self.skip))) + r")\b\.?)*[\s,.]*", rest, re.IGNORECASE)
-        clause = _CLAUSE_END.split(rest[legal.end() if legal and self.skip else 0:], 1)[0]
+        legal = self._legal_form.match(rest) if self._legal_form is not None else None
+        clause = _CLAUSE_END.split(rest[legal.end() if legal else 0:], 1)[0]
         ws = words_of(clause)
         found = None
         i = 0
