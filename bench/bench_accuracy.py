@@ -46,6 +46,7 @@ def corpus_part(record: bool, markdown: bool) -> bool:
     rates["camera_recall"] = summary.camera_recall.rate
     rates["camera_precision"] = summary.camera_precision.rate
     rates["camera_recall_supported"] = summary.camera_recall_supported.rate
+    rates["camera_recall_stated"] = summary.camera_recall_stated.rate
     ok = not summary.false_cameras
     for name, target in TARGETS.items():
         got = rates.get(name) or 0.0
