@@ -16,6 +16,7 @@ import random
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 from camscan.identify.engine import Engine
 from camscan.identify.knowledge import load_knowledge
@@ -24,7 +25,7 @@ from camscan.model import Observation
 EXAMPLES = Path(__file__).resolve().parents[1] / "camscan" / "data" / "example_hosts.jsonl"
 
 
-def templates() -> list[list[dict]]:
+def templates() -> list[list[dict[str, Any]]]:
     return [json.loads(line)["observations"] for line in EXAMPLES.read_text().splitlines() if line.strip()]
 
 

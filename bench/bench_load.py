@@ -29,7 +29,8 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "signatures": len(k.si
 
 def run(env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    figures: dict[str, float] = json.loads(out.stdout)
+    return figures
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -79,7 +80,7 @@ class Background:
             (f"52:54:00:00:{i >> 8:02x}:{i & 255:02x}", f"10.50.{i >> 8}.{i & 255 or 1}")
             for i in range(1, 200)
         ]
-        self.flows = []
+        self.flows: list[list[Any]] = []  # [client, server, client seq, server seq]
         for _ in range(256):
             a, b = self.rng.sample(hosts, 2)
             port = self.rng.choice([445, 2049, 5001, 873, 3260])
@@ -194,7 +195,7 @@ def build(path: Path, size: int, corpus: list[bytes], *, short_rate: float, ever
 
 
 def timed(
-    cmd: list[str], stdout: object = subprocess.DEVNULL
+    cmd: list[str], stdout: int | IO[Any] | None = subprocess.DEVNULL
 ) -> tuple[float, int, subprocess.CompletedProcess[str]]:
     """(wall seconds, peak RSS in KiB, process) measured by /usr/bin/time -v."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
@@ -217,7 +218,7 @@ def timed(
     return wall, int(rss), proc
 
 
-def identified(summary: dict, among: set[str] | None = None) -> list[tuple[str | None, ...]]:
+def identified(summary: dict[str, Any], among: set[str] | None = None) -> list[tuple[str | None, ...]]:
     """(MAC or IP, manufacturer, brand, model, type) of every identified device (of those in `among`)."""
     return sorted(
         (d["mac"] or d["ip"], d["manufacturer"], d["brand"], d["model"], d["device_type"])
@@ -227,13 +228,13 @@ def identified(summary: dict, among: set[str] | None = None) -> list[tuple[str |
     )
 
 
-def same_devices(summary: dict, reference: dict) -> bool:
+def same_devices(summary: dict[str, Any], reference: dict[str, Any]) -> bool:
     """The camera traffic's devices, identified alike (background hosts, e.g. the nginx server, set aside)."""
     keys = {d["mac"] or d["ip"] for d in reference["devices"]}
     return identified(summary, keys) == identified(reference)
 
 
-def run_camscan(db: Path, files: list[Path]) -> tuple[float, int, dict]:
+def run_camscan(db: Path, files: list[Path]) -> tuple[float, int, dict[str, Any]]:
     if db.exists():
         db.unlink()
     wall, rss, proc = timed(
@@ -322,7 +323,7 @@ def main() -> None:
         "camscan": min(run_camscan(args.out / "tiny.db", [tiny])[0] for _ in range(3)),
         "tshark": min(timed(["tshark", "-r", str(tiny), "-Y", "http || rtsp || ssdp"])[0] for _ in range(3)),
     }
-    rows = []
+    rows: list[tuple[str, float, int, bool | None, int | None, Any]] = []
     same = same_devices(summary, reference)
     wall, rss = min(runs["camscan"])
     rows.append(("camscan pcap", wall, rss, same, len(identified(reference)), summary["hosts"]))
@@ -349,8 +350,8 @@ def main() -> None:
         "(same as small captures) |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for name, wall, rss, same, count, hosts in rows:
-        found = "" if same is None else f"{count} identified among {hosts} hosts ({'yes' if same else 'NO'})"
+    for name, wall, rss, alike, count, hosts in rows:
+        found = "" if alike is None else f"{count} identified among {hosts} hosts ({'yes' if alike else 'NO'})"
         start = startup["tshark" if name.startswith("tshark") else "camscan"]
         print(
             f"| {name} | {wall:.2f} s | {packets / wall:,.0f} | {size / 1e6 / wall:,.0f} | {start:.2f} s | "

@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -23,7 +24,7 @@ from camscan.identify.knowledge import load_knowledge
 from camscan.risk.match import Subject, match
 
 
-def timed(engine: Engine, hosts: list, advisories: bool) -> float:
+def timed(engine: Engine, hosts: list[Any], advisories: bool) -> float:
     engine.signatures._cached.cache_clear()
     original = Engine._attach_advisories
     if not advisories:

@@ -1,4 +1,4 @@
-"""The static type check: mypy over camscan/ with pyproject.toml's `[tool.mypy]` settings, so that "typed" is
+"""The static type check: mypy over camscan/ and bench/ with pyproject.toml's `[tool.mypy]` settings, so that "typed" is
 checked on every run of the suite (CI's `bash setup.sh test` included). docs/development.md says what is
 configured and why.
 """
@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 def test_camscan_type_checks() -> None:
     if importlib.util.find_spec("mypy") is None:
         pytest.skip("mypy is not installed (requirements/lock.txt has it: bash setup.sh install)")
-    # No file names: the package to check (`packages = ["camscan"]`) and every setting come from the config, so
+    # No file names: what to check (`files = ["camscan", "bench"]`) and every setting come from the config, so
     # this test, a developer's `python -m mypy` and CI check the same thing. mypy keeps its incremental cache in
     # .mypy_cache/ (git-ignored): about 15 s cold, under a second warm.
     result = subprocess.run(

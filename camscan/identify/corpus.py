@@ -241,7 +241,11 @@ class Summary:
     #: Recall over the camera cases whose observations can say "camera" at all: more than a bare MAC (an OUI alone
     #: never makes a device a camera unless its maker sells only video devices).
     camera_recall_supported: Tally
-    false_cameras: list[str]
+    #: Recall over the camera cases whose observations themselves say "video-surveillance device" (`is_camera` in
+    #: the case's `supports`, by the rule in tests/fixtures/real/README.md): the camera-recall target, measured, as
+    #: the maker is, on the cases whose observations can support it.
+    camera_recall_stated: Tally = field(default_factory=Tally)
+    false_cameras: list[str] = field(default_factory=list)
     #: Cases whose truth names a manufacturer where camscan named a different one (`Scorer.wrong_maker`): id, file,
     #: split, truth and what camscan named. The terminal lists only the dev split's (held-out ones are counted).
     wrong_makers: list[dict[str, Any]] = field(default_factory=list)
@@ -261,6 +265,7 @@ class Summary:
             "camera_recall": self.camera_recall.to_dict(),
             "camera_precision": self.camera_precision.to_dict(),
             "camera_recall_supported": self.camera_recall_supported.to_dict(),
+            "camera_recall_stated": self.camera_recall_stated.to_dict(),
             "false_cameras": self.false_cameras,
             "wrong_makers": {"count": len(self.wrong_makers), "by_split": dict(sorted(self.wrong_makers_by_split.items())), "cases": self.wrong_makers},
             "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
@@ -277,12 +282,13 @@ _SPLIT_LABELS = {
     "firmware": "firmware",
     "camera_recall": "camera_recall",
     "camera_recall_supported": "camera_recall >MAC",
+    "camera_recall_stated": "camera_recall stated",
 }
 
 
 def summarise(outcomes: list[Outcome]) -> Summary:
     fields = {name: Tally() for name in (*SCORED_FIELDS, "is_camera")}
-    recall, precision, recall_supported = Tally(), Tally(), Tally()
+    recall, precision, recall_supported, recall_stated = Tally(), Tally(), Tally(), Tally()
     by_maker: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_kind: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_split: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
@@ -312,6 +318,9 @@ def summarise(outcomes: list[Outcome]) -> Summary:
             if any(ob.kind != "mac" for ob in o.case.observations):
                 recall_supported.add(o.identity.is_camera)
                 by_split[o.case.split]["camera_recall_supported"].add(o.identity.is_camera)
+            if "is_camera" in o.case.supports:
+                recall_stated.add(o.identity.is_camera)
+                by_split[o.case.split]["camera_recall_stated"].add(o.identity.is_camera)
         if o.identity.is_camera:
             precision.add(bool(truth["is_camera"]))
             if not truth["is_camera"]:
@@ -337,6 +346,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         camera_recall=recall,
         camera_precision=precision,
         camera_recall_supported=recall_supported,
+        camera_recall_stated=recall_stated,
         false_cameras=false_cameras,
         wrong_makers=wrong_makers,
         wrong_makers_by_split=dict(wrong_by_split),
@@ -369,6 +379,8 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
     lines.append(f"  camera recall     {_pct(s.camera_recall)}  ({s.camera_recall.right}/{s.camera_recall.total})")
     r = s.camera_recall_supported
     lines.append(f"    … of cases with more than a MAC {_pct(r)}  ({r.right}/{r.total})")
+    r = s.camera_recall_stated
+    lines.append(f"    … of cases whose answers say camera {_pct(r)}  ({r.right}/{r.total})")
     lines.append(
         f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
     )
@@ -411,9 +423,10 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
         return f"| {label} | " + " | ".join(cells) + " |\n"
 
     out = ["### Overall\n\n", head, row("all cases", s.fields)]
-    r = s.camera_recall_supported
+    r, st = s.camera_recall_supported, s.camera_recall_stated
     out.append(
         f"\nCamera recall {_pct(s.camera_recall).strip()} ({s.camera_recall.right}/{s.camera_recall.total}); over the "
+        f"camera cases whose answers say camera {_pct(st).strip()} ({st.right}/{st.total}); over the "
         f"camera cases with more than a bare MAC {_pct(r).strip()} ({r.right}/{r.total}); camera "
         f"precision {_pct(s.camera_precision).strip()} ({s.camera_precision.right}/{s.camera_precision.total}); "
         f"non-cameras called cameras: {len(s.false_cameras)}.\n"
@@ -427,6 +440,15 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
             f"{split} {_pct(t).strip()} ({t.right}/{t.total})"
             for split, tallies in sorted(s.by_split.items())
             if (t := tallies.get("camera_recall_supported")) is not None
+        )
+        + ".\n"
+    )
+    out.append(
+        "\nCamera recall over the camera cases whose answers say camera: "
+        + "; ".join(
+            f"{split} {_pct(t).strip()} ({t.right}/{t.total})"
+            for split, tallies in sorted(s.by_split.items())
+            if (t := tallies.get("camera_recall_stated")) is not None
         )
         + ".\n"
     )

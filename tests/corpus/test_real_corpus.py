@@ -117,6 +117,7 @@ def test_no_figure_falls_below_the_recorded_floor(summary):
     got["camera_recall"] = summary.camera_recall.rate
     got["camera_precision"] = summary.camera_precision.rate
     got["camera_recall_supported"] = summary.camera_recall_supported.rate
+    got["camera_recall_stated"] = summary.camera_recall_stated.rate
     low = {k: (got.get(k), v) for k, v in floor["rates"].items() if got.get(k) is None or got[k] + 1e-9 < v}
     assert low == {}, "accuracy fell below the recorded floor: (now, floor)"
 
@@ -156,3 +157,37 @@ def test_camera_recall_over_cases_with_more_than_a_mac_is_given_per_split(summar
     # a MAC-only camera counts in the split's recall but not in its recall over cases with more than a MAC
     for split in summary.by_split.values():
         assert split["camera_recall_supported"].total <= split["camera_recall"].total
+
+
+def test_camera_recall_over_cases_whose_answers_say_camera_is_given_per_split(summary):
+    """The recall over camera cases whose observations say camera (`is_camera` in `supports`, the corpus README's
+    rule) adds up over the splits, and counts only camera-side cases (a subset of the recall's cases)."""
+    tallies = [t["camera_recall_stated"] for t in summary.by_split.values() if "camera_recall_stated" in t]
+    assert sum(t.right for t in tallies) == summary.camera_recall_stated.right
+    assert sum(t.total for t in tallies) == summary.camera_recall_stated.total
+    assert summary.camera_recall_stated.total <= summary.camera_recall.total
+    for split in summary.by_split.values():
+        if "camera_recall_stated" in split:
+            assert split["camera_recall_stated"].total <= split["camera_recall"].total
+
+
+def test_a_stated_camera_counts_in_the_stated_recall_and_an_unstated_one_does_not():
+    from camscan.identify.corpus import Case, Outcome
+    from camscan.model import Identity, Observation
+
+    def case(i: str, supports: tuple[str, ...]) -> Case:
+        return Case(
+            id=i, file="invented.yaml", category="camera",
+            observations=(Observation("html_title", "invented"),),
+            truth={"device_type": "camera", "is_camera": True},
+            supports=supports, where="invented", source="invented",
+        )
+
+    outcomes = [
+        Outcome(case("said-found", ("is_camera",)), Identity(device_type="camera"), {"is_camera": True}, False),
+        Outcome(case("said-missed", ("is_camera",)), Identity(), {"is_camera": False}, False),
+        Outcome(case("unsaid-missed", ()), Identity(), {"is_camera": False}, False),
+    ]
+    s = summarise(outcomes)
+    assert (s.camera_recall_stated.right, s.camera_recall_stated.total) == (1, 2)
+    assert (s.camera_recall_supported.right, s.camera_recall_supported.total) == (1, 3)
