@@ -68,7 +68,7 @@ def test_open_operations_and_identity(estate: Lab, profile: str) -> None:
     d = device(estate, profile)
     status, root = call(d, "GetSystemDateAndTime")
     assert status == 200
-    offset = float(d["clock_offset_s"])  # type: ignore[arg-type]
+    offset = float(d["clock_offset_s"])
     assert abs((device_time(root) - datetime.now(UTC)).total_seconds() - offset) < 5
     for operation in ("GetCapabilities", "GetServices", "GetScopes", "GetHostname"):
         status, _ = call(d, operation)
