@@ -2,7 +2,7 @@
 
 Part 1 runs tests/fixtures/real/ (observations real devices produced, copied from public material) through the
 engine and checks the targets: maker ≥ 0.95, model ≥ 0.90, firmware ≥ 0.90 of the cases whose observations
-carry them, camera recall ≥ 0.95, and zero non-cameras called cameras; and that no more cases than recorded get a
+carry them, camera recall ≥ 0.95 of the camera cases whose answers say camera, and zero non-cameras called cameras; and that no more cases than recorded get a
 wrong maker (truth names a manufacturer, camscan names a different one: a precision measure). Part 2 (`--lab`, needs root for ports
 below 1024) scans every camera of the built-in lab with no credentials and checks the maker is found for every
 camera and the model for every one whose model is visible without a login.
@@ -31,7 +31,9 @@ from camscan.identify.engine import get_engine
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "real"
 FLOOR = ROOT / "bench" / "accuracy_floor.json"
-TARGETS = {"manufacturer": 0.95, "model": 0.90, "firmware": 0.90, "camera_recall_supported": 0.95}
+# Camera recall's target is read over the camera cases whose answers say camera (`is_camera` in `supports`,
+# docs/accuracy.md "Method"); the recall over cases with more than a MAC is reported and held to the floor.
+TARGETS = {"manufacturer": 0.95, "model": 0.90, "firmware": 0.90, "camera_recall_stated": 0.95}
 
 
 def corpus_part(record: bool, markdown: bool) -> bool:

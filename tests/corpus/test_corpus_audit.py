@@ -4,7 +4,7 @@ These are the mechanical parts of the audit, checked on every case of both split
 a claim that a bare MAC supports the maker must match the MAC's IEEE registrant (read from the registry the
 `pymanuf` package ships, independently of camscan's own OUI code); a generic DHCP client string never supports a
 maker; a label (vendors.yaml `role: brand`) is a case's `brand`, not its `manufacturer`; a case's category follows
-its device type; no device is counted twice.
+its device type; no device is counted twice; `is_camera` is supported only on camera-side cases with more than a MAC.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from camscan.identify.corpus import CATEGORIES, Case, load_corpus
+from camscan.model import Observation
 
 from ..conftest import ROOT
 
@@ -31,6 +32,8 @@ GENERIC_DHCP = re.compile(
 )
 #: device types that are corpus categories of their own; any other type is filed as non_camera or lookalike
 TYPE_CATEGORIES = {"camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control"}
+#: the categories whose cases may list `is_camera` in `supports` (README, "`is_camera` in `supports`")
+CAMERA_SIDE = {"camera", "nvr", "dvr", "encoder"}
 _FOLD = re.compile(r"[^0-9a-z]+")
 
 
@@ -99,6 +102,21 @@ def mac_only(case: Case) -> bool:
     )
 
 
+def misplaced_is_camera(cases: list[Case]) -> list[tuple[str, str]]:
+    """Cases listing `is_camera` in `supports` where the README's rule cannot hold: a category that is not
+    camera-side (camera, nvr, dvr, encoder), or observations that are only MACs (and generic DHCP client strings),
+    which name a registrant, never what the device is."""
+    wrong: list[tuple[str, str]] = []
+    for case in cases:
+        if "is_camera" not in case.supports:
+            continue
+        if case.category not in CAMERA_SIDE:
+            wrong.append((case.id, f"category {case.category}"))
+        if mac_only(case):
+            wrong.append((case.id, "only MACs"))
+    return wrong
+
+
 @pytest.fixture(scope="module")
 def cases() -> list[Case]:
     return load_corpus(CORPUS)
@@ -162,6 +180,37 @@ def test_a_bare_mac_supports_only_the_maker_it_is_registered_to(cases):
         if case.supports and not {"manufacturer", "brand"} >= set(case.supports):
             wrong.append((case.id, "a bare MAC carries no model, firmware or serial", registrants))
     assert wrong == []
+
+
+def test_is_camera_is_supported_only_on_camera_side_cases_with_more_than_a_mac(cases):
+    assert misplaced_is_camera(cases) == []
+    assert any("is_camera" in c.supports for c in cases), "the corpus's cases are annotated for is_camera"
+
+
+def _case(cid: str, category: str, observations: list[dict[str, Any]], is_camera: bool) -> Case:
+    truth = {"device_type": "camera" if is_camera else "plug", "is_camera": is_camera}
+    return Case(
+        id=cid,
+        file="synthetic.yaml",
+        category=category,
+        observations=tuple(Observation.from_dict(o, source="corpus") for o in observations),
+        truth=truth,
+        supports=("is_camera",),
+        where="synthetic",
+        source="synthetic",
+    )
+
+
+def test_the_is_camera_check_catches_a_misplaced_claim():
+    """The check above is not vacuous: invented cases (never corpus cases) that break each half of the rule."""
+    banner = {"kind": "http_server", "value": "IP Camera"}
+    mac = {"kind": "mac", "value": "00:11:22:33:44:55"}
+    dhcp = {"kind": "dhcp_vendor_class", "value": "udhcp 1.21.1"}
+    assert misplaced_is_camera([_case("ok", "camera", [banner, mac], True)]) == []
+    assert misplaced_is_camera([_case("plug", "non_camera", [banner], False)]) == [
+        ("plug", "category non_camera")
+    ]
+    assert misplaced_is_camera([_case("mac", "camera", [mac, dhcp], True)]) == [("mac", "only MACs")]
 
 
 def test_a_label_is_a_brand_not_a_manufacturer(cases):
