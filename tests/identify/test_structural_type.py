@@ -11,6 +11,7 @@ itself); a Hikvision time-and-attendance terminal's observed answer in a public 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,23 @@ def test_a_product_line_outranks_it(engine, model, kind):
     """A door station or face terminal binding a picture event to video input 1 is its product line's kind."""
     ident = engine.identify([_corpus_answer("pyhik-2-hikvision-ds-2cd2542fwd-is"), _device_info(model)])
     assert ident.device_type == kind and not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<EventTrigger>" * 18000,  # never closed
+        "<eventType>VMD</eventType>" * 9000,
+        ("<eventType>VMD</eventType>" + "<a>" * 20) * 3000,
+        "<videoInputChannelID>" + " " * 250_000,
+    ],
+    ids=["unclosed", "event-types", "tags", "spaces"],
+)
+def test_a_hostile_answer_of_the_byte_cap_is_read_in_linear_time(engine, body):
+    """A 256 KB answer (the scan's byte cap) built to make the rule's regex backtrack is read quickly; the first
+    draft of the rule (a tempered `(?:(?!</EventTrigger>).)*?` scan from every trigger) took over a minute here."""
+    sig = next(s for s in engine.signatures if s.id == RULE)
+    body_regex = dict(sig.fields)["body"]
+    started = time.perf_counter()
+    assert body_regex.search(body) is None
+    assert time.perf_counter() - started < 1.0
