@@ -12,7 +12,11 @@ import sys
 
 import atheris
 
-with atheris.instrument_imports(include=["camscan"]):
+# atheris.instrument_imports, imported from the module that defines it: types-atheris's package stub does not
+# list that re-export (it is a partial stub), the module's stub does.
+from atheris.import_hook import instrument_imports
+
+with instrument_imports(include=["camscan"]):
     from camscan import fuzz_targets
 
 

@@ -51,7 +51,7 @@ def from_captures() -> None:
         if path.name in ("truncated.pcap", "corrupt_record.pcap", "unknown_linktype.pcap"):
             continue
         reader = PcapNgReader if path.suffix == ".pcapng" else PcapReader
-        streams: dict[tuple, dict[int, bytes]] = defaultdict(dict)
+        streams: dict[tuple[str, str, int, str, int], dict[int, bytes]] = defaultdict(dict)
         with reader(str(path)) as packets:
             for pkt in packets:
                 ip = pkt.getlayer(IP) or pkt.getlayer(IPv6)

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,7 +27,20 @@ sys.path.insert(0, str(ROOT))
 from camscan.fuzz_targets import TARGETS  # noqa: E402
 
 
-def run_target(name: str, seconds: int) -> dict[str, object]:
+class TargetResult(TypedDict):
+    """One target's run, as fuzz/last_campaign.json records it."""
+
+    target: str
+    seconds: float
+    executions: int | None  # None when libFuzzer printed no final stats (it failed to run)
+    coverage_edges: int | None
+    corpus: int
+    findings: list[str]
+    exit: int
+    tail: list[str]
+
+
+def run_target(name: str, seconds: int) -> TargetResult:
     findings = ROOT / "fuzz" / "findings" / name
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
@@ -77,7 +91,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--targets", default=",".join(sorted(TARGETS)))
     args = parser.parse_args()
-    results = []
+    results: list[TargetResult] = []
     for name in args.targets.split(","):
         result = run_target(name, args.seconds)
         results.append(result)

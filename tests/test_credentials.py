@@ -2,13 +2,20 @@ from __future__ import annotations
 
 import pytest
 
-from camscan.credentials import load_credentials
+from camscan.credentials import Credential, CredentialStore, load_credentials
 from camscan.errors import UsageError
+
+
+def found(store: CredentialStore, ip: str) -> Credential:
+    """The credential for `ip`, which the test expects to exist."""
+    cred = store.for_host(ip)
+    assert cred is not None, ip
+    return cred
 
 
 def test_environment_applies_everywhere():
     store = load_credentials(environ={"CAMSCAN_USERNAME": "admin", "CAMSCAN_PASSWORD": "s3cret-env"})
-    cred = store.for_host("127.0.0.5")
+    cred = found(store, "127.0.0.5")
     assert cred.username == "admin" and cred.password.reveal() == "s3cret-env"
     assert "s3cret-env" not in repr(cred) and "s3cret-env" not in str(cred.password)
 
@@ -20,10 +27,10 @@ def test_file_most_specific_range_wins(tmp_path):
         "- {targets: [127.30.1.7, 127.30.2.0/24], username: cam, password: pw-cam}\n"
     )
     store = load_credentials(f, environ={"CAMSCAN_USERNAME": "u", "CAMSCAN_PASSWORD": "pw-env"})
-    assert store.for_host("127.30.1.7").password.reveal() == "pw-cam"
-    assert store.for_host("127.30.2.9").username == "cam"
-    assert store.for_host("127.30.9.9").username == "site"
-    assert store.for_host("127.99.0.1").username == "u"
+    assert found(store, "127.30.1.7").password.reveal() == "pw-cam"
+    assert found(store, "127.30.2.9").username == "cam"
+    assert found(store, "127.30.9.9").username == "site"
+    assert found(store, "127.99.0.1").username == "u"
     assert sorted(store.secrets) == ["pw-cam", "pw-env", "pw-site"]
 
 

@@ -8,6 +8,7 @@ one scan are never merged through what they state; a shared value is a finding o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from camscan.identify.engine import get_engine
 from camscan.model import Observation
@@ -27,7 +28,7 @@ def onvif_host(ip: str, serial: str | None, mac: str = FACTORY_MAC) -> list[Obse
     ]
 
 
-def scan_of(db: Path, hosts: dict[str, list[Observation]]) -> list[dict]:
+def scan_of(db: Path, hosts: dict[str, list[Observation]]) -> list[dict[str, Any]]:
     engine = get_engine()
     with Store.open(db) as st:
         st.load_reference(engine.knowledge)

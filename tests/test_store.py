@@ -11,9 +11,10 @@ import sqlite_utils
 
 from camscan import store as store_mod
 from camscan.errors import StoreError
+from camscan.migrations import migrations
 from camscan.model import Observation
 from camscan.pipeline import ingest_host
-from camscan.store import Store, migrations
+from camscan.store import Store
 
 
 def hik_observations(firmware: str) -> list[Observation]:
@@ -53,8 +54,8 @@ def test_older_schema_is_migrated_on_open_and_keeps_data(tmp_path):
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m002_sightings_skew_views")
-    db["scans"].insert({"kind": "active", "status": "complete", "started": "2025-01-01T00:00:00+00:00"})
-    db["devices"].insert(
+    db.table("scans").insert({"kind": "active", "status": "complete", "started": "2025-01-01T00:00:00+00:00"})
+    db.table("devices").insert(
         {
             "key": "mac:aa",
             "ip": "10.0.0.1",
@@ -68,7 +69,7 @@ def test_older_schema_is_migrated_on_open_and_keeps_data(tmp_path):
     db.close()
     with Store.open(path) as st:
         assert "clock_skew_s" in st.db["devices"].columns_dict
-        assert st.db["devices"].get("mac:aa")["manufacturer"] == "Axis"
+        assert st.db.table("devices").get("mac:aa")["manufacturer"] == "Axis"
         assert [r["manufacturer"] for r in st.db.query("select * from vendor_counts")] == ["Axis"]
         applied = [m.name for m in migrations.applied(st.db)]
         assert applied[:2] == ["m001_initial", "m002_sightings_skew_views"]
@@ -84,7 +85,7 @@ def test_history_records_firmware_change_between_scans(tmp_path, fixture_engine)
         key2, _ = ingest_host(st, fixture_engine, s2, "127.0.0.5", hik_observations("V5.6.2build 190701"))
         st.finish_scan(s2, "complete")
         assert key1 == key2 == "mac:c4:2f:90:00:00:05"
-        device = st.db["devices"].get(key1)
+        device = st.db.table("devices").get(key1)
         assert (device["firmware"], device["firmware_build"]) == ("V5.6.2", "190701")
         changes = {(r["field"], r["old"], r["new"], r["scan_id"]) for r in st.db["device_history"].rows}
         assert ("firmware", "V5.4.5", "V5.6.2", s2) in changes
@@ -102,7 +103,8 @@ def test_weaker_later_scan_does_not_erase_known_fields(tmp_path, fixture_engine)
         key, _ = ingest_host(st, fixture_engine, s1, "127.0.0.5", hik_observations("V5.4.5"))
         s2 = st.start_scan("active")
         ingest_host(st, fixture_engine, s2, "127.0.0.5", hik_observations("V5.4.5")[:2])
-        assert st.db["devices"].get(key)["model"] == "DS-2CD2032-I"
+        assert key is not None
+        assert st.db.table("devices").get(key)["model"] == "DS-2CD2032-I"
 
 
 def test_reference_tables_loaded_with_links(tmp_path, fixture_engine):
@@ -124,13 +126,13 @@ def test_abandoned_running_scan_is_marked_interrupted_but_a_live_one_is_not(tmp_
     with Store.open(tmp_path / "inv.db") as st:
         live = st.start_scan("active")  # this process: alive
         gone = st.start_scan("active")
-        st.db["scans"].update(gone, {"owner_pid": dead.pid})
+        st.db.table("scans").update(gone, {"owner_pid": dead.pid})
     with Store.open(tmp_path / "inv.db") as st:
         assert st.mark_abandoned_scans() == 1
-        assert st.db["scans"].get(gone)["status"] == "interrupted"
-        assert st.db["scans"].get(live)["status"] == "running"
+        assert st.db.table("scans").get(gone)["status"] == "interrupted"
+        assert st.db.table("scans").get(live)["status"] == "running"
         st.start_scan("pcap")  # every new scan first tidies up after dead ones
-        assert st.db["scans"].get(live)["status"] == "running"
+        assert st.db.table("scans").get(live)["status"] == "running"
 
 
 def test_foreign_file_is_a_clear_error(tmp_path):
@@ -143,7 +145,7 @@ def test_foreign_file_is_a_clear_error(tmp_path):
 def test_foreign_sqlite_database_is_refused_and_untouched(tmp_path):
     path = tmp_path / "other.db"
     db = sqlite_utils.Database(path)
-    db["invoices"].insert({"id": 1, "total": 5})
+    db.table("invoices").insert({"id": 1, "total": 5})
     db.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="not a camscan inventory"):

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from camscan.discover.nmap import NmapMissing, NmapRunner, block_sizes
+from camscan.discover.nmap import NmapHost, NmapMissing, NmapRunner, block_sizes
 
 pytestmark = pytest.mark.skipif(shutil.which("nmap") is None, reason="nmap not installed")
 
@@ -47,7 +47,7 @@ def test_block_sizes_grow():
 def test_finds_open_port_on_loopback(listener):
     ip, port = listener
 
-    async def run() -> list:
+    async def run() -> list[NmapHost]:
         runner = NmapRunner([port, 1])
         found = []
         async for block in runner.scan([f"127.31.0.{i}" for i in range(1, 21)]):

@@ -51,7 +51,8 @@ def test_corrections_are_in_the_register():
     assert REG.concerns["dod-1237-2020"].date == "2020-06-24"
     dahua = REG.concerns["dod-1260h-dahua"]
     assert "Chengdu Dahua Wisdom" in dahua.applies_to
-    assert KB.vendors.vendors["Chengdu Dahua Wisdom"].parent.vendor == "Dahua"
+    parent = KB.vendors.vendors["Chengdu Dahua Wisdom"].parent
+    assert parent is not None and parent.vendor == "Dahua"
     assert "DJI" in REG.concerns["fcc-covered-list"].raw["note"]
     wms = REG.concerns["uk-wms-2022-11-24"]
     assert any("routinely holds secret material" in (s.get("quote") or "") for s in wms.sources)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,8 @@ from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.engine import get_engine
 from camscan.identify.knowledge import DEFAULT_DATA_DIR, load_knowledge
 from camscan.identify.nmap_probes import NmapRules
-from camscan.identify.signatures import compile_signature
+from camscan.identify.signatures import Signature, compile_signature
+from camscan.identify.vendors import VendorRegistry
 from camscan.model import CAMERA_TYPES
 
 VOCAB = DEFAULT_DATA_DIR / "device_types.yaml"
@@ -77,7 +79,14 @@ def test_shipped_data_states_only_vocabulary_words(kb, vocab):
     assert {"camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control", "printer", "router", "nas"} <= said
 
 
-def _signature(device_type: str, **more) -> dict:
+def matched(sig: Signature, text: str, vendors: VendorRegistry) -> dict[str, str]:
+    """The values `sig` reads from `text`, which it must match."""
+    m = sig.match(text, vendors)
+    assert m is not None, text
+    return m.values
+
+
+def _signature(device_type: str, **more: str) -> dict[str, Any]:
     return {
         "id": "t.sig",
         "kind": "http_server",
@@ -106,19 +115,19 @@ def test_a_signature_synonym_is_read_as_its_word_and_so_is_its_example(kb):
     sig = compile_signature(Path("recog.yaml"), _signature("storage"), kb.vendors, kb.device_types)
     assert sig.asserts["device_type"] == "nas"
     assert sig.examples[0]["expect"]["device_type"] == "nas"
-    assert sig.match("Acme", kb.vendors).values["device_type"] == "nas"
+    assert matched(sig, "Acme", kb.vendors)["device_type"] == "nas"
 
 
 def test_a_type_a_device_states_through_a_named_group_is_read_through_the_vocabulary(kb):
     raw = _signature("{device_type}")
     raw["examples"] = [{"value": "Acme/NVR", "expect": {"device_type": "nvr"}}]
     sig = compile_signature(Path("http.yaml"), raw, kb.vendors, kb.device_types)
-    assert sig.match("Acme/NVR", kb.vendors).values["device_type"] == "nvr"
-    assert sig.match("Acme/Storage", kb.vendors).values["device_type"] == "nas"
-    assert "device_type" not in sig.match("Acme/Toaster", kb.vendors).values  # no word: no type
+    assert matched(sig, "Acme/NVR", kb.vendors)["device_type"] == "nvr"
+    assert matched(sig, "Acme/Storage", kb.vendors)["device_type"] == "nas"
+    assert "device_type" not in matched(sig, "Acme/Toaster", kb.vendors)  # no word: no type
     # `unknown` and its synonyms are for corpus truths only: a device saying "IoT" states no type camscan reports
-    assert "device_type" not in sig.match("Acme/IoT", kb.vendors).values
-    assert "device_type" not in sig.match("Acme/Unknown", kb.vendors).values
+    assert "device_type" not in matched(sig, "Acme/IoT", kb.vendors)
+    assert "device_type" not in matched(sig, "Acme/Unknown", kb.vendors)
 
 
 def test_nmap_rules_are_checked(tmp_path):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from camscan.identify.engine import split_firmware
 from camscan.model import Observation
 
 
-def obs(kind: str, value: object, **kw: object) -> Observation:
+def obs(kind: str, value: object, **kw: Any) -> Observation:
     return Observation(kind=kind, value=value, **kw)
 
 

@@ -170,7 +170,8 @@ def test_the_cached_index_follows_legal_names_and_company_words(knowledge, monke
     adopted = replace(hik, legal_names=[*hik.legal_names, "Quuxcam Vision Co., Ltd."])  # invented legal name
     edited = VendorRegistry({**vendors.vendors, "Hikvision": adopted}, vendors.ouis, vendors.version, vendors.words)
     mw._index.cache_clear()
-    assert build_index(knowledge.maker_words, edited).names.get("quuxcam")[0] == "Hikvision"
+    after = build_index(knowledge.maker_words, edited).names.get("quuxcam")
+    assert after is not None and after[0] == "Hikvision"
     registrants = sorted(REGISTRY.values())
     words = replace(vendors.words, descriptors=vendors.words.descriptors | {"quuxcam"})
     reworded = VendorRegistry(vendors.vendors, vendors.ouis, vendors.version, words)

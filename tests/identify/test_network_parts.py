@@ -123,6 +123,7 @@ def test_every_marked_vendor_has_a_registered_block_and_a_source():
     marked = [v for v in kb.vendors.vendors.values() if v.network_parts is not None]
     assert {v.name for v in marked} >= {p[2] for p in PARTS}
     for v in marked:
+        assert v.network_parts is not None
         assert v.network_parts.kind in ("chip", "module")
         assert len(v.network_parts.source) > 40, v.name
         assert any(" ".join(n.casefold().split()) in registrants for n in v.legal_names), v.name

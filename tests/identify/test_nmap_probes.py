@@ -17,7 +17,7 @@ import pytest
 from camscan.identify import nmap_probes
 from camscan.identify.engine import Engine
 from camscan.identify.knowledge import load_knowledge
-from camscan.model import Observation
+from camscan.model import Evidence, Observation
 
 # INVENTED lines in nmap-service-probes format (the makers are real names, the banners are made up).
 MINI = r"""# invented test file
@@ -52,7 +52,7 @@ def engine() -> Engine:
     return Engine(load_knowledge())
 
 
-def _nmap_evidence(engine: Engine, observations: list[Observation]) -> list:
+def _nmap_evidence(engine: Engine, observations: list[Observation]) -> list[Evidence]:
     ident = engine.identify(observations)
     return [ev for ev in ident.evidence if ev.signature.startswith(nmap_probes.SIGNATURE_PREFIX)]
 

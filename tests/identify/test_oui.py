@@ -236,7 +236,8 @@ def test_registry_version_is_recorded() -> None:
     assert REGISTRY.source == oui.registry_version()
     assert REGISTRY.source.startswith(("pymanuf ", "scapy "))
     assert f"OUI registry {REGISTRY.source}" in KB.version
-    assert oui.lookup("58:50:ed:1f:e3:85").registry == REGISTRY.source  # type: ignore[union-attr]
+    found = oui.lookup("58:50:ed:1f:e3:85")
+    assert found is not None and found.registry == REGISTRY.source
 
 
 def test_fallback_to_scapys_copy(monkeypatch: pytest.MonkeyPatch) -> None:

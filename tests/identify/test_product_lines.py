@@ -40,6 +40,12 @@ LINES = """product_lines:
 """
 
 
+def matched_id(lines: ProductLines, makers: list[str], model: str) -> str | None:
+    """The id of the product line `lines.match` finds, or None when none matches."""
+    line = lines.match(makers, model)
+    return line.id if line is not None else None
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "product_lines.yaml"
     path.write_text(text, encoding="utf-8")
@@ -73,7 +79,8 @@ def test_load_errors_name_file_and_entry(tmp_path, vendors, mutation, message):
 def test_device_types_are_words_of_the_vocabulary(tmp_path, vendors):
     """A synonym is read as its word (dimmer → light_switch); a corpus-only word is no type for data."""
     lines = ProductLines.load(write(tmp_path, LINES.replace("device_type: plug", "device_type: dimmer")), vendors)
-    assert lines.match(["Dahua"], "DS-1").device_type == "light_switch"
+    line = lines.match(["Dahua"], "DS-1")
+    assert line is not None and line.device_type == "light_switch"
     with pytest.raises(DataError, match="'unknown' is for corpus truths only"):
         ProductLines.load(write(tmp_path, LINES.replace("device_type: plug", "device_type: unknown")), vendors)
 
@@ -94,27 +101,27 @@ def test_file_order_within_a_vendor_and_vendor_preference(tmp_path, vendors):
     lines = ProductLines.load(write(tmp_path, LINES), vendors)
     assert len(lines) == 3
     # the narrow NVR line comes first in the file, so it wins over the broad one
-    assert lines.match(["Hikvision"], "DS-7608NI-I2").id == "hik.nvr"
-    assert lines.match(["Hikvision"], "DS-2CD1023G0E-I").id == "hik.any"
+    assert matched_id(lines, ["Hikvision"], "DS-7608NI-I2") == "hik.nvr"
+    assert matched_id(lines, ["Hikvision"], "DS-2CD1023G0E-I") == "hik.any"
     # the first vendor in the preference list decides, whatever the file order
-    assert lines.match(["Dahua", "Hikvision"], "DS-7608NI-I2").id == "dahua.any"
-    assert lines.match(["Hikvision", "Dahua"], "DS-7608NI-I2").id == "hik.nvr"
+    assert matched_id(lines, ["Dahua", "Hikvision"], "DS-7608NI-I2") == "dahua.any"
+    assert matched_id(lines, ["Hikvision", "Dahua"], "DS-7608NI-I2") == "hik.nvr"
     # a vendor without lines is skipped; no vendor with lines -> None
-    assert lines.match(["Axis", "Hikvision"], "DS-7608NI-I2").id == "hik.nvr"
+    assert matched_id(lines, ["Axis", "Hikvision"], "DS-7608NI-I2") == "hik.nvr"
     assert lines.match(["Axis"], "DS-7608NI-I2") is None
     assert lines.match(["Hikvision"], "") is None
 
 
 def test_match_is_anchored_and_case_insensitive(tmp_path, vendors):
     lines = ProductLines.load(write(tmp_path, LINES), vendors)
-    assert lines.match(["Hikvision"], "ds-7608ni-i2").id == "hik.nvr"
+    assert matched_id(lines, ["Hikvision"], "ds-7608ni-i2") == "hik.nvr"
     assert lines.match(["Hikvision"], "XDS-7608") is None  # re.match, not re.search
 
 
 def test_leading_vendor_word_is_stripped(tmp_path, vendors):
     lines = ProductLines.load(write(tmp_path, LINES), vendors)
-    assert lines.match(["Hikvision"], "HIKVISION DS-7608NI-I2").id == "hik.nvr"
-    assert lines.match(["Hikvision"], "Hikvision-DS-2CD1023G0E-I").id == "hik.any"
+    assert matched_id(lines, ["Hikvision"], "HIKVISION DS-7608NI-I2") == "hik.nvr"
+    assert matched_id(lines, ["Hikvision"], "Hikvision-DS-2CD1023G0E-I") == "hik.any"
 
 
 def test_selftest_catches_a_bad_example_and_a_shadowed_one(tmp_path, vendors):

@@ -124,7 +124,7 @@ def udp_query(ip: str, port: int, payload: bytes, timeout: float = 2.0, want: in
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
         sock.sendto(payload, (ip, port))
-        replies = []
+        replies: list[bytes] = []
         try:
             while len(replies) < want:
                 data, _ = sock.recvfrom(65535)

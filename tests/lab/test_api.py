@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from .support import base, device
 
 
 def test_lab_in_the_callers_event_loop(loopback_ok: None) -> None:
-    async def main() -> list[dict[str, object]]:
+    async def main() -> list[dict[str, Any]]:
         async with Lab(profiles=["hikvision-camera", "axis-camera"], count=5, base=base(20)) as lab:
             async with httpx.AsyncClient(timeout=5) as client:
                 for d in lab.devices:

@@ -30,6 +30,7 @@ def test_up_serves_until_signalled(loopback_ok: None, tmp_path: Path, stop: sign
                 "--base", first, "--ready-file", str(ready), "--requests-file", str(log), "--quiet"),
         cwd=ROOT, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    assert process.stderr is not None  # stderr=PIPE
     try:
         assert wait_for(ready.exists, timeout=30), process.stderr.read() if process.poll() is not None else ""
         info = json.loads(ready.read_text())

@@ -39,7 +39,7 @@ def test_unicast_probe_gets_probe_matches(estate: Lab, profile: str, scope: str)
     assert len(replies) == 1
     root = safe_xml(replies[0])
     assert root.findtext(f".//{{{WSA}}}RelatesTo") == message_id
-    assert root.findtext(f".//{{{WSA}}}Action").endswith("/ProbeMatches")
+    assert (root.findtext(f".//{{{WSA}}}Action") or "").endswith("/ProbeMatches")
     scopes = (root.findtext(f".//{{{WSDD}}}Scopes") or "").split()
     assert scope in scopes
     assert d["ip"] in (root.findtext(f".//{{{WSDD}}}XAddrs") or "")

@@ -134,7 +134,9 @@ def test_truncated_responses(estate: Lab) -> None:
             while chunk := sock.recv(65536):
                 data += chunk
         head, _, payload = data.partition(b"\r\n\r\n")
-        declared = int(re.search(rb"Content-Length: (\d+)", head).group(1))  # type: ignore[union-attr]
+        length = re.search(rb"Content-Length: (\d+)", head)
+        assert length is not None, head
+        declared = int(length.group(1))
         assert declared > len(payload) > 0
     with pytest.raises(httpx.RemoteProtocolError):
         httpx.get(f"http://{ip}/", timeout=5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from scapy.layers.dns import DNS, DNSQR, DNSRR, DNSRRSRV
+from scapy.packet import Packet
 
 from camscan.parse import ParseError
 from camscan.parse.mdns import mdns_observations, parse_mdns
@@ -12,7 +13,7 @@ INSTANCE = "D-Link HNAP Service._dhnap._tcp.local."
 TXT = [b"mac=B0:C5:54:25:5B:0E", b"model_number=DCS-935L"]
 
 
-def records() -> list:
+def records() -> list[Packet]:
     return [
         DNSRR(rrname="_dhnap._tcp.local.", type="PTR", rdata=INSTANCE),
         DNSRRSRV(rrname=INSTANCE, target="DCS-935L-B0C554255B0E.local.", port=80),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from camscan.passive.capture import open_capture
+from camscan.passive.capture import CaptureStats, open_capture
 from camscan.passive.decoder import PacketDecoder
 from camscan.passive.hosts import HostTable
 
@@ -23,7 +23,7 @@ def groups(decoder: PacketDecoder) -> list[tuple[object, ...]]:
     ]
 
 
-def both(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], object, object]:
+def both(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], CaptureStats, CaptureStats]:
     fast, slow = PacketDecoder(HostTable()), PacketDecoder(HostTable())
     with open_capture(path) as capture:
         assert capture.fast_walk() is not None
@@ -56,7 +56,7 @@ def test_nanosecond_pcap_fast_path(tmp_path: Path) -> None:
     path = tmp_path / "ns.pcap"
     path.write_bytes(bytes(out))
     fast, slow, fast_stats, _ = both(path)
-    assert fast == slow and fast_stats.first == pytest.approx(1767225600.0, abs=1.0)  # type: ignore[attr-defined]
+    assert fast == slow and fast_stats.first == pytest.approx(1767225600.0, abs=1.0)
 
 
 def test_compressed_files_take_the_generic_path(tmp_path: Path) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from camscan.passive.hosts import DEFAULT_CAP, HostTable, mac_text
+from camscan.passive.hosts import DEFAULT_CAP, HostGroup, HostTable, mac_text
 
 
-def group_map(table: HostTable, **kw: bool) -> dict[str | None, object]:
+def group_map(table: HostTable, **kw: bool) -> dict[str | None, HostGroup]:
     return {g.mac or g.ip: g for g in table.groups(**kw)}
 
 
@@ -35,7 +35,7 @@ def test_router_mac_is_not_bound_to_what_it_forwards() -> None:
     table.add("54.229.64.81", 443, [("tls_subject", "CN=cloud")], 1.0)
     table.add("10.2.2.2", 554, [("rtsp_server", "VLC/3.0.12")], 1.0)
     groups = group_map(table)
-    assert groups[router].addresses == ["10.10.10.1"]  # type: ignore[attr-defined]
+    assert groups[router].addresses == ["10.10.10.1"]
     assert "10.2.2.2" in groups and "54.229.64.81" not in groups  # public: not inventoried by default
     assert table.public_hosts() == 1
     assert "54.229.64.81" in group_map(table, allow_public=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -37,12 +37,12 @@ NETWORK_INTERFACES = (
 )
 
 
-def dhip(message: dict[str, object]) -> bytes:
+def dhip(message: Mapping[str, object]) -> bytes:
     body = json.dumps(message).encode()
     return struct.pack("<I4sIIIIII", 0x20, b"DHIP", 0, 0, len(body), 0, len(body), 0) + body
 
 
-def dvrip(message: dict[str, object]) -> bytes:
+def dvrip(message: Mapping[str, object]) -> bytes:
     body = json.dumps(message).encode()
     return struct.pack("<BB2xII2xHI", 0xFF, 1, 0, 0, 1531, len(body)) + body
 

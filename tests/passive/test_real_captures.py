@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,7 @@ def capture(name: str) -> tuple[Path, str]:
     return folder / f"{name}-Setup-A-1-STA.pcap", (folder / "_iotdevice-mac.txt").read_text().strip().lower()
 
 
-def device(result: PcapResult, mac: str) -> dict:  # type: ignore[type-arg]
+def device(result: PcapResult, mac: str) -> dict[str, Any]:
     [found] = [d for d in result.devices if d["mac"] == mac]
     return found
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def integrity(db: Path) -> str:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def query(db: Path, sql: str) -> list[tuple]:
+def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return conn.execute(sql).fetchall()
@@ -166,7 +167,9 @@ def test_two_imports_into_one_database_at_once(committed_db, tmp_path):
         )
         for p in (a, b_path)
     ]
-    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    # communicate(), not wait() then read(): a child that fills the stderr pipe would block, and wait() with it
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    results = [(p.returncode, err) for p, err in zip(procs, errors, strict=True)]
     assert [code for code, _ in results] == [0, 0], results
     assert integrity(committed_db) == "ok"
     statuses = query(committed_db, "SELECT status FROM scans ORDER BY id")

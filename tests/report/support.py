@@ -87,7 +87,7 @@ def second_scan_hosts() -> list[tuple[str, list[dict[str, Any]]]]:
     )
     hosts.pop("127.10.0.4")  # the Axis camera is gone
     dahua = hosts.pop("127.10.0.3")
-    new_cam = [
+    new_cam: list[dict[str, Any]] = [
         {"kind": "http_server", "value": "App-webs/"},
         {"kind": "mac", "value": "c4:2f:90:3a:11:99"},
         {"kind": "vendor_discovery", "value": {"protocol": "sadp", "DeviceDescription": "DS-2CD2143G0-I",

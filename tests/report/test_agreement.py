@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def db(tmp_path: Path, engine) -> Path:
     return path
 
 
-def _view(db: Path, sql: str) -> list[dict]:
+def _view(db: Path, sql: str) -> list[dict[str, Any]]:
     with Store.open(db) as store:
         return list(store.db.query(sql))
 
@@ -63,20 +64,22 @@ def test_report_exports_and_views_agree(db: Path) -> None:
 
     # the Datasette views
     makers = {m.manufacturer: (m.devices, m.cameras) for m in q.by_manufacturer(estate)}
-    view = {r["manufacturer"]: (r["devices"], r["cameras"]) for r in _view(db, "SELECT * FROM vendor_counts")}
-    assert view == makers
+    vendor_counts = {r["manufacturer"]: (r["devices"], r["cameras"]) for r in _view(db, "SELECT * FROM vendor_counts")}
+    assert vendor_counts == makers
     sites = {s.site: (s.devices, s.cameras, s.of_concern, s.unknown_manufacturer) for s in q.by_site(estate)}
-    view = {
+    by_site = {
         r["site"]: (r["devices"], r["cameras"], r["of_concern"], r["unknown_manufacturer"])
         for r in _view(db, "SELECT * FROM devices_by_site")
     }
-    assert view == sites
-    spread = Counter()
+    assert by_site == sites
+    spread: Counter[tuple[str, str, str]] = Counter()
     for f in q.firmware_spread(estate):
         for firmware, n in f.versions:
             spread[(f.manufacturer, f.model, firmware)] += n
-    view = {(r["manufacturer"], r["model"], r["firmware"]): r["devices"] for r in _view(db, "SELECT * FROM firmware_spread")}
-    assert view == dict(spread)
+    firmware_spread = {
+        (r["manufacturer"], r["model"], r["firmware"]): r["devices"] for r in _view(db, "SELECT * FROM firmware_spread")
+    }
+    assert firmware_spread == dict(spread)
     skewed = _view(db, "SELECT key FROM clock_skew WHERE skewed")
     assert len(skewed) == totals.skewed_clocks == 2
     assert len(_view(db, "SELECT key FROM clock_skew")) == q.clock_measured(estate) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def test_metadata_command_and_views_in_datasette(two_scan_db):
     assert "manufacturer" in tables["devices"]["columns"]
     assert all(v in tables for v in VIEWS)
 
-    async def fetch() -> dict[str, dict]:
+    async def fetch() -> dict[str, dict[str, Any]]:
         ds = datasette_app.Datasette([str(two_scan_db)], metadata=meta)
         await ds.invoke_startup()
         out = {}

@@ -10,6 +10,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def import_nmap(db: Path, *files: Path | str, args: tuple[str, ...] = ()) -> sub
     return run_camscan("import-nmap", *map(str, files), "--db", str(db), *args)
 
 
-def devices(db: Path) -> dict[str, dict]:
+def devices(db: Path) -> dict[str, dict[str, Any]]:
     with Store.open(db) as store:
         return {d["ip"]: d for d in store.devices()}
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import sqlite_utils
 
 from camscan import api
+from camscan.migrations import migrations
 from camscan.report.datasette import metadata
-from camscan.store import Store, migrations
+from camscan.store import Store
 from tests.conftest import run_camscan
 from tests.report.support import example_hosts, scan
 
@@ -79,7 +80,7 @@ def test_an_older_inventory_gains_the_os_columns_and_keeps_its_rows(tmp_path: Pa
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m011_device_os")
-    db["devices"].insert(
+    db.table("devices").insert(
         {
             "key": "mac:aa",
             "ip": "10.0.0.1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from camscan.errors import UsageError
+from camscan.model import UNKNOWN
 from camscan.report import queries as q
 from camscan.store import Store
 
@@ -27,8 +28,8 @@ def test_counts_by_manufacturer_after_oem_resolution(example_db):
     assert "ndaa-s889" in makers["Hikvision"].concerns
     assert not makers["Axis"].concerns
     # unknown manufacturers are counted, not dropped, and sort last
-    assert makers[q.UNKNOWN].devices == 3
-    assert q.by_manufacturer(e)[-1].manufacturer == q.UNKNOWN
+    assert makers[UNKNOWN].devices == 3
+    assert q.by_manufacturer(e)[-1].manufacturer == UNKNOWN
     assert sum(m.devices for m in makers.values()) == len(e.devices) == 12
     assert sum(m.devices_pct for m in makers.values()) == pytest.approx(100, abs=0.5)
 

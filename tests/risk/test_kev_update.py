@@ -139,7 +139,8 @@ def test_cli_updates_a_copy_of_the_data_and_risk_follows(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "CVE-2099-0001" in res.stdout and "1 changed" in res.stdout
     updated = AdvisorySet.load(data / "advisories.yaml", KB.vendors)
-    assert updated.get("CVE-2021-36260").kev == {"date_added": "2022-01-10", "ransomware": "Known"}
+    advisory = updated.get("CVE-2021-36260")
+    assert advisory is not None and advisory.kev == {"date_added": "2022-01-10", "ransomware": "Known"}
     assert updated.kev_catalog["version"] == "2099.01.02"
     res = run_camscan("advisories", "update", "--kev", str(tmp_path / "missing.json"), env=env)
     assert res.returncode == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from camscan.identify.knowledge import load_knowledge
@@ -16,7 +18,7 @@ def statuses(subject: Subject) -> dict[str, str]:
     return {m.id: m.status for m in match(ADV, subject)}
 
 
-def subject_of_truth(truth: dict) -> Subject:
+def subject_of_truth(truth: dict[str, Any]) -> Subject:
     build = truth.get("firmware_build")
     parts = KB.firmware.parse(truth["firmware"]) if truth.get("firmware") else None
     return Subject(

@@ -9,9 +9,10 @@ import sqlite_utils
 from camscan import api
 from camscan.identify.engine import Engine
 from camscan.identify.knowledge import load_knowledge
+from camscan.migrations import migrations
 from camscan.model import Observation
 from camscan.pipeline import ingest_host
-from camscan.store import Store, migrations
+from camscan.store import Store
 from tests.conftest import run_camscan
 
 ENGINE = Engine(load_knowledge())
@@ -141,7 +142,7 @@ def test_a_weaker_later_scan_keeps_the_firmware_and_the_status(tmp_path):
             hik("127.140.0.1", "DS-2CD2032F-I", None, "c4:2f:90:14:00:01"),
             site="hq",
         )
-        device = st.db["devices"].get("mac:c4:2f:90:14:00:01")
+        device = st.db.table("devices").get("mac:c4:2f:90:14:00:01")
         statuses = {a["id"]: a["status"] for a in json.loads(device["advisories"])}
         assert statuses["CVE-2017-7921"] == "affected"
 
@@ -205,7 +206,9 @@ KIND_ORDER = ["formal restriction", "exploitable advisory", "statement or findin
 def test_questionnaire_risk_sheet_reads_restrictions_then_advisories_then_statements(tmp_path):
     path = tmp_path / "inv.db"
     make_inventory(path)
-    doc = json.loads(api.export("json", db=path, table="risk").text)
+    text = api.export("json", db=path, table="risk").text
+    assert text is not None
+    doc = json.loads(text)
     rows = doc if isinstance(doc, list) else doc["risk"]
     mine = [r for r in rows if r["ip"] == "127.140.0.1"]
     kinds = [KIND_ORDER.index(r["kind"]) for r in mine]

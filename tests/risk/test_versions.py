@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from camscan.risk.versions import compare, compare_version, parse, stamp_date
+from camscan.risk.versions import Firmware, compare, compare_version, parse, stamp_date
+
+
+def parsed(scheme: str, text: str, build: str | None = None) -> Firmware:
+    """parse(), which must succeed: the comparisons below are about firmware that parses."""
+    fw = parse(scheme, text, build)
+    assert fw is not None, (scheme, text, build)
+    return fw
 
 
 def cmp(scheme: str, a: str, b: str, basis: str = "version") -> int | None:
@@ -33,7 +40,7 @@ def test_hikvision_same_version_other_build_is_ordered_by_date_only_with_both():
     assert cmp("hikvision", "V5.4.0 build 160601", "V5.4.0 build 160530", "both") == 1
     assert cmp("hikvision", "V5.4.0 build 160601", "V5.4.0 build 160530", "version") == 0
     # a version tie with no build date on one side cannot be ordered
-    assert compare(parse("hikvision", "V5.4.0"), parse("hikvision", "V5.4.0 build 160530"), "both") is None
+    assert compare(parsed("hikvision", "V5.4.0"), parsed("hikvision", "V5.4.0 build 160530"), "both") is None
 
 
 def test_hikvision_numeric_not_lexical():
@@ -79,13 +86,13 @@ def test_xiongmai_rest_is_opaque():
     assert a.key == (5, 0, 2)
     assert compare_version(a, b) is None  # same release, other build: unknown order
     assert compare_version(a, c) == 1
-    assert compare_version(a, parse("xiongmai", "V5.00.R02.00030747.10010.349F17")) == 0
+    assert compare_version(a, parsed("xiongmai", "V5.00.R02.00030747.10010.349F17")) == 0
 
 
 def test_opaque_is_equality_only():
-    a = parse("opaque", "FullImg-1023-1007-1011-1009")
-    assert compare_version(a, parse("opaque", "fullimg-1023-1007-1011-1009")) == 0
-    assert compare_version(a, parse("opaque", "FullImg-1031-1011-1011-1010")) is None
+    a = parsed("opaque", "FullImg-1023-1007-1011-1009")
+    assert compare_version(a, parsed("opaque", "fullimg-1023-1007-1011-1009")) == 0
+    assert compare_version(a, parsed("opaque", "FullImg-1031-1011-1011-1010")) is None
 
 
 @pytest.mark.parametrize(
@@ -102,7 +109,7 @@ def test_strings_of_another_scheme_do_not_parse(scheme, text):
 
 
 def test_build_date_basis_needs_dates():
-    assert compare(parse("dotted", "1.0"), parse("dotted", "2.0"), "build_date") is None
+    assert compare(parsed("dotted", "1.0"), parsed("dotted", "2.0"), "build_date") is None
 
 
 def test_stamp_dates():
@@ -116,7 +123,7 @@ def test_stamp_dates():
 def test_opaque_puts_back_the_build_the_engine_split_off():
     """Reolink firmware `v3.0.0.136_20121102` (Talos, CVE-2021-40407) reaches the matcher as version `v3.0.0.136`
     and build `20121102` when a firmware scheme or signature splits it: still the version the advisory names."""
-    named = parse("opaque", "v3.0.0.136_20121102")
-    assert compare_version(parse("opaque", "v3.0.0.136", "20121102"), named) == 0
-    assert compare_version(parse("opaque", "v3.0.0.136", "20121103"), named) is None
-    assert compare_version(parse("opaque", "v3.0.0.136"), named) is None
+    named = parsed("opaque", "v3.0.0.136_20121102")
+    assert compare_version(parsed("opaque", "v3.0.0.136", "20121102"), named) == 0
+    assert compare_version(parsed("opaque", "v3.0.0.136", "20121103"), named) is None
+    assert compare_version(parsed("opaque", "v3.0.0.136"), named) is None

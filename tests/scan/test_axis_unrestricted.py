@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ def lab(loopback_lab_ok: None) -> Iterator[Lab]:
         yield lab
 
 
-def _device(lab: Lab, profile: str) -> dict:
+def _device(lab: Lab, profile: str) -> dict[str, Any]:
     return next(d for d in lab.devices if d["profile"] == profile)
 
 

@@ -6,6 +6,7 @@ import base64
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -43,7 +44,7 @@ def database_bytes(db: Path) -> bytes:
     return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
 
 
-def check_identified(lab: Lab, summary: dict) -> None:
+def check_identified(lab: Lab, summary: dict[str, Any]) -> None:
     found = by_ip(summary)
     for d in lab.devices:
         got = found[d["ip"]]

@@ -6,14 +6,14 @@ import dataclasses
 from pathlib import Path
 
 from camscan.lab import Lab
-from camscan.lab.profiles import load_profile
+from camscan.lab.profiles import Profile, load_profile
 
 from .support import by_ip, rows, scan
 
 BASE = "127.97.0.1"
 
 
-def hikvision(firmware: str) -> object:
+def hikvision(firmware: str) -> Profile:
     profile = load_profile("hikvision-camera")
     return dataclasses.replace(profile, vars={**profile.vars, "firmware": firmware})
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def lab(loopback_lab_ok: None) -> Iterator[Lab]:
         yield lab
 
 
-def _device(lab: Lab, profile_prefix: str) -> dict:
+def _device(lab: Lab, profile_prefix: str) -> dict[str, Any]:
     return next(d for d in lab.devices if d["profile"].startswith(profile_prefix))
 
 

@@ -7,6 +7,7 @@ import ipaddress
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from camscan.parse.recorders import is_recorder_path
 from camscan.probe import vendor_udp, wsd
 from camscan.probe.auth import authorization, parse_params
 from camscan.probe.endpoints import load_endpoints, parse_endpoints, select
-from camscan.probe.http import fetch, fetch_with_credentials, redirect_target, request_bytes
+from camscan.probe.http import Fetched, fetch, fetch_with_credentials, redirect_target, request_bytes
 from camscan.probe.limits import Limits, LimitSettings, RateLimiter
 from camscan.scan.options import parse_ports
 from camscan.scan.runner import growing_blocks
@@ -74,7 +75,7 @@ def test_endpoint_signatures_exist_for_what_they_fetch(engine) -> None:
         ({"colour": "red"}, "unknown field"),
     ],
 )
-def test_bad_endpoints_are_refused(change: dict, message: str) -> None:
+def test_bad_endpoints_are_refused(change: dict[str, Any], message: str) -> None:
     entry = {
         "id": "x.y", "tier": "c", "protocol": "http", "method": "GET", "path": "/a", "auth": "required",
         "when": {"manufacturer": ["X"]}, "source": "s",
@@ -127,10 +128,10 @@ def test_digest_is_what_a_device_checks(algorithm: str, qop: str) -> None:
 
 
 def test_basic_only_when_nothing_else_is_offered() -> None:
-    assert authorization(['Basic realm="x"', 'Digest realm="r", nonce="n"'], "GET", "/", CRED).startswith(
-        "Digest"
-    )
-    assert authorization(['Basic realm="x"'], "GET", "/", CRED).startswith("Basic ")
+    digest = authorization(['Basic realm="x"', 'Digest realm="r", nonce="n"'], "GET", "/", CRED)
+    assert digest is not None and digest.startswith("Digest")
+    basic = authorization(['Basic realm="x"'], "GET", "/", CRED)
+    assert basic is not None and basic.startswith("Basic ")
     assert authorization(['Bearer realm="x"'], "GET", "/", CRED) is None
 
 
@@ -149,7 +150,7 @@ def test_basic_only_when_nothing_else_is_offered() -> None:
         ("", None),
     ],
 )
-def test_redirect_target(location: str, expected: tuple | None) -> None:
+def test_redirect_target(location: str, expected: tuple[str, int, bool, str] | None) -> None:
     assert redirect_target(location, "10.0.0.5", 80, False) == expected
 
 
@@ -241,10 +242,14 @@ def test_interfaces_inside_and_overlapping() -> None:
 def test_discovery_requests_are_what_the_devices_expect() -> None:
     from camscan.lab.wire import parse_dhip, parse_dvrip, parse_sadp_probe, parse_wsd_probe
 
-    assert parse_wsd_probe(wsd.probe_message()).action == "Probe"
-    assert parse_sadp_probe(vendor_udp.sadp_inquiry()).types == "inquiry"
-    assert parse_dhip(vendor_udp.dhdiscover_search())["method"] == "DHDiscover.search"
-    assert parse_dvrip(vendor_udp.xm_search()).message_id == 1530
+    probe = parse_wsd_probe(wsd.probe_message())
+    assert probe is not None and probe.action == "Probe"
+    sadp = parse_sadp_probe(vendor_udp.sadp_inquiry())
+    assert sadp is not None and sadp.types == "inquiry"
+    dhip = parse_dhip(vendor_udp.dhdiscover_search())
+    assert dhip is not None and dhip["method"] == "DHDiscover.search"
+    dvrip = parse_dvrip(vendor_udp.xm_search())
+    assert dvrip is not None and dvrip.message_id == 1530
 
 
 def test_xaddrs_only_for_the_host_itself() -> None:
@@ -308,7 +313,7 @@ def test_a_recorder_camera_list_is_read_beyond_the_scan_byte_cap() -> None:
         await writer.drain()
         writer.close()
 
-    async def run() -> tuple:
+    async def run() -> tuple[Fetched, Fetched, Fetched, Fetched]:
         server = await asyncio.start_server(serve, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         limits = Limits(LimitSettings(timeout_s=5, rate=None))
