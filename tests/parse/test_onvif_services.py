@@ -12,7 +12,7 @@ from pathlib import Path
 from camscan.parse.content import content_observations
 from camscan.parse.http import parse_http_response
 from camscan.parse.onvif import onvif_observations, parse_onvif_response
-from camscan.parse.onvif_services import merge_services, service_name
+from camscan.parse.onvif_services import MAX_SERVICES, merge_services, service_name
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "onvif"
 ENV = (
@@ -164,3 +164,36 @@ def test_a_hosts_answers_merge_into_one_statement() -> None:
         "namespaces": ["urn:a"],
         "video_sources": 1,  # a video source stated by any answer counts
     }
+
+
+def test_non_ascii_digits_are_odd_counts_not_a_crash() -> None:
+    """A hostile answer's count in superscript digits ('²' passes str.isdigit, int() refuses it) is not kept, and
+    the answer is still read (it used to raise ValueError out of the parser, past the scanner's and the capture
+    reader's ParseError handling)."""
+    capabilities = ENV.format(
+        "<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Extension><tt:DeviceIO><tt:XAddr>x</tt:XAddr>"
+        "<tt:VideoSources>\u00b2</tt:VideoSources><tt:VideoOutputs>1</tt:VideoOutputs></tt:DeviceIO></tt:Extension>"
+        "</tds:Capabilities></tds:GetCapabilitiesResponse>"
+    ).encode()  # invented
+    assert _services(capabilities) == [{"answer": "GetCapabilities", "services": ["deviceio"], "video_outputs": 1}]
+    services = ENV.format(
+        "<tds:GetServicesResponse>"
+        + _service("http://www.onvif.org/ver10/deviceIO/wsdl", '<tmd:Capabilities VideoSources="\u00b9" RelayOutputs="2"/>')
+        + "</tds:GetServicesResponse>"
+    ).encode()  # invented
+    assert _services(services)[0]["services"] == ["deviceio"]
+    assert "video_sources" not in _services(services)[0] and _services(services)[0]["relay_outputs"] == 2
+
+
+def test_service_names_are_bounded() -> None:
+    """At most MAX_SERVICES names are kept from one answer and from a host's merged answers (docs/data-format.md:
+    "at most 64"), however many made-up ONVIF-style namespaces a hostile device lists."""
+    body = ENV.format(
+        "<tds:GetServicesResponse>"
+        + "".join(_service(f"http://www.onvif.org/ver10/x{chr(97 + i // 26)}{chr(97 + i % 26)}/wsdl") for i in range(500))
+        + "</tds:GetServicesResponse>"
+    ).encode()  # invented
+    found = _services(body)[0]
+    assert len(found["services"]) == MAX_SERVICES  # type: ignore[arg-type]
+    merged = merge_services([{"services": [f"s{i}" for i in range(100)]}, {"services": [f"t{i}" for i in range(100)]}])
+    assert len(merged["services"]) == MAX_SERVICES
