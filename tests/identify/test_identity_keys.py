@@ -91,3 +91,24 @@ def test_key_readers_scan_a_large_answer_in_linear_time(engine):
         for _name, pattern in sig.fields:
             assert pattern.search(body) is None
     assert time.process_time() - start < 0.12  # measured: 0.27 s before, 0.03 s after
+
+
+def test_line_key_readers_are_linear_on_a_long_run_of_trailing_blanks(engine):
+    # A key=value line whose value is followed by a long run of blanks and then more text: the value's lazy
+    # bound (up to 39 characters) used to re-scan the whole run for each length tried, ~5 s per 4 MiB answer and
+    # reader (39 x the run). The value now cannot end in a blank unless it is quoted, so the run is scanned once.
+    body = "model=QX-88" + " " * 4 * 1024 * 1024 + "x"
+    readers = [s for s in engine.signatures if s.file == "identity_keys.yaml" and ".line_" in s.id]
+    assert len(readers) == 4
+    start = time.process_time()
+    for sig in readers:
+        patterns = [p for _name, p in sig.fields] or [sig.pattern]
+        for pattern in patterns:
+            assert pattern is not None and pattern.search(body.replace("model=", "firmware_version=")) is None
+            assert pattern.search(body) is None
+    assert time.process_time() - start < 0.5  # measured: ~18 s before (four readers), well under 0.1 s after
+    # what the lookbehind keeps: a quoted value may end in a blank, a bare one is read without its trailing blanks
+    line = next(s for s in readers if s.id == "generic.http_body.line_model_key")
+    assert line.pattern is not None
+    assert line.pattern.search("model='QX '\n").group("model") == "QX "
+    assert line.pattern.search("model=QX 88   \n").group("model") == "QX 88"
