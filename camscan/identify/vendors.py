@@ -190,10 +190,20 @@ class VendorRegistry:
                 if len(key) >= 2:
                     self._compact[key] = v.name if self._compact.get(key, v.name) == v.name else None
         self.subsidiaries: dict[str, list[str]] = {}
-        self._made_labels: dict[str, tuple[str, ...]] = {}
         for v in vendors.values():
             if v.parent:
                 self.subsidiaries.setdefault(v.parent.vendor, []).append(v.name)
+        # `made_labels`, built once: a look-up per identity must not scan every vendor (nor remember every unlisted
+        # maker name a device states).
+        made: dict[str, list[str]] = {}
+        for v in vendors.values():
+            if v.parent and v.parent.current and v.parent.confidence == "documented":
+                made.setdefault(v.parent.vendor, []).append(v.name)
+        for v in vendors.values():
+            for r in v.made_by:
+                if r.current and r.confidence == "documented" and v.name not in made.setdefault(r.vendor, []):
+                    made[r.vendor].append(v.name)
+        self._made_labels: dict[str, tuple[str, ...]] = {k: tuple(names) for k, names in made.items() if names}
 
     def __contains__(self, name: object) -> bool:
         return name in self.vendors
@@ -264,19 +274,7 @@ class VendorRegistry:
         then the brands whose `made_by` names it at `documented` confidence (file order). A maker's device may carry
         such a vendor's model number (a Hikvision-made EZVIZ camera answers Hikvision's SADP with its EZVIZ part
         number); weaker links (`secondary`, `uncertain`) are left out."""
-        cached = self._made_labels.get(name)
-        if cached is None:
-            out: list[str] = []
-            for v in self.vendors.values():
-                if v.parent and v.parent.vendor == name and v.parent.current and v.parent.confidence == "documented":
-                    out.append(v.name)
-            for v in self.vendors.values():
-                if v.name not in out and any(
-                    r.vendor == name and r.current and r.confidence == "documented" for r in v.made_by
-                ):
-                    out.append(v.name)
-            cached = self._made_labels[name] = tuple(out)
-        return list(cached)
+        return list(self._made_labels.get(name, ()))
 
     def is_camera_vendor(self, name: str | None) -> bool:
         v = self.vendors.get(name or "")
