@@ -143,6 +143,14 @@ def from_capabilities(body: Any) -> list[Finding]:
     return [(KIND, {"answer": "GetCapabilities", "services": sorted(services), **counts})]
 
 
+def _items(value: Any) -> list[Any]:
+    """A list field of a value given to `camscan identify` (any JSON): its items; a lone string as one item;
+    anything else (a number, an object) as none."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
+
+
 def merge_services(values: list[dict[str, Any]]) -> dict[str, Any]:
     """A host's `onvif_services` values as one: the union of the services and namespaces they list (in order),
     the largest count each states, and which answers they came from."""
@@ -154,10 +162,10 @@ def merge_services(values: list[dict[str, Any]]) -> dict[str, Any]:
         answer = value.get("answer")
         if isinstance(answer, str) and answer not in answers:
             answers.append(answer)
-        for service in value.get("services") or ():
+        for service in _items(value.get("services")):
             if isinstance(service, str) and (service in services or len(services) < MAX_SERVICES):
                 services.add(service)
-        for namespace in value.get("namespaces") or ():
+        for namespace in _items(value.get("namespaces")):
             if isinstance(namespace, str) and namespace not in namespaces and len(namespaces) < MAX_NAMESPACES:
                 namespaces.append(namespace)
         for key in COUNTS.values():

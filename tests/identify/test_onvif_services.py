@@ -126,3 +126,9 @@ def test_sets_aside_names_known_priors(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"sets_aside 'no\.such\.signature'"):
         SignatureSet.load(tmp_path, kb.vendors, kb.device_types)
+
+
+def test_odd_values_given_to_identify_are_merged_without_failing(engine: Engine) -> None:
+    # `camscan identify` input is any JSON: a number where the list of services belongs used to raise TypeError
+    odd = Observation("onvif_services", {"answer": "GetServices", "services": 5, "namespaces": 3}, port=80)
+    assert _type(engine, odd, services("device", "display", "receiver")) == ("decoder", False)

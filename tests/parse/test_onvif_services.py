@@ -197,3 +197,17 @@ def test_service_names_are_bounded() -> None:
     assert len(found["services"]) == MAX_SERVICES  # type: ignore[arg-type]
     merged = merge_services([{"services": [f"s{i}" for i in range(100)]}, {"services": [f"t{i}" for i in range(100)]}])
     assert len(merged["services"]) == MAX_SERVICES
+
+
+def test_merging_odd_values_from_identify_input_does_not_fail() -> None:
+    """`camscan identify` takes any JSON as an observation's value: a host's `onvif_services` whose `services` or
+    `namespaces` is a number or an object used to raise TypeError (a traceback) when merged; a lone string is one
+    name."""
+    merged = merge_services(
+        [
+            {"answer": "GetServices", "services": 5, "namespaces": {"a": 1}},
+            {"answer": 7, "services": "display", "namespaces": 3, "video_sources": True},
+            {"services": ["receiver", 9, None]},
+        ]
+    )
+    assert merged == {"answer": "GetServices", "services": ["display", "receiver"]}
