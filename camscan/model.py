@@ -44,6 +44,8 @@ OBSERVATION_KINDS: dict[str, str] = {
     "recorder_channel": "object",  # CHANNEL_FIELDS
     # Additive (issue 14): what a recorder says about its channels as a whole (counts; whether they were listed).
     "recorder_summary": "object",  # {"api", "channels", "ip_channels", "analog_channels", "listed", "note"}
+    # Additive: what an ONVIF device offers, from its GetServices or GetCapabilities answer (camscan.parse.onvif_services).
+    "onvif_services": "object",  # {"answer", "services", "namespaces", "video_sources", "video_outputs", ...}
 }
 
 #: Observation kinds that describe another device than the host that answered (a camera behind a recorder):

@@ -34,6 +34,8 @@ from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_live_video
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
+from camscan.parse.onvif_services import KIND as SERVICES_KIND
+from camscan.parse.onvif_services import merge_services
 from camscan.risk.match import match_identity
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
@@ -134,11 +136,13 @@ class Engine:
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
         #: Generic readers whose weak models name no maker (`names_maker: false`; the free-text rule is one too).
         self._maker_blind: frozenset[str] = frozenset(s.id for s in self.signatures if not s.names_maker)
+        #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
+        self._sets_aside: dict[str, tuple[str, ...]] = {s.id: s.sets_aside for s in self.signatures if s.sets_aside}
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
         out: list[Evidence] = []
-        observations = list(observations)
+        observations = _one_services_statement(list(observations))
         for obs in observations:
             if obs.error is not None:
                 continue
@@ -149,7 +153,7 @@ class Engine:
                 }
                 asserts, ignored = self._without_placeholders(values)
                 note = self._network_part(obs, asserts, ignored) if m.signature.oui else None
-                if asserts or ignored:
+                if asserts or ignored or m.signature.sets_aside:
                     out.append(
                         _observed(
                             obs, m.signature.id, asserts, m.signature.weight, m.signature.tier, ignored=ignored, note=note
@@ -494,9 +498,13 @@ class Engine:
         fields: dict[str, dict[str, _Candidate]] = {}
         prior: Evidence | None = None
         named: list[Evidence] = []
+        aside: dict[str, str] = {}
+        if self._sets_aside:
+            evidence, aside = self._set_aside(evidence)
         for ev in evidence:
             if ev.signature == VIDEO_SOURCE:
-                prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
+                if "device_type" in ev.asserts:
+                    prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
                 continue
             if ev.signature in self._name_vendors:
                 named.append(ev)  # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
@@ -562,7 +570,8 @@ class Engine:
         if not _named_in_text_only(winners.get("manufacturer")):
             # a maker read from free text never types a device (maker_words.yaml)
             self._type_from_product_line(ident)
-            self._infer_device_type(ident)
+            if "engine.video_only_maker" not in aside:
+                self._infer_device_type(ident)
         self._type_from_services(ident, prior)
         for key in ("manufacturer", "brand", "device_type"):
             if key in ident.field_confidence:
@@ -571,6 +580,27 @@ class Engine:
         self._attach_concerns(ident)
         self._attach_advisories(ident)
         return ident
+
+    def _set_aside(self, evidence: list[Evidence]) -> tuple[list[Evidence], dict[str, str]]:
+        """Weak type priors that a matching signature makes moot (`sets_aside`: the ONVIF "probably a camera" prior
+        when the device's services say it shows or controls rather than sends video): their device-type statements
+        move to `ignored`, with a note naming the signature that set them aside. Returns the evidence and, per prior
+        set aside, the signature that did it."""
+        aside: dict[str, str] = {}
+        for ev in evidence:
+            for target in self._sets_aside.get(ev.signature, ()):
+                aside.setdefault(target, ev.signature)
+        if not aside:
+            return evidence, aside
+        out: list[Evidence] = []
+        for ev in evidence:
+            by = aside.get(ev.signature)
+            if by is not None and "device_type" in ev.asserts:
+                asserts = {k: v for k, v in ev.asserts.items() if k != "device_type"}
+                ignored = {**ev.ignored, "device_type": ev.asserts["device_type"]}
+                ev = replace(ev, asserts=asserts, ignored=ignored, note=f"set aside by {by}")
+            out.append(ev)
+        return out, aside
 
     def _merge_label_prefixed(self, candidates: dict[str, _Candidate]) -> None:
         """A model stated both bare and with its maker's documented label prefix (`XVR5108C-X` and Dahua's
@@ -836,6 +866,19 @@ def _repeats_model(label: str, model: str) -> bool:
     if not a:
         return False
     return a == b or (b.startswith(a) and any(ch.isdigit() for ch in a))
+
+
+def _one_services_statement(observations: list[Observation]) -> list[Observation]:
+    """A host's ONVIF service lists (its GetServices and GetCapabilities answers, on every port) are one statement
+    of what it offers: merged into one `onvif_services` observation (`camscan.parse.onvif_services.merge_services`),
+    so that "no Media service" means that no answer listed one."""
+    found = [o for o in observations if o.kind == SERVICES_KIND and o.error is None and isinstance(o.value, dict)]
+    if len(found) < 2:
+        return observations
+    merged = replace(found[0], value=merge_services([o.value for o in found]))
+    out = [o for o in observations if not any(o is f for f in found)]
+    out.append(merged)
+    return out
 
 
 def _named_in_text_only(winner: _Candidate | None) -> bool:

@@ -24,6 +24,9 @@ from camscan.model import IDENTITY_FIELDS, OBSERVATION_KINDS
 from camscan.text import single_line
 
 VENDOR_FIELDS = ("brand", "manufacturer")
+#: The engine's own type priors a signature may set aside (`sets_aside`): a live RTSP stream says "video source"
+#: (video_sources.yaml), a video-only maker's device is a probable camera (vendors.yaml `video_only`).
+ENGINE_PRIORS = ("engine.video_source", "engine.video_only_maker")
 #: What an operating-system signature may give, and nothing else (docs/identify.md, "Operating system").
 OS_FIELDS = ("os", "os_version")
 _TEMPLATE = re.compile(r"^\{(\w+)\}$")
@@ -100,6 +103,9 @@ class Signature:
     #: False for a generic reader (a key name, a TXT key any maker uses): a model only its weak statements back
     #: names no maker through model_makers (docs/identify.md, "A weakly stated model names no maker").
     names_maker: bool = True
+    #: Weak type priors this signature's match makes moot (signature ids, or `ENGINE_PRIORS`): their device-type
+    #: statements about the same host are kept in the evidence as not used (docs/data-format.md, `sets_aside`).
+    sets_aside: tuple[str, ...] = ()
     #: The vocabulary a device type taken from a named group is read through.
     device_types: DeviceTypes | None = None
     _memo: dict[tuple[str, ...], Match | None] = field(default_factory=dict, repr=False)
@@ -324,6 +330,15 @@ class SignatureSet:
                     raise DataError(path, f"signature {sig.id!r}", f"id already used in {ids[sig.id]}")
                 ids[sig.id] = path.name
                 signatures.append(sig)
+        for sig in signatures:
+            for target in sig.sets_aside:
+                if target not in ids and target not in ENGINE_PRIORS:
+                    raise DataError(
+                        directory / sig.file, f"signature {sig.id!r}",
+                        f"sets_aside {target!r}, which is neither a signature id nor one of {', '.join(ENGINE_PRIORS)}",
+                    )
+                if target == sig.id:
+                    raise DataError(directory / sig.file, f"signature {sig.id!r}", "sets itself aside")
         return cls(signatures, registry)
 
 
@@ -372,6 +387,7 @@ def compile_signature(
         examples=[_examples_in_words(path, entry, ex, vocabulary) for ex in raw["examples"]],
         not_examples=list(raw.get("not_examples") or []),
         names_maker=bool(raw.get("names_maker", True)),
+        sets_aside=tuple(str(t) for t in raw.get("sets_aside") or ()),
     )
     sig.device_types = vocabulary
     groups: set[str] = set()
@@ -408,8 +424,10 @@ def compile_signature(
             raise fail(
                 "a MAC address never says what kind of device it is: kind 'mac' cannot assert device_type"
             )
-    if not asserts and not groups - {"vendor"}:
-        raise fail("asserts nothing and extracts nothing")
+    if not asserts and not groups - {"vendor"} and not sig.sets_aside:
+        raise fail("asserts nothing, extracts nothing and sets nothing aside")
+    if sig.sets_aside and (set(asserts) | (groups - {"vendor"})) - {"device_type"}:
+        raise fail("a signature that sets type priors aside says what the device is, nothing else (device_type only)")
     gives = set(asserts) | (groups - {"vendor"})
     if gives & set(OS_FIELDS):
         if not gives <= set(OS_FIELDS):

@@ -1,7 +1,8 @@
 """ONVIF SOAP responses, sans-io: GetDeviceInformation, GetScopes and GetSystemDateAndTime.
 
 `parse_onvif_response` reads any SOAP envelope and names the operation answered (the first child of the Body);
-`onvif_observations` gives `onvif_device_info` and `onvif_scopes`; `OnvifResponse.utc_time` is the device's
+`onvif_observations` gives `onvif_device_info` and `onvif_scopes`, and `onvif_services` (what the device offers)
+from GetServices and GetCapabilities (`camscan.parse.onvif_services`); `OnvifResponse.utc_time` is the device's
 clock (seconds since the epoch) from GetSystemDateAndTime, for clock skew.
 """
 
@@ -11,6 +12,7 @@ import calendar
 from dataclasses import dataclass, field
 from typing import Any
 
+from camscan.parse import onvif_services
 from camscan.parse.base import Finding, ParseError, one_line
 from camscan.parse.recorders import ONVIF_READERS
 from camscan.parse.xmlsafe import first_text, iter_local, local, parse_xml
@@ -23,6 +25,11 @@ _DEVICE_INFO_FIELDS = (
     ("HardwareId", "hardware_id"),
 )
 MAX_SCOPES = 64
+#: Answers that list what the device offers (`onvif_services`).
+SERVICE_READERS = {
+    "GetServicesResponse": onvif_services.from_services,
+    "GetCapabilitiesResponse": onvif_services.from_capabilities,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +73,12 @@ def parse_onvif_response(data: bytes) -> OnvifResponse:
         return OnvifResponse(operation, scopes=tuple(s for s in items if s)[:MAX_SCOPES])
     if operation == "GetSystemDateAndTimeResponse":
         return OnvifResponse(operation, utc_time=_utc_time(body))
+    extra: dict[str, Any] = {}
     if operation in ONVIF_READERS:  # a recorder's channels (issue 14, camscan.parse.recorders)
-        return OnvifResponse(operation, extra={"recorder": ONVIF_READERS[operation](body)})
-    return OnvifResponse(operation)
+        extra["recorder"] = ONVIF_READERS[operation](body)
+    if operation in SERVICE_READERS:  # what the device offers
+        extra["services"] = SERVICE_READERS[operation](body)
+    return OnvifResponse(operation, extra=extra)
 
 
 def _utc_time(body: Any) -> float | None:
@@ -93,5 +103,6 @@ def onvif_observations(response: OnvifResponse) -> list[Finding]:
         findings.append(("onvif_device_info", dict(response.device_info)))
     if response.scopes:
         findings.append(("onvif_scopes", list(response.scopes)))
+    findings += response.extra.get("services", [])
     findings += response.extra.get("recorder", [])
     return findings

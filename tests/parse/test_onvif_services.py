@@ -1,0 +1,166 @@
+"""What an ONVIF device offers (`onvif_services`), read from its GetServices and GetCapabilities answers.
+
+Real: a Dahua camera's GetCapabilities (tests/fixtures/onvif/SOURCES.md) and the lab profiles' answers copied from
+real devices. The display device, door controller and recorder answers are invented (no real public answer of one
+was found) and say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from camscan.parse.content import content_observations
+from camscan.parse.http import parse_http_response
+from camscan.parse.onvif import onvif_observations, parse_onvif_response
+from camscan.parse.onvif_services import merge_services, service_name
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "onvif"
+ENV = (
+    '<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+    'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" '
+    'xmlns:tmd="http://www.onvif.org/ver10/deviceIO/wsdl" xmlns:v="http://vendor.invalid/ext">'
+    "<env:Body>{}</env:Body></env:Envelope>"
+)
+
+
+def _service(namespace: str, capabilities: str = "") -> str:
+    caps = f"<tds:Capabilities>{capabilities}</tds:Capabilities>" if capabilities else ""
+    return (
+        f"<tds:Service><tds:Namespace>{namespace}</tds:Namespace><tds:XAddr>http://192.0.2.9/onvif/x</tds:XAddr>"
+        f"{caps}<tds:Version><tt:Major>2</tt:Major><tt:Minor>10</tt:Minor></tds:Version></tds:Service>"
+    )
+
+
+def _services(body: bytes) -> list[dict[str, object]]:
+    return [value for kind, value in onvif_observations(parse_onvif_response(body)) if kind == "onvif_services"]
+
+
+# invented: an ONVIF display device's GetServices, asked with IncludeCapability (DeviceIO counts as attributes)
+DISPLAY_SERVICES = ENV.format(
+    "<tds:GetServicesResponse>"
+    + _service("http://www.onvif.org/ver10/device/wsdl")
+    + _service(
+        "http://www.onvif.org/ver10/deviceIO/wsdl",
+        '<tmd:Capabilities VideoSources="0" VideoOutputs="1" AudioSources="0" AudioOutputs="1" RelayOutputs="0"/>',
+    )
+    + _service("http://www.onvif.org/ver10/display/wsdl")
+    + _service("http://www.onvif.org/ver10/receiver/wsdl")
+    + _service("http://vendor.invalid/ext/wsdl")
+    + "</tds:GetServicesResponse>"
+).encode()
+# invented: the same device's GetCapabilities, with a vendor element named Media that is not ONVIF's
+DISPLAY_CAPABILITIES = ENV.format(
+    "<tds:GetCapabilitiesResponse><tds:Capabilities>"
+    "<tt:Device><tt:XAddr>http://192.0.2.9/onvif/device_service</tt:XAddr></tt:Device>"
+    "<tt:Extension><tt:DeviceIO><tt:XAddr>http://192.0.2.9/onvif/x</tt:XAddr><tt:VideoSources>0</tt:VideoSources>"
+    "<tt:VideoOutputs>1</tt:VideoOutputs><tt:AudioSources>0</tt:AudioSources><tt:AudioOutputs>1</tt:AudioOutputs>"
+    "<tt:RelayOutputs>0</tt:RelayOutputs></tt:DeviceIO>"
+    "<tt:Display><tt:XAddr>http://192.0.2.9/onvif/x</tt:XAddr><tt:FixedLayout>true</tt:FixedLayout></tt:Display>"
+    "<tt:Receiver><tt:XAddr>http://192.0.2.9/onvif/x</tt:XAddr><tt:RTP_Multicast>false</tt:RTP_Multicast>"
+    "<tt:SupportedReceivers>4</tt:SupportedReceivers></tt:Receiver></tt:Extension>"
+    "<v:Media><tt:XAddr>http://192.0.2.9/vendor</tt:XAddr></v:Media>"
+    "</tds:Capabilities></tds:GetCapabilitiesResponse>"
+).encode()
+
+
+def test_service_names_follow_the_onvif_namespaces() -> None:
+    assert service_name("http://www.onvif.org/ver10/receiver/wsdl") == "receiver"
+    assert service_name("http://www.onvif.org/ver10/deviceIO/wsdl") == "deviceio"
+    assert service_name("http://www.onvif.org/ver10/media/wsdl") == "media"
+    assert service_name("http://www.onvif.org/ver20/media/wsdl") == "media2"  # ONVIF's Media2 service
+    assert service_name("http://www.onvif.org/ver10/doorcontrol/wsdl") == "doorcontrol"
+    assert service_name("http://www.hikvision.com/ver10/wsdl") is None
+
+
+def test_a_real_camera_capabilities_answer() -> None:
+    body = (FIXTURES / "go2rtc_GetCapabilities_Dahua_default.xml").read_bytes()
+    assert _services(body) == [
+        {
+            "answer": "GetCapabilities",
+            "services": ["analytics", "device", "deviceio", "events", "imaging", "media"],
+            "video_sources": 1,
+            "video_outputs": 0,
+            "audio_sources": 1,
+            "audio_outputs": 1,
+            "relay_outputs": 1,
+        }
+    ]
+
+
+def test_get_services_keeps_namespaces_and_deviceio_counts() -> None:
+    assert _services(DISPLAY_SERVICES) == [
+        {
+            "answer": "GetServices",
+            "services": ["device", "deviceio", "display", "receiver"],
+            "namespaces": [
+                "http://www.onvif.org/ver10/device/wsdl",
+                "http://www.onvif.org/ver10/deviceIO/wsdl",
+                "http://www.onvif.org/ver10/display/wsdl",
+                "http://www.onvif.org/ver10/receiver/wsdl",
+                "http://vendor.invalid/ext/wsdl",
+            ],
+            "video_sources": 0,
+            "video_outputs": 1,
+            "audio_sources": 0,
+            "audio_outputs": 1,
+            "relay_outputs": 0,
+        }
+    ]
+
+
+def test_capability_categories_are_the_onvif_schema_ones() -> None:
+    (value,) = _services(DISPLAY_CAPABILITIES)
+    assert value["services"] == ["device", "deviceio", "display", "receiver"]  # v:Media is a vendor's, not Media
+    assert value["video_sources"] == 0 and value["video_outputs"] == 1
+
+
+def test_a_capabilities_answer_still_gives_the_recorder_channel_count() -> None:
+    body = ENV.format(
+        "<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Media><tt:XAddr>http://192.0.2.9/m</tt:XAddr></tt:Media>"
+        "<tt:Extension><tt:DeviceIO><tt:XAddr>http://192.0.2.9/d</tt:XAddr><tt:VideoSources>8</tt:VideoSources>"
+        "</tt:DeviceIO></tt:Extension></tds:Capabilities></tds:GetCapabilitiesResponse>"
+    ).encode()  # invented
+    kinds = [kind for kind, _ in onvif_observations(parse_onvif_response(body))]
+    assert kinds == ["onvif_services", "recorder_summary"]
+
+
+def test_answers_without_services_give_nothing() -> None:
+    assert _services(ENV.format("<tds:GetServicesResponse/>").encode()) == []
+    assert _services(ENV.format("<tds:GetCapabilitiesResponse><tds:Capabilities/></tds:GetCapabilitiesResponse>").encode()) == []
+
+
+def test_odd_counts_are_not_kept() -> None:
+    body = ENV.format(
+        "<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Extension><tt:DeviceIO><tt:XAddr>x</tt:XAddr>"
+        "<tt:VideoSources>-1</tt:VideoSources><tt:VideoOutputs>99999999999</tt:VideoOutputs>"
+        "<tt:RelayOutputs>two</tt:RelayOutputs></tt:DeviceIO></tt:Extension></tds:Capabilities>"
+        "</tds:GetCapabilitiesResponse>"
+    ).encode()  # invented
+    assert _services(body) == [{"answer": "GetCapabilities", "services": ["deviceio"]}]
+
+
+def test_passive_mode_reads_the_same_answer() -> None:
+    """A GetServices answer seen in a capture gives the same observation as the scanner's (one parser)."""
+    raw = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: "
+        + str(len(DISPLAY_SERVICES)).encode()
+        + b"\r\n\r\n"
+        + DISPLAY_SERVICES
+    )
+    facts = content_observations(parse_http_response(raw))
+    assert [f for f in facts.findings if f[0] == "onvif_services"] == [("onvif_services", _services(DISPLAY_SERVICES)[0])]
+
+
+def test_a_hosts_answers_merge_into_one_statement() -> None:
+    merged = merge_services(
+        [
+            {"answer": "GetCapabilities", "services": ["device", "display"], "video_sources": 0},
+            {"answer": "GetServices", "services": ["device", "receiver"], "namespaces": ["urn:a"], "video_sources": 1},
+        ]
+    )
+    assert merged == {
+        "answer": "GetCapabilities+GetServices",
+        "services": ["device", "display", "receiver"],
+        "namespaces": ["urn:a"],
+        "video_sources": 1,  # a video source stated by any answer counts
+    }
