@@ -41,3 +41,19 @@ def test_look_alike_lines_are_not_read(engine):
     ):
         ident = engine.identify(_body(text))
         assert ident.manufacturer is None and ident.model is None, text
+
+
+def test_generic_key_value_lines_give_a_weak_model_and_no_maker(engine):
+    ident = engine.identify(_body("hostname=hall\nmodel_number=QX-88\nfirmware_version=2.1.7\n"))
+    assert (ident.model, ident.firmware) == ("QX-88", "2.1.7")
+    assert ident.manufacturer is None and ident.device_type is None
+
+
+def test_generic_key_value_look_alikes(engine):
+    for text in (
+        "var model = getModel();\n",
+        "lens_model=QL-3\n",
+        "[ch1]\nmodel=QX-1\n[ch2]\nmodel=QX-2\n",
+        "<td>model=QX-1</td>\n",
+    ):
+        assert engine.identify(_body(text)).model is None, text
