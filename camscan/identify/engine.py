@@ -731,7 +731,9 @@ class Engine:
         ident.unlisted = [f for f in VENDOR_FIELDS if getattr(ident, f) and getattr(ident, f) not in self.vendors]
 
     def _family(self, ident: Identity) -> list[str]:
-        """The device's vendors for product-line look-ups: maker, label, then their owners."""
+        """The device's vendors for product-line look-ups: maker, label, their owners, then the labels the maker
+        documentedly makes (its documented subsidiaries and `made_by` brands: a Hikvision-made EZVIZ camera
+        names its EZVIZ part number in Hikvision's SADP), each tried after every vendor before it."""
         names: list[str] = []
         for name in (ident.manufacturer, ident.brand):
             if name and name not in names:
@@ -740,6 +742,10 @@ class Engine:
             for owner, _rel in self.vendors.ancestors(name):
                 if owner not in names:
                     names.append(owner)
+        if ident.manufacturer:
+            for label in self.vendors.made_labels(ident.manufacturer):
+                if label not in names:
+                    names.append(label)
         return names
 
     def _type_from_product_line(self, ident: Identity) -> None:

@@ -190,6 +190,7 @@ class VendorRegistry:
                 if len(key) >= 2:
                     self._compact[key] = v.name if self._compact.get(key, v.name) == v.name else None
         self.subsidiaries: dict[str, list[str]] = {}
+        self._made_labels: dict[str, tuple[str, ...]] = {}
         for v in vendors.values():
             if v.parent:
                 self.subsidiaries.setdefault(v.parent.vendor, []).append(v.name)
@@ -257,6 +258,25 @@ class VendorRegistry:
             seen.add(vendor.parent.vendor)
             vendor = self.vendors.get(vendor.parent.vendor)
         return out
+
+    def made_labels(self, name: str) -> list[str]:
+        """Vendors whose products `name` documentedly makes: its current subsidiaries of `documented` confidence,
+        then the brands whose `made_by` names it at `documented` confidence (file order). A maker's device may carry
+        such a vendor's model number (a Hikvision-made EZVIZ camera answers Hikvision's SADP with its EZVIZ part
+        number); weaker links (`secondary`, `uncertain`) are left out."""
+        cached = self._made_labels.get(name)
+        if cached is None:
+            out: list[str] = []
+            for v in self.vendors.values():
+                if v.parent and v.parent.vendor == name and v.parent.current and v.parent.confidence == "documented":
+                    out.append(v.name)
+            for v in self.vendors.values():
+                if v.name not in out and any(
+                    r.vendor == name and r.current and r.confidence == "documented" for r in v.made_by
+                ):
+                    out.append(v.name)
+            cached = self._made_labels[name] = tuple(out)
+        return list(cached)
 
     def is_camera_vendor(self, name: str | None) -> bool:
         v = self.vendors.get(name or "")
