@@ -33,6 +33,8 @@ KIND = "onvif_services"
 SCHEMA_NS = "http://www.onvif.org/ver10/schema"
 DEVICEIO_NS_NAME = "deviceio"
 MAX_NAMESPACES = 64
+#: At most this many service names are kept (ONVIF defines about thirty services; a hostile list is cut).
+MAX_SERVICES = 64
 _ONVIF_NS = re.compile(r"^https?://www\.onvif\.org/ver(\d\d)/([A-Za-z]+)/wsdl/?$")
 #: GetCapabilities categories (ONVIF schema `Capabilities` and `CapabilitiesExtension`) and their service names.
 CAPABILITY_CATEGORIES = {
@@ -97,7 +99,7 @@ def from_services(body: Any) -> list[Finding]:
         if namespace not in namespaces and len(namespaces) < MAX_NAMESPACES:
             namespaces.append(namespace)
         name = service_name(namespace)
-        if name is None:
+        if name is None or (name not in services and len(services) >= MAX_SERVICES):
             continue
         services.add(name)
         if name == DEVICEIO_NS_NAME:
@@ -151,7 +153,9 @@ def merge_services(values: list[dict[str, Any]]) -> dict[str, Any]:
         answer = value.get("answer")
         if isinstance(answer, str) and answer not in answers:
             answers.append(answer)
-        services.update(s for s in value.get("services") or () if isinstance(s, str))
+        for name in value.get("services") or ():
+            if isinstance(name, str) and len(services) < MAX_SERVICES:
+                services.add(name)
         for namespace in value.get("namespaces") or ():
             if isinstance(namespace, str) and namespace not in namespaces and len(namespaces) < MAX_NAMESPACES:
                 namespaces.append(namespace)

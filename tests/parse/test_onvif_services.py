@@ -164,3 +164,13 @@ def test_a_hosts_answers_merge_into_one_statement() -> None:
         "namespaces": ["urn:a"],
         "video_sources": 1,  # a video source stated by any answer counts
     }
+
+
+def test_a_hostile_list_is_bounded() -> None:
+    body = ENV.format(
+        "<tds:GetServicesResponse>"
+        + "".join(_service(f"http://www.onvif.org/ver10/x{chr(97 + i // 26)}{chr(97 + i % 26)}/wsdl") for i in range(500))
+        + "</tds:GetServicesResponse>"
+    ).encode()  # invented
+    (value,) = _services(body)
+    assert len(value["services"]) == 64 and len(value["namespaces"]) == 64
