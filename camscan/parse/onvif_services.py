@@ -33,7 +33,7 @@ KIND = "onvif_services"
 SCHEMA_NS = "http://www.onvif.org/ver10/schema"
 DEVICEIO_NS_NAME = "deviceio"
 MAX_NAMESPACES = 64
-#: At most this many service names are kept (a hostile answer may list thousands of made-up ONVIF-style names).
+#: At most this many service names are kept (ONVIF defines about thirty services; a hostile list is cut).
 MAX_SERVICES = 64
 _ONVIF_NS = re.compile(r"^https?://www\.onvif\.org/ver(\d\d)/([A-Za-z]+)/wsdl/?$")
 #: GetCapabilities categories (ONVIF schema `Capabilities` and `CapabilitiesExtension`) and their service names.

@@ -66,6 +66,7 @@ LAB_EXPECTED: dict[str, dict[str, str]] = {
     "unifi-console": {},
     "generic-onvif-camera": {},
     # Non-cameras get none.
+    "onvif-decoder": {},
     "nas": {},
     "printer": {},
     "router": {},
