@@ -8,6 +8,7 @@ was found) and say so.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from camscan.parse.content import content_observations
 from camscan.parse.http import parse_http_response
@@ -31,7 +32,7 @@ def _service(namespace: str, capabilities: str = "") -> str:
     )
 
 
-def _services(body: bytes) -> list[dict[str, object]]:
+def _services(body: bytes) -> list[dict[str, Any]]:
     return [value for kind, value in onvif_observations(parse_onvif_response(body)) if kind == "onvif_services"]
 
 
