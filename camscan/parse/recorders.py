@@ -413,7 +413,7 @@ def _json_items(text: str) -> tuple[list[Any], bool]:
     items: list[Any]
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays or objects nested past Python's recursion limit
         data = None
     if data is not None:
         found = data.get("cameras") if isinstance(data, dict) else data
@@ -426,7 +426,7 @@ def _json_items(text: str) -> tuple[list[Any], bool]:
             pos += 1
         try:
             item, pos = decoder.raw_decode(text, pos)
-        except ValueError:
+        except (ValueError, RecursionError):
             break
         items.append(item)
     if not items:

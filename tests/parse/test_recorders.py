@@ -314,3 +314,15 @@ def test_unifi_protect_list_cut_at_the_byte_cap_gives_the_cameras_before_the_cut
     assert len(kinds(found, "recorder_channel")) == 5
     (summary,) = kinds(found, "recorder_summary")
     assert summary["ip_channels"] == 5 and "cut at the byte cap" in summary["note"]
+
+
+@pytest.mark.parametrize("path", ["/proxy/protect/api/cameras", "/proxy/protect/api/bootstrap"])
+def test_unifi_protect_answer_nested_past_the_recursion_limit_gives_what_precedes_it(path):
+    """A hostile answer of arrays nested 200,000 deep (200 KB, under the 4 MiB list cap) made Python's JSON reader
+    raise RecursionError out of `recorder_findings` ("never raises for what a device sent"); now the whole answer
+    is unreadable and a cut list still gives the cameras before the nesting (values invented)."""
+    assert recorder_findings(path, 200, "[" * 200_000) == []
+    assert recorder_findings(path, 200, '{"cameras": ' + "[" * 200_000) == []
+    camera = {"mac": "5850ED1FE385", "host": "10.0.5.31", "type": "UVC G4 Bullet", "state": "CONNECTED"}
+    found = recorder_findings("/proxy/protect/api/cameras", 200, "[" + json.dumps(camera) + ", " + "[" * 200_000)
+    assert len(kinds(found, "recorder_channel")) == 1
