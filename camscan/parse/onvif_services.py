@@ -86,6 +86,19 @@ def _namespace(tag: object) -> str:
     return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
+def _capabilities(service: Any) -> list[Any]:
+    """A `Service`'s `Capabilities` and the service's own `Capabilities` element inside it, where the ONVIF schema
+    puts them (`tds:Service/tds:Capabilities/tmd:Capabilities`). Not its whole subtree: a hostile answer of
+    Services nested in Services (libxml2 allows 256 levels) would be walked once per level, ~1.6 s of CPU for one
+    answer of the byte cap."""
+    found = []
+    for child in service:
+        if local(child.tag) == "Capabilities":
+            found.append(child)
+            found.extend(grandchild for grandchild in child if local(grandchild.tag) == "Capabilities")
+    return found
+
+
 def from_services(body: Any) -> list[Finding]:
     """A `GetServicesResponse` body: one `onvif_services` finding (none when it lists no service)."""
     services: set[str] = set()
@@ -104,9 +117,7 @@ def from_services(body: Any) -> list[Finding]:
             continue
         services.add(name)
         if name == DEVICEIO_NS_NAME:
-            for element in service.iter():
-                if local(element.tag) != "Capabilities":
-                    continue
+            for element in _capabilities(service):
                 for attribute, key in COUNTS.items():
                     value = _count(element.get(attribute))
                     if value is not None:
@@ -170,7 +181,8 @@ def merge_services(values: list[dict[str, Any]]) -> dict[str, Any]:
                 namespaces.append(namespace)
         for key in COUNTS.values():
             count = value.get(key)
-            if isinstance(count, int) and not isinstance(count, bool):
+            # a count as the parser gives it: a negative one would otherwise be merged into a stated 0
+            if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_COUNT:
                 counts[key] = max(counts.get(key, 0), count)
     merged: dict[str, Any] = {"answer": "+".join(answers), "services": sorted(services)}
     if namespaces:
