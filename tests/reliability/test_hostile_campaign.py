@@ -123,3 +123,26 @@ def test_every_request_is_read_only(campaign: Campaign) -> None:
         if not (ok and is_read_only(record)):
             wrong.append(r)
     assert wrong == []
+
+
+def test_hostile_onvif_service_lists_bounded_and_identity_kept(campaign: Campaign) -> None:
+    """The hostile-onvif-services device (docs/lab.md): nested, confusable and overlong GetServices, a GetCapabilities
+    past libxml2's depth limit. The device's identity is kept, one bounded service list is stored, and the unreadable
+    answer is recorded as a failed observation."""
+    ip = campaign.device("hostile-onvif-services")["ip"]
+    stored = [json.loads(v) for (v,) in query(
+        campaign.db, "SELECT value FROM observations WHERE ip = ? AND kind = 'onvif_services' AND error IS NULL", (ip,)
+    )]  # fmt: skip
+    assert len(stored) == 1, stored
+    (value,) = stored
+    assert value["services"] == ["device", "deviceio", "display", "receiver"]  # no confusable read as ONVIF's
+    assert len(value["namespaces"]) == 64
+    assert {k: v for k, v in value.items() if k not in ("answer", "services", "namespaces")} == {
+        "audio_outputs": 1, "digital_inputs": 2,
+    }  # fmt: skip
+    errors = [e for (e,) in query(campaign.db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (ip,))]
+    assert any(e.startswith("unreadable SOAP: bad XML: Excessive depth") for e in errors), errors
+    got = identities(campaign, 1)[ip]
+    assert (got["manufacturer"], got["model"], got["device_type"], got["is_camera"]) == (
+        "Fabrikam", "FD-6660", "decoder", False,
+    )  # fmt: skip
