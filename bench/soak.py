@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +270,9 @@ def soak(devices: int, scans: int, base: str, workdir: Path, *, log: Any = None)
         "devices": devices,
         "lab_devices": len(lab_devices),
         "expected_devices": expected_devices,
+        # how many lab devices each profile gave (the estate cycles through its profiles, so this moves when a
+        # profile joins the estate)
+        "lab_profiles": dict(Counter(d["profile"] for d in lab_devices)),
         "lab_start": lab_start,
         "scans": records,
         "change": change,
