@@ -21,6 +21,7 @@ from scapy.all import IP, TCP, UDP, IPv6, PcapNgReader, PcapReader  # type: igno
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "fuzz" / "seeds"
 PCAPS = ROOT / "tests" / "fixtures" / "pcaps"
+ONVIF_FIXTURES = ROOT / "tests" / "fixtures" / "onvif"
 UDP_PORTS = {
     67: "dhcp",
     68: "dhcp",
@@ -178,9 +179,17 @@ def from_lab() -> None:
             save("wsd", wsd)
 
 
+def from_onvif_fixtures() -> None:
+    """Real ONVIF answers kept as fixtures (tests/fixtures/onvif/SOURCES.md): a GetCapabilities answer, which the
+    lab's GetSystemDateAndTime exchange does not give (`onvif_services`)."""
+    for path in sorted(ONVIF_FIXTURES.glob("*.xml")):
+        save("onvif", path.read_bytes())
+
+
 def main() -> None:
     shutil.rmtree(SEEDS, ignore_errors=True)
     from_captures()
+    from_onvif_fixtures()
     from_lab()
     for folder in sorted(SEEDS.iterdir()):
         print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")
