@@ -434,24 +434,16 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
     out += ["\n### Per split (held_out: sources nobody inspected while writing signatures)\n\n", head]
     for split, tallies in sorted(s.by_split.items()):
         out.append(row(split, tallies))
-    out.append(
-        "\nCamera recall over the camera cases with more than a bare MAC: "
-        + "; ".join(
+    for key, cases in (
+        ("camera_recall_supported", "with more than a bare MAC"),
+        ("camera_recall_stated", "whose answers say camera"),
+    ):
+        per_split = (
             f"{split} {_pct(t).strip()} ({t.right}/{t.total})"
             for split, tallies in sorted(s.by_split.items())
-            if (t := tallies.get("camera_recall_supported")) is not None
+            if (t := tallies.get(key)) is not None
         )
-        + ".\n"
-    )
-    out.append(
-        "\nCamera recall over the camera cases whose answers say camera: "
-        + "; ".join(
-            f"{split} {_pct(t).strip()} ({t.right}/{t.total})"
-            for split, tallies in sorted(s.by_split.items())
-            if (t := tallies.get("camera_recall_stated")) is not None
-        )
-        + ".\n"
-    )
+        out.append(f"\nCamera recall over the camera cases {cases}: " + "; ".join(per_split) + ".\n")
     out += [f"\n### Per maker (makers with at least {min_cases} cases)\n\n", head]
     for maker, tallies in sorted(s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])):
         if max(t.total for t in tallies.values()) >= min_cases:
