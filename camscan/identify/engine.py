@@ -920,4 +920,3 @@ def get_engine(directory: Path | None = None, extra_concerns: tuple[Path, ...] =
 @lru_cache(maxsize=8)
 def _engine(knowledge: Knowledge) -> Engine:
     return Engine(knowledge)
-

@@ -50,7 +50,6 @@ def _date(text: str, fmt: str) -> str | None:
     return None
 
 
-
 _ISO_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
 
 
@@ -58,6 +57,7 @@ def iso_date(text: str) -> str | None:
     """`text` when it is a real calendar date written `YYYY-MM-DD` (a build stated apart from the version), else None."""
     stripped = text.strip()
     return _date(stripped, "iso") if _ISO_DATE.fullmatch(stripped) else None
+
 
 class FirmwareSchemes:
     def __init__(self, schemes: list[Scheme], version: str = "unknown") -> None:
