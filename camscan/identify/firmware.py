@@ -36,7 +36,25 @@ class Scheme:
     examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
+_MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+#: A date written out the way firmware writes its build date apart from the version: ISO `2020-11-24` (also with
+#: `.` or `/`: SUNAPI's BuildDate `2020.07.21`), or month first as C's `__DATE__` gives it (`Jun 13 2017`, Axis
+#: BuildDate and SNMP sysDescr); a time after it is allowed (`2020-11-24 16:47:14`, `Apr 29 2020 06:50`).
+_NUMERIC_DATE = re.compile(r"((?:19|20)\d\d)([-./])(\d\d)\2(\d\d)(?:[ T]\d\d:\d\d(?::\d\d)?)?")
+_MONTH_DATE = re.compile(
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)(?:\s+\d\d:\d\d(?::\d\d)?)?",
+    re.IGNORECASE,
+)
+
+
 def _date(text: str, fmt: str) -> str | None:
+    if fmt == "text":
+        return written_date(text)
     digits = text.replace("-", "")
     if fmt == "auto":
         fmt = {6: "yymmdd", 8: "yyyymmdd"}.get(len(digits), "")
@@ -50,13 +68,26 @@ def _date(text: str, fmt: str) -> str | None:
     return None
 
 
-_ISO_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
+def written_date(text: str) -> str | None:
+    """The ISO date of `text` when the whole of it is a real calendar date written out (`2020-06-05`,
+    `2020.07.21`, `2020-11-24 16:47:14`, `Jun 13 2017 14:38`), else None. A bare stamp of digits (`190603`)
+    is not read here: only a firmware scheme knows whether it is yymmdd or a build number."""
+    stripped = text.strip()
+    try:
+        m = _NUMERIC_DATE.fullmatch(stripped)
+        if m:
+            return date(int(m[1]), int(m[3]), int(m[4])).isoformat()
+        m = _MONTH_DATE.fullmatch(stripped)
+        if m:
+            return date(int(m[3]), _MONTHS[m[1][:3].casefold()], int(m[2])).isoformat()
+    except ValueError:
+        return None
+    return None
 
 
 def iso_date(text: str) -> str | None:
-    """`text` when it is a real calendar date written `YYYY-MM-DD` (a build stated apart from the version), else None."""
-    stripped = text.strip()
-    return _date(stripped, "iso") if _ISO_DATE.fullmatch(stripped) else None
+    """A build stated apart from the version, as a date (`written_date`); kept under its 0.x name."""
+    return written_date(text)
 
 
 class FirmwareSchemes:
@@ -123,7 +154,9 @@ class FirmwareSchemes:
             date_from = raw.get("date_from") or {}
             group, fmt = date_from.get("group"), date_from.get("format")
             if date_from and group not in pattern.groupindex:
-                raise DataError(path, entry, f"'date_from' names group {group!r}, which the pattern does not have")
+                raise DataError(
+                    path, entry, f"'date_from' names group {group!r}, which the pattern does not have"
+                )
             schemes.append(
                 Scheme(
                     id=raw["id"],
