@@ -15,6 +15,10 @@ from typing import Any
 from camscan.errors import DataError
 
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
+#: A legal form written as dotted single letters ("S.A.U.", "S.p.A.", "a.s.", "B.V."): its letters join ("sau",
+#: "spa", "as", "bv") before the fold, so the form is one word `legal_suffixes` can list. Needs two letters or more,
+#: so an initial ("S. Siedle") stays a word of its own.
+_DOTTED = re.compile(r"(?<![\w.])((?:[^\W\d_]\.){1,4}[^\W\d_])\.?(?!\w)")
 _HEX = re.compile(r"^[0-9A-F]+$")
 _ESCAPED = re.compile(r"\\(.)")
 #: The shipped company words (vendor_signatures/company_words.yaml), for a data directory that has none.
@@ -48,9 +52,10 @@ class CompanyWords:
 
     def _trailing(self) -> re.Pattern[str]:
         return _trailing_forms(self.suffixes)
+
     def normalise(self, name: str) -> str:
         """Fold a vendor name for lookup: case, punctuation and trailing legal forms removed."""
-        words = _PUNCT.sub(" ", name.casefold()).split()
+        words = _words(name)
         while words and words[-1] in self.suffixes:
             words.pop()
         return " ".join(words)
@@ -58,7 +63,7 @@ class CompanyWords:
     def core(self, name: str) -> str:
         """A looser fold for spellings no alias lists: descriptors ("Technology"), legal forms and a leading place
         name go, so "HIKVISION Technology Co., Ltd" and "Hangzhou Hikvision Digital Technology" meet."""
-        words = [w for w in _PUNCT.sub(" ", name.casefold()).split() if w not in self.suffixes]
+        words = [w for w in _words(name) if w not in self.suffixes]
         named = [w for w in words if w not in self.descriptors]
         while len(named) > 1 and named[0] in self.places:
             named.pop(0)
@@ -80,9 +85,15 @@ def shipped_company_words() -> CompanyWords:
     return CompanyWords.load(Path(str(resources.files("camscan.vendor_signatures") / COMPANY_WORDS_FILE)))
 
 
+def _words(name: str) -> list[str]:
+    """A name's words, case-folded, punctuation gone, dotted legal forms joined ("S.A.U." → "sau")."""
+    return _PUNCT.sub(" ", _DOTTED.sub(lambda m: m.group(1).replace(".", ""), name).casefold()).split()
+
+
 @lru_cache(maxsize=8)
 def _trailing_forms(suffixes: frozenset[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted((re.escape(w) for w in suffixes), key=len, reverse=True))
+    # each form also as dotted letters ("sau" matches "S.A.U."), longest first
+    alternatives = "|".join(r"\.?".join(map(re.escape, w)) for w in sorted(suffixes, key=len, reverse=True))
     return re.compile(rf"(?:[\s,.;&]*(?<!\w)(?:{alternatives})\.?)+\s*$", re.IGNORECASE)
 
 
