@@ -197,3 +197,59 @@ def test_scope_look_alikes_say_nothing(engine, scopes):  # invented
     ident = engine.identify([Observation("onvif_scopes", scopes)])
     assert (ident.serial, ident.firmware, ident.device_type) == (None, None, None)
     assert not ident.is_camera
+
+
+# ------------------------------------------------------------------------ serial and build-date keys in answers
+SUNAPI_TEXT = (  # Hanwha Vision SUNAPI reference 2.6.3 §1.4.1, trimmed
+    "Model=XNF-9010RV\nSerialNumber=ZLNA70GKA0001JZ\nFirmwareVersion=2.01.00_20200721_R201\nBuildDate=2020.07.21\n"
+)
+
+
+def _answer(body: str, path: str = "/api/info") -> Observation:
+    return Observation("http_path", {"path": path, "status": 200, "headers": {}, "body": body})
+
+
+def test_an_answer_names_its_serial_and_build_date_whoever_made_it(engine):
+    # invented: an unlisted maker's JSON and XML answers
+    ident = engine.identify(
+        [
+            _answer(
+                '{"modelName": "QX-7", "serialNumber": "QX7-000123", "firmwareVersion": "1.4.2", "buildDate": "Jun 13 2017 14:38"}'
+            )
+        ]
+    )
+    assert (ident.serial, ident.firmware_build, ident.firmware_date) == (
+        "QX7-000123",
+        "Jun 13 2017 14:38",
+        "2017-06-13",
+    )
+    ident = engine.identify(
+        [
+            _answer(
+                "<info><device_serial>AB12CD34</device_serial><swVersion>3.1</swVersion><fwBuildDate>2020-11-24 16:47:14</fwBuildDate></info>"
+            )
+        ]
+    )
+    assert (ident.serial, ident.firmware_date) == ("AB12CD34", "2020-11-24")
+
+
+def test_sunapi_text_answer_gives_serial_firmware_and_date(engine):
+    ident = engine.identify([_answer(SUNAPI_TEXT, "/stw-cgi/system.cgi?msubmenu=deviceinfo&action=view")])
+    assert ident.manufacturer == "Hanwha"
+    assert (ident.serial, ident.firmware, ident.firmware_date) == ("ZLNA70GKA0001JZ", "2.01.00", "2020-07-21")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[{"serialNumber": "QA0001"}, {"serialNumber": "QA0002"}]',  # a list of devices
+        '{"serial": "ttyS0", "baud": 9600}',  # a serial port
+        "lens_serial_number=QL0003\n",  # a part
+        '{"serialNumber": "not set", "buildDate": "tomorrow"}',
+        "<x><releaseDate>2020-01-01</releaseDate></x>",  # a release of something else
+    ],
+)
+def test_key_look_alikes_give_no_serial_nor_date(engine, body):  # invented
+    ident = engine.identify([_answer(body)])
+    assert (ident.serial, ident.firmware_build, ident.firmware_date) == (None, None, None)
+    assert not ident.is_camera
