@@ -253,3 +253,15 @@ def test_key_look_alikes_give_no_serial_nor_date(engine, body):  # invented
     ident = engine.identify([_answer(body)])
     assert (ident.serial, ident.firmware_build, ident.firmware_date) == (None, None, None)
     assert not ident.is_camera
+
+
+def test_a_protocol_name_as_manufacturer_names_nobody(engine):
+    # the answer quoted in code-index file id 14151792484 (placeholders.yaml)
+    info = {
+        "manufacturer": "ONVIF_ICAMERA",
+        "model": "MSJ10_AF",
+        "firmware_version": "V3.0.2.9 build 2020-12-22 16:27:00",
+    }
+    ident = engine.identify([Observation("onvif_device_info", info)])
+    assert (ident.brand, ident.manufacturer, ident.unlisted) == (None, None, [])
+    assert (ident.model, ident.firmware, ident.firmware_date) == ("MSJ10_AF", "V3.0.2.9", "2020-12-22")
