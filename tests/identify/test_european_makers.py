@@ -27,6 +27,10 @@ def _upnp(engine, maker: str, model: str):
         ("Akuvox (Xiamen) Networks Co., Ltd", "Akuvox"),
         ("Aiphone co.,Ltd", "Aiphone"),
         ("HeiTel Digital Video GmbH", "HeiTel"),
+        ("Intelbras", "Intelbras"),
+        ("Lumi United Technology Co., Ltd", "Aqara"),
+        ("Somfy-Protect By Myfox SAS", "Somfy"),
+        ("SnapAV", "SnapAV"),
     ],
 )
 def test_registrants_map_to_the_vendor(engine, registrant, vendor):
@@ -71,6 +75,12 @@ def test_device_spellings_resolve(engine, spelling, vendor):
         ("Haivision", "Makito X4 Encoder", "encoder"),
         ("Haivision", "Makito X Decoder", "decoder"),
         ("Vaddio", "RoboSHOT 12 HDBT", "camera"),
+        ("Intelbras", "VIP 1020 B G2", "camera"),
+        ("Intelbras", "iM5", "camera"),
+        ("Lumi United Technology Co., Ltd", "Camera Hub G3", "camera"),
+        ("Aqara", "Video Doorbell G4", "camera"),
+        ("Somfy", "Outdoor Camera", "camera"),
+        ("Luma", "LUM-510-DOM", "camera"),
     ],
 )
 def test_product_lines_type_the_device(engine, maker, model, device_type):
@@ -92,6 +102,11 @@ def test_product_lines_type_the_device(engine, maker, model, device_type):
         ("Fermax", "DUOX"),  # no product line: the name alone never makes a camera
         ("Comelit", "6741W"),  # invented model number
         ("ABUS", "Secvest"),
+        ("Aqara", "Hub M2"),  # a Zigbee hub without a camera
+        ("Aqara", "Motion Sensor P1"),
+        ("Somfy", "TaHoma Switch"),  # the home-automation hub
+        ("Intelbras", "IWR 3000N"),  # a router of a camera maker
+        ("SnapAV", "LUM-510-DOM"),  # the distributor's own name does not make its brand's lines apply
     ],
 )
 def test_look_alikes_are_not_cameras(engine, maker, model):
@@ -109,5 +124,8 @@ def test_no_new_maker_is_video_only(engine):
         "Aiphone",
         "Lupus Electronics",
         "Uniarch",
+        "Intelbras",
+        "Aqara",
+        "Somfy",
     ):
         assert not engine.vendors.is_video_only(name)
