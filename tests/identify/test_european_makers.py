@@ -31,6 +31,8 @@ def _upnp(engine, maker: str, model: str):
         ("Lumi United Technology Co., Ltd", "Aqara"),
         ("Somfy-Protect By Myfox SAS", "Somfy"),
         ("SnapAV", "SnapAV"),
+        ("Assa Abloy AB - Yale", "Yale"),
+        ("Steinel GmbH", "Steinel"),
     ],
 )
 def test_registrants_map_to_the_vendor(engine, registrant, vendor):
@@ -81,6 +83,10 @@ def test_device_spellings_resolve(engine, spelling, vendor):
         ("Aqara", "Video Doorbell G4", "camera"),
         ("Somfy", "Outdoor Camera", "camera"),
         ("Luma", "LUM-510-DOM", "camera"),
+        ("Blink", "Outdoor 4", "camera"),
+        ("Blink by Amazon", "Video Doorbell", "camera"),
+        ("Yale", "SV-DAFX-W", "camera"),
+        ("STEINEL", "L 620 CAM", "camera"),
     ],
 )
 def test_product_lines_type_the_device(engine, maker, model, device_type):
@@ -106,7 +112,10 @@ def test_product_lines_type_the_device(engine, maker, model, device_type):
         ("Aqara", "Motion Sensor P1"),
         ("Somfy", "TaHoma Switch"),  # the home-automation hub
         ("Intelbras", "IWR 3000N"),  # a router of a camera maker
-        ("SnapAV", "LUM-510-DOM"),  # the distributor's own name does not make its brand's lines apply
+        ("SnapAV", "LUM-510-DOM"),
+        ("Blink", "Sync Module 2"),  # the hub the battery cameras join
+        ("Steinel", "L 620 S"),  # a sensor light without a camera
+        ("Yale", "Linus Smart Lock"),  # the distributor's own name does not make its brand's lines apply
     ],
 )
 def test_look_alikes_are_not_cameras(engine, maker, model):
