@@ -28,6 +28,8 @@ from typing import Any
 
 from camscan.identify import nmap_probes, oui
 from camscan.identify.firmware import iso_date
+from camscan.identify.kind_words import Hit as KindHit
+from camscan.identify.kind_words import KindWords
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import Hit, MakerWords, build_index
 from camscan.identify.product_lines import ProductLines
@@ -60,6 +62,8 @@ VIDEO_SOURCE = "engine.video_source"
 MAKER_WORDS = "engine.maker_words"
 #: A model read after a maker's name in free text (maker_words.yaml `models`): the evidence's prefix and the kind.
 MODEL_WORDS = "engine.model_words"
+#: A kind named in the device's own answers (kind_words.yaml): the evidence's signature is this prefix and the kind.
+KIND_WORDS = "engine.kind_words"
 #: How the evidence of a MAC block registered to a radio/network chip or module maker (vendors.yaml
 #: `network_parts`) starts its note: the block names the device's network part, its maker is kept under `ignored`.
 NETWORK_PART_NOTE = "network part"
@@ -132,6 +136,7 @@ class Engine:
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
         self.nmap_rules: nmap_probes.NmapRules = getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
         self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
+        self.kind_words: KindWords = getattr(knowledge, "kind_words", None) or KindWords.empty()
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
         #: Generic readers whose weak models name no maker (`names_maker: false`; the free-text rule is one too).
@@ -165,7 +170,41 @@ class Engine:
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._models_in_text(observations, out))
         out.extend(self._nmap_probes(observations))
+        out.extend(self._kinds_in_text(observations, out))
         out.extend(self._video_source(observations))
+        return out
+
+    def _kinds_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """The kind a device names in its own answers (kind_words.yaml: "Network Camera" in a realm, "NVR" in a
+        title, 摄像机 in a host name, "Door Station" in a UPnP description). A fallback: only when no signature,
+        answer or nmap match typed the device. When its answers name several kinds, the first of the file's `order`
+        wins (non-video kinds before recorders and encoders, cameras last), so a door station that also says
+        "camera" stays a door station; one statement per observation."""
+        rules = self.kind_words
+        if not rules.enabled or any("device_type" in ev.asserts for ev in found):
+            return []
+        hits: list[tuple[Observation, KindHit]] = []
+        for obs in observations:
+            if obs.error is None:
+                hits.extend((obs, hit) for hit in rules.read(obs.kind, obs.value))
+        if not hits:
+            return []
+        kinds = {hit.kind for _obs, hit in hits}
+        chosen = next(k for k in rules.order if k in kinds)
+        others = sorted(kinds - {chosen})
+        out: list[Evidence] = []
+        seen: set[str] = set()
+        for obs, hit in hits:
+            if hit.kind != chosen or obs.kind in seen:
+                continue
+            seen.add(obs.kind)
+            note = hit.note + (f" (also named: {', '.join(others)}; {chosen!r} ranks first)" if others else "")
+            out.append(
+                _observed(
+                    obs, f"{KIND_WORDS}.{obs.kind}", {"device_type": chosen}, rules.field_weight(obs.kind),
+                    TIERS["banner"], note=note,
+                )
+            )
         return out
 
     def _network_part(self, obs: Observation, asserts: dict[str, Any], ignored: dict[str, Any]) -> str | None:

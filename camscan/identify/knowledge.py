@@ -16,6 +16,7 @@ from camscan.errors import DataError
 from camscan.identify import oui
 from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.firmware import FirmwareSchemes
+from camscan.identify.kind_words import KindWords
 from camscan.identify.maker_words import MakerWords
 from camscan.identify.nmap_probes import NmapRules
 from camscan.identify.placeholders import Placeholders
@@ -69,6 +70,8 @@ class Knowledge:
     nmap_rules: NmapRules = field(default_factory=NmapRules.empty)
     #: The one device-type vocabulary (device_types.yaml): every word a device_type can be.
     device_types: DeviceTypes | None = None
+    #: Kinds named in a device's own answers (kind_words.yaml): the words, the look-alikes and the fields read.
+    kind_words: KindWords = field(default_factory=KindWords.empty)
     #: A digest of every data file the knowledge was loaded from (`data_digest`): two scans with the same digest
     #: were identified with the same signatures, product lines, vocabulary and registers, whatever their versions say.
     digest: str = "unknown"
@@ -130,7 +133,10 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     words_file = directory / "maker_words.yaml"
     # Optional: without the file no maker is read from free text.
     maker_words = MakerWords.load(words_file) if words_file.exists() else MakerWords.empty()
+    kinds_file = directory / "kind_words.yaml"
+    # Optional: without the file no kind is read from free text (signatures still type devices).
+    kind_words = KindWords.load(kinds_file, device_types) if kinds_file.exists() else KindWords.empty()
     return Knowledge(
         vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources,
-        maker_words, nmap_rules, device_types, data_digest(directory, extra_concerns),
+        maker_words, nmap_rules, device_types, kind_words=kind_words, digest=data_digest(directory, extra_concerns),
     )

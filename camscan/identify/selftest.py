@@ -105,6 +105,28 @@ def maker_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
     return out
 
 
+def kind_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
+    """kind_words.yaml examples that do not behave: an example must be typed as its `expect` by the engine (the
+    value alone), a not-example must give no video-surveillance kind from the reader (docs/identify.md)."""
+    words = kb.kind_words
+    if not words.examples and not words.not_examples:
+        return []
+    from camscan.identify.engine import Engine
+    from camscan.model import Observation
+
+    engine = Engine(kb)
+    out: list[tuple[str, str]] = []
+    for n, ex in enumerate(words.examples, 1):
+        ident = engine.identify([Observation(ex["kind"], ex["value"])])
+        if ident.device_type != ex.get("expect"):
+            out.append((f"example {n}", f"{ex['kind']} {ex['value']!r} is typed {ident.device_type!r}, expected {ex.get('expect')!r}"))
+    for n, ex in enumerate(words.not_examples, 1):
+        said = sorted({h.kind for h in words.read(ex["kind"], ex["value"])} & set(CAMERA_TYPES))
+        if said:
+            out.append((f"not_example {n}", f"{ex['kind']} {ex['value']!r} names {', '.join(said)} but must not"))
+    return out
+
+
 #: Types a class noun may never give (docs/identify.md, "Models named in free text"): the video-surveillance types
 #: `is_camera` counts (one definition, camscan/model.py), so a type that joins them is refused here too.
 VIDEO_WORDS = CAMERA_TYPES
@@ -154,6 +176,8 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     words = kb.maker_words
     examples += len(words.examples) + (len(words.models.examples) if words.models else 0)
     failures.extend(Failure("maker_words.yaml", ident, message, what="maker-words rule") for ident, message in maker_word_problems(kb))
+    examples += kb.kind_words.example_count()
+    failures.extend(Failure("kind_words.yaml", ident, message, what="kind-words rule") for ident, message in kind_word_problems(kb))
     from camscan.risk.selftest import run as run_advisories
 
     checked, problems = run_advisories(kb.advisories, kb.firmware)

@@ -56,6 +56,8 @@ def test_no_corpus_value_is_a_signature_example(cases):
         examples.setdefault(_key(kind, value), set()).add("video_sources.yaml")
     for kind, value in engine.maker_words.example_values():
         examples.setdefault(_key(kind, value), set()).add("maker_words.yaml")
+    for kind, value in engine.kind_words.example_values():
+        examples.setdefault(_key(kind, value), set()).add("kind_words.yaml")
     for sig in engine.signatures:
         for value in (*(ex["value"] for ex in sig.examples), *sig.not_examples):
             examples.setdefault(_key(sig.kind, value), set()).add(sig.id)
