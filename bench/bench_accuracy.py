@@ -44,11 +44,7 @@ def corpus_part(record: bool, markdown: bool) -> bool:
     for line in summary_lines(summary, misses=0):
         print(line)
     print(f"  ({took:.2f} s for {summary.cases} cases)")
-    rates = {name: t.rate for name, t in summary.fields.items()}
-    rates["camera_recall"] = summary.camera_recall.rate
-    rates["camera_precision"] = summary.camera_precision.rate
-    rates["camera_recall_supported"] = summary.camera_recall_supported.rate
-    rates["camera_recall_stated"] = summary.camera_recall_stated.rate
+    rates = summary.rates()
     ok = not summary.false_cameras
     for name, target in TARGETS.items():
         got = rates.get(name) or 0.0

@@ -106,8 +106,10 @@ def signatures_test(
     whether nmap's service-probe database is in use (docs/identify.md; $CAMSCAN_NMAP_SERVICE_PROBES).
 
     With --corpus, also run the real-device corpus through the engine and print maker, model, firmware and type
-    accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails or a
-    non-camera in the corpus is called a camera.
+    accuracy, camera recall and precision (method: docs/accuracy.md). Exit 1 when an example fails, or when the
+    corpus does worse than its recorded floor (bench/accuracy_floor.json: a figure below it, or more non-cameras
+    called cameras or wrong makers than recorded); a --corpus-dir has no floor, so there any non-camera called a
+    camera fails.
     """
     from camscan.identify import nmap_probes
     from camscan.identify.selftest import run
@@ -115,13 +117,24 @@ def signatures_test(
     engine = api.engine()
     count, examples, failures = run(engine.knowledge)
     summary = None
+    regressions: list[str] = []
     if corpus or corpus_dir is not None:
-        from camscan.identify.corpus import Scorer, default_corpus_dir, load_corpus, summarise
+        from camscan.identify.corpus import (
+            Scorer,
+            below_floor,
+            default_corpus_dir,
+            default_floor_file,
+            load_corpus,
+            summarise,
+        )
 
         folder = corpus_dir or default_corpus_dir()
         if folder is None:
             raise UsageError("no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)")
         summary = summarise(Scorer(engine).run(load_corpus(folder, engine.knowledge.device_types)))
+        floor_file = default_floor_file()
+        floor = json.loads(floor_file.read_text()) if corpus_dir is None and floor_file.is_file() else {}
+        regressions = below_floor(summary, floor)
     if json_out:
         data: dict[str, Any] = {
             "signatures": count,
@@ -133,6 +146,7 @@ def signatures_test(
         }
         if summary is not None:
             data["corpus"] = summary.to_dict()
+            data["below_floor"] = regressions
         emit_json(data)
     else:
         for f in failures:
@@ -149,7 +163,9 @@ def signatures_test(
 
             for line in summary_lines(summary, misses, held_out_misses=held_out_misses):
                 out.print(safe(line))
-    if failures or (summary is not None and summary.false_cameras):
+            for line in regressions:
+                out.print(f"BELOW FLOOR {safe(line)}")
+    if failures or regressions:
         raise typer.Exit(EXIT_FOUND)
 
 

@@ -245,7 +245,11 @@ class Summary:
     #: the case's `supports`, by the rule in tests/fixtures/real/README.md): the camera-recall target, measured, as
     #: the maker is, on the cases whose observations can support it.
     camera_recall_stated: Tally = field(default_factory=Tally)
+    #: Non-camera cases camscan calls a camera (ids). The terminal names only the dev split's (held-out ones are
+    #: counted); `--json` lists them all.
     false_cameras: list[str] = field(default_factory=list)
+    #: How many of `false_cameras` each split holds.
+    false_cameras_by_split: dict[str, int] = field(default_factory=dict)
     #: Cases whose truth names a manufacturer where camscan named a different one (`Scorer.wrong_maker`): id, file,
     #: split, truth and what camscan named. The terminal lists only the dev split's (held-out ones are counted).
     wrong_makers: list[dict[str, Any]] = field(default_factory=list)
@@ -267,12 +271,22 @@ class Summary:
             "camera_recall_supported": self.camera_recall_supported.to_dict(),
             "camera_recall_stated": self.camera_recall_stated.to_dict(),
             "false_cameras": self.false_cameras,
+            "false_cameras_by_split": dict(sorted(self.false_cameras_by_split.items())),
             "wrong_makers": {"count": len(self.wrong_makers), "by_split": dict(sorted(self.wrong_makers_by_split.items())), "cases": self.wrong_makers},
             "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
             "by_kind": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_kind.items())},
             "by_split": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_split.items())},
             "misses": self.misses,
         }
+
+    def rates(self) -> dict[str, float | None]:
+        """Every figure the floor (bench/accuracy_floor.json) holds, by name."""
+        rates = {name: t.rate for name, t in self.fields.items()}
+        rates["camera_recall"] = self.camera_recall.rate
+        rates["camera_precision"] = self.camera_precision.rate
+        rates["camera_recall_supported"] = self.camera_recall_supported.rate
+        rates["camera_recall_stated"] = self.camera_recall_stated.rate
+        return rates
 
 
 #: The per-split figures `summary_lines` prints, and their labels.
@@ -293,6 +307,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
     by_kind: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     by_split: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     false_cameras: list[str] = []
+    false_by_split: Counter[str] = Counter(dict.fromkeys({o.case.split for o in outcomes}, 0))
     wrong_makers: list[dict[str, Any]] = []
     wrong_by_split: Counter[str] = Counter(dict.fromkeys({o.case.split for o in outcomes}, 0))
     misses: list[dict[str, Any]] = []
@@ -325,6 +340,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
             precision.add(bool(truth["is_camera"]))
             if not truth["is_camera"]:
                 false_cameras.append(o.case.id)
+                false_by_split[o.case.split] += 1
         if o.missed:
             misses.append(
                 {
@@ -348,6 +364,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         camera_recall_supported=recall_supported,
         camera_recall_stated=recall_stated,
         false_cameras=false_cameras,
+        false_cameras_by_split=dict(false_by_split),
         wrong_makers=wrong_makers,
         wrong_makers_by_split=dict(wrong_by_split),
         by_maker={m: dict(f) for m, f in by_maker.items()},
@@ -361,6 +378,29 @@ def default_corpus_dir() -> Path | None:
     """tests/fixtures/real beside the package in a checkout (the corpus is not shipped in the wheel)."""
     here = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "real"
     return here if here.is_dir() else None
+
+
+def default_floor_file() -> Path:
+    """bench/accuracy_floor.json beside the package in a checkout: the default corpus's recorded floor."""
+    return Path(__file__).resolve().parents[2] / "bench" / "accuracy_floor.json"
+
+
+def below_floor(s: Summary, floor: dict[str, Any]) -> list[str]:
+    """How the corpus does worse than its recorded floor (bench/bench_accuracy.py --record): a figure below its
+    recorded rate, or more non-cameras called cameras or wrong makers than the recorded ceilings. Empty when it
+    holds. The floor, not the targets, is what a change must not break: a held-out case nobody may learn from can
+    miss a target without any change being at fault (docs/accuracy.md, "Floor")."""
+    out: list[str] = []
+    got = s.rates()
+    for name, recorded in sorted(floor.get("rates", {}).items()):
+        now = got.get(name)
+        if now is None or now + 1e-9 < recorded:
+            out.append(f"{name} {'none' if now is None else f'{now:.4f}'} is below the recorded {recorded:.4f}")
+    for name, count in (("false_cameras", len(s.false_cameras)), ("wrong_makers", len(s.wrong_makers))):
+        ceiling = floor.get(name, 0 if name == "false_cameras" else None)
+        if ceiling is not None and count > ceiling:
+            out.append(f"{name.replace('_', ' ')} {count} is above the recorded ceiling {ceiling}")
+    return out
 
 
 def _pct(t: Tally) -> str:
@@ -384,7 +424,13 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
     lines.append(
         f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
     )
-    lines.append(f"  non-cameras called cameras: {len(s.false_cameras)}" + (f" ({', '.join(s.false_cameras)})" if s.false_cameras else ""))
+    split_of = {m["id"]: m["split"] for m in s.misses}  # a false camera is always a miss: is_camera is always scored
+    named = [c for c in s.false_cameras if held_out_misses or split_of.get(c) != "held_out"]
+    lines.append(
+        f"  non-cameras called cameras: {len(s.false_cameras)}"
+        + (f" ({', '.join(named)})" if named else "")
+        + (f"; {len(s.false_cameras) - len(named)} held-out, not named" if len(named) < len(s.false_cameras) else "")
+    )
     listed = [w for w in s.wrong_makers if held_out_misses or w["split"] != "held_out"]
     unlisted = len(s.wrong_makers) - len(listed)
     lines.append(
@@ -395,6 +441,7 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
     for split, tallies in sorted(s.by_split.items()):
         parts = [f"{_SPLIT_LABELS[k]} {_pct(t).strip()}" for k, t in tallies.items() if k in _SPLIT_LABELS]
         parts.append(f"wrong makers {s.wrong_makers_by_split.get(split, 0)}")
+        parts.append(f"non-cameras called cameras {s.false_cameras_by_split.get(split, 0)}")
         lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
     shown = [m for m in s.misses if held_out_misses or m["split"] != "held_out"]
     for miss in shown[:misses]:

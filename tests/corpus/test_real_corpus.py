@@ -115,13 +115,24 @@ def test_no_figure_falls_below_the_recorded_floor(summary):
     if not FLOOR.exists():
         pytest.skip("no floor recorded yet (bench/bench_accuracy.py --record)")
     floor = json.loads(FLOOR.read_text())
-    got = {name: t.rate for name, t in summary.fields.items()}
-    got["camera_recall"] = summary.camera_recall.rate
-    got["camera_precision"] = summary.camera_precision.rate
-    got["camera_recall_supported"] = summary.camera_recall_supported.rate
-    got["camera_recall_stated"] = summary.camera_recall_stated.rate
+    got = summary.rates()
     low = {k: (got.get(k), v) for k, v in floor["rates"].items() if got.get(k) is None or got[k] + 1e-9 < v}
     assert low == {}, "accuracy fell below the recorded floor: (now, floor)"
+
+
+def test_below_floor_names_every_way_of_doing_worse(summary):
+    """The check `signatures test --corpus` exits on: a floor just above today's figures, ceilings just below
+    today's counts (invented floors, built from the summary itself so they fail whatever the corpus holds)."""
+    from camscan.identify.corpus import below_floor
+
+    rates = {k: v for k, v in summary.rates().items() if v is not None}
+    assert below_floor(summary, {"rates": rates, "false_cameras": len(summary.false_cameras),
+                                 "wrong_makers": len(summary.wrong_makers)}) == []
+    name = next(iter(rates))
+    worse = below_floor(summary, {"rates": {name: rates[name] + 0.01}})
+    assert len(worse) == 1 and worse[0].startswith(f"{name} ")
+    assert below_floor(summary, {"wrong_makers": len(summary.wrong_makers) - 1}) != []
+    assert (below_floor(summary, {}) == []) == (not summary.false_cameras)  # no floor: no non-camera may be a camera
 
 
 def test_the_command_scores_the_corpus():
@@ -129,6 +140,8 @@ def test_the_command_scores_the_corpus():
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     data = json.loads(result.stdout)
     assert data["failures"] == []
+    assert data["below_floor"] == []
+    assert sum(data["corpus"]["false_cameras_by_split"].values()) == len(data["corpus"]["false_cameras"])
     assert data["corpus"]["cases"] >= 300
     assert set(data["corpus"]["fields"]) >= {"manufacturer", "model", "firmware", "device_type", "is_camera"}
 
