@@ -128,10 +128,12 @@ def test_below_floor_names_every_way_of_doing_worse(summary):
     rates = {k: v for k, v in summary.rates().items() if v is not None}
     assert below_floor(summary, {"rates": rates, "false_cameras": len(summary.false_cameras),
                                  "wrong_makers": len(summary.wrong_makers)}) == []
+    false = len(summary.false_cameras)
     name = next(iter(rates))
-    worse = below_floor(summary, {"rates": {name: rates[name] + 0.01}})
+    worse = below_floor(summary, {"rates": {name: rates[name] + 0.01}, "false_cameras": false})
     assert len(worse) == 1 and worse[0].startswith(f"{name} ")
-    assert below_floor(summary, {"wrong_makers": len(summary.wrong_makers) - 1}) != []
+    assert below_floor(summary, {"wrong_makers": len(summary.wrong_makers) - 1, "false_cameras": false}) != []
+    assert below_floor(summary, {"false_cameras": false - 1}) != []
     assert (below_floor(summary, {}) == []) == (not summary.false_cameras)  # no floor: no non-camera may be a camera
 
 
