@@ -229,6 +229,9 @@ class KindWords:
             body = value.get("body") if isinstance(value, dict) else value
             if isinstance(body, str):
                 yield from ((f"{kind} {key}", text, mode) for key, text in _body_values(body, self.body_keys))
+            server = _server_header(value.get("headers")) if isinstance(value, dict) else None
+            if server:
+                yield f"{kind} Server header", server, mode
             return
         if not isinstance(value, str) or not value.strip():
             return
@@ -333,6 +336,17 @@ def _object_texts(kind: str, value: dict[str, Any], keys: dict[str, str]) -> Ite
 _XML_ELEMENT = re.compile(r"<(?:[\w-]+:)?([\w.-]+)(?:\s[^>]*)?>\s*([^<]{1,120}?)\s*</(?:[\w-]+:)?\1\s*>")
 _JSON_PAIR = re.compile(r'"([\w.-]+)"\s*:\s*"([^"]{1,120})"')
 _LINE_PAIR = re.compile(r"^\s*([\w.-]+)\s*=\s*'?\"?([^'\"\r\n]{1,120})", re.MULTILINE)
+
+
+def _server_header(headers: Any) -> str | None:
+    """The `Server` header of an answer's headers (any case), read as an http_server banner is (RFC 9110 §10.2.4:
+    the product that answered): an endpoint's answer carries the same banner as the port's."""
+    if not isinstance(headers, dict):
+        return None
+    for name, text in headers.items():
+        if isinstance(name, str) and name.casefold() == "server" and isinstance(text, str) and text.strip():
+            return text
+    return None
 
 
 def _body_values(body: str, keys: frozenset[str]) -> list[tuple[str, str]]:

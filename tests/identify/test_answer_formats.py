@@ -1,0 +1,142 @@
+"""Readers for answer formats the dev misses showed (issue 11 items 1, 4, 7): JSON device information seen as a body,
+PPStrong firmware strings, Canon's WebView `name:=value` lines, the Foscam/Netwave MJPEG CGI's `var name='value';`
+lines, and the kind a device's own Server header names on an endpoint's answer. Values are invented unless a comment
+names their source; none is a corpus value."""
+
+from __future__ import annotations
+
+import pytest
+
+from camscan.identify.engine import get_engine
+from camscan.model import Observation
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return get_engine()
+
+
+def _body(text: str) -> Observation:
+    return Observation("http_body", text)
+
+
+def _path(path: str, body: str, headers: dict[str, str] | None = None) -> Observation:
+    return Observation("http_path", {"path": path, "status": 200, "headers": headers or {}, "body": body})
+
+
+# ------------------------------------------------------------------ JSON device information seen as a body
+def test_a_json_body_names_model_firmware_serial_and_its_kind(engine):
+    # a PPStrong /devices/deviceinfo answer (code-index file id 69426256909), trimmed of its keys and MAC
+    ident = engine.identify(
+        [
+            _body(
+                '{"devname":"Smart Home Camera","model":"Mini 8X","serialno":"058376543","softwareversion":"2.9.1",'
+                '"hardwareversion":"M8X_H1_V10_F23","firmwareversion":"ppstrong-c5-tuya2_pearl-2.9.1.20190920"}'
+            )
+        ]
+    )
+    assert (ident.model, ident.firmware, ident.serial) == ("Mini 8X", "2.9.1", "058376543")
+    assert ident.device_type == "camera" and ident.is_camera  # the device's own name says camera
+    assert ident.manufacturer is None  # nothing in the answer names a maker
+
+
+def test_the_ppstrong_firmware_string_splits_into_version_and_build_date(engine):
+    ident = engine.identify(
+        [_body('{"model":"Mini 8X","firmwareversion":"ppstrong-c5-tuya2_pearl-2.9.1.20190920"}')]
+    )
+    assert (ident.firmware, ident.firmware_build) == ("2.9.1", "20190920")
+    assert ident.firmware_date == "2019-09-20"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"appVersion": "4.2.0", "apiVersion": "2", "protocolVersion": "1.1", "version": "7"}',  # app, API, protocol
+        '{"hardwareversion": "M8X_H1_V10_F23"}',  # a hardware version
+        '[{"firmwareVersion": "1.0.1"}, {"firmwareVersion": "1.0.2"}]',  # a list of devices
+    ],
+)
+def test_versions_of_other_things_are_no_firmware(engine, body):
+    assert engine.identify([_body(body)]).firmware is None
+
+
+def test_a_printers_json_gives_a_model_but_no_camera_and_no_maker(engine):
+    ident = engine.identify([_body('{"name": "Office", "model": "QL-7300DW", "firmwareVersion": "1.20"}')])
+    assert (ident.model, ident.firmware) == ("QL-7300DW", "1.20")
+    assert not ident.is_camera and ident.manufacturer is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"devname": "/dev/video0", "model": "QX-7"}',  # a device node's name: no kind word
+        '{"devname": "Camera Hub", "model": "QH-1"}',  # a hub names the cameras it manages
+        '{"devname": "Smart Plug", "model": "QP-1"}',
+    ],
+)
+def test_a_devname_without_a_camera_word_makes_no_camera(engine, body):
+    assert not engine.identify([_body(body)]).is_camera
+
+
+# ------------------------------------------------------------------ Canon WebView (WV-HTTP) info.cgi
+def test_canon_webview_info_names_maker_model_and_firmware(engine):
+    ident = engine.identify(
+        [
+            _path(
+                "/-wvhttp-01-/info.cgi",
+                "s.epoch:=Tue, 01 Mar 2016 09:00:00 +0900\ns.hardware:=Canon VB-M42\ns.firmware:=1.0.2\ns.protocol:=02.10\n",
+                {"server": "VB"},
+            )
+        ]
+    )
+    assert (ident.manufacturer, ident.model, ident.firmware) == ("Canon", "VB-M42", "1.0.2")
+    assert ident.is_camera  # Canon's VB- product line types it
+
+
+def test_canon_webview_bare_model_and_no_type_without_a_line(engine):
+    # the form a Canon XC-protocol client's tests use (code-index file id 58061518591)
+    ident = engine.identify(
+        [_path("/-wvhttp-01-/info.cgi?item=s,p", "s.hardware:=CR-N400\ns.firmware:=1.1.0\np.count:=100\n")]
+    )
+    assert (ident.manufacturer, ident.model, ident.firmware) == ("Canon", "CR-N400", "1.1.0")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/-wvhttp-01-/info.cgi",
+            "s.protocol:=02.31\nc.1.type:=dome\n",
+        ),  # the protocol's version is no firmware
+        ("/cgi-bin/info.cgi", "s.hardware:=Canon VB-M42\ns.firmware:=1.0.2\n"),  # not a WebView path
+    ],
+)
+def test_canon_webview_look_alikes(engine, path, body):
+    ident = engine.identify([_path(path, body)])
+    assert ident.firmware is None and ident.manufacturer is None
+
+
+# ------------------------------------------------------------------ Foscam/Netwave MJPEG CGI get_status.cgi
+def test_get_status_sys_ver_is_the_firmware_and_the_server_header_names_a_camera(engine):
+    # a get_status.cgi answer quoted in a Java client (code-index file id 24273413546), trimmed
+    ident = engine.identify(
+        [
+            _path(
+                "/get_status.cgi",
+                "var id='00A8F6006B4B';\nvar sys_ver='4.22.2.27';\nvar app_ver='4.3.3.42';\nvar alias='IPCAM-127';\n",
+                {"Server": "Netwave IP Camera"},
+            )
+        ]
+    )
+    assert ident.firmware == "4.22.2.27"
+    assert ident.is_camera
+
+
+def test_get_status_app_ver_is_no_firmware(engine):
+    ident = engine.identify([_path("/get_status.cgi", "var app_ver='4.3.3.42';\nvar alias='hall';\n")])
+    assert ident.firmware is None and not ident.is_camera
+
+
+@pytest.mark.parametrize("server", ["webcamXP 5", "lighttpd/1.4.59", "Quux Camera Hub"])
+def test_an_answers_server_header_without_a_camera_kind_makes_no_camera(engine, server):
+    assert not engine.identify([_path("/", "", {"Server": server})]).is_camera
