@@ -16,7 +16,9 @@ from camscan.parse.xmlsafe import local, parse_xml
 
 MAX_SSDP = 8 * 1024
 #: The root device's fields kept in `upnp_device`: who made it, what it is (deviceType URN, modelDescription), and
-#: where its maker is on the web (manufacturerURL, modelURL), besides the model and serial.
+#: where its maker is on the web (manufacturerURL, modelURL), besides the model and serial; and the firmware, which
+#: UPnP leaves to vendor extensions of the root device: `firmwareVersion` (Belkin WeMo's setup.xml), `softwareVersion`
+#: (Sonos' device_description.xml). Other elements (`hardwareVersion`, `hwVersion`) say nothing of the firmware.
 DESCRIPTION_FIELDS = (
     "deviceType",
     "manufacturer",
@@ -27,6 +29,8 @@ DESCRIPTION_FIELDS = (
     "modelURL",
     "serialNumber",
     "friendlyName",
+    "firmwareVersion",
+    "softwareVersion",
 )
 
 

@@ -140,3 +140,78 @@ def test_get_status_app_ver_is_no_firmware(engine):
 @pytest.mark.parametrize("server", ["webcamXP 5", "lighttpd/1.4.59", "Quux Camera Hub"])
 def test_an_answers_server_header_without_a_camera_kind_makes_no_camera(engine, server):
     assert not engine.identify([_path("/", "", {"Server": server})]).is_camera
+
+
+# ------------------------------------------------------------------ UPnP root device firmware (vendor extensions)
+def _description(extra: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><device>'
+        "<deviceType>urn:Belkin:device:insight:1</deviceType><manufacturer>Belkin International Inc.</manufacturer>"
+        f"<modelName>Insight</modelName><modelNumber>1.0</modelNumber>{extra}"
+        "<deviceList><device><deviceType>urn:x:device:sub:1</deviceType>"
+        "<firmwareVersion>9.9.9</firmwareVersion></device></deviceList></device></root>"
+    ).encode()
+
+
+def test_a_upnp_root_devices_firmware_element_is_kept_and_read(engine):
+    from camscan.parse.upnp import parse_description
+
+    # setup.xml values of a WeMo Insight (code-index file id 31410447805)
+    fields = parse_description(
+        _description(
+            "<serialNumber>231550K1200093</serialNumber>"
+            "<firmwareVersion>WeMo_WW_2.00.9213.PVT-OWRT-InsightV2</firmwareVersion>"
+            "<hardwareVersion>v2</hardwareVersion>"
+        )
+    )
+    assert fields["firmwareVersion"] == "WeMo_WW_2.00.9213.PVT-OWRT-InsightV2"
+    assert "hardwareVersion" not in fields  # a hardware revision is not kept
+    ident = engine.identify([Observation("upnp_device", fields)])
+    assert (ident.firmware, ident.firmware_build) == ("2.00.9213", "PVT-OWRT-InsightV2")
+    assert not ident.is_camera
+
+
+def test_a_upnp_embedded_devices_firmware_is_not_the_root_devices(engine):
+    from camscan.parse.upnp import parse_description
+
+    fields = parse_description(_description(""))
+    assert "firmwareVersion" not in fields  # 9.9.9 belongs to the embedded device
+    assert engine.identify([Observation("upnp_device", fields)]).firmware is None
+
+
+def test_upnp_software_version_yields_to_firmware_version(engine):
+    ident = engine.identify(
+        [
+            Observation(
+                "upnp_device",
+                {
+                    "manufacturer": "Quux",
+                    "modelName": "Q1",
+                    "firmwareVersion": "3.1.4",
+                    "softwareVersion": "77.1-1",
+                },
+            )
+        ]
+    )
+    assert ident.firmware == "3.1.4"
+
+
+# ------------------------------------------------------------------ "productName": weaker than a model key
+def test_a_product_name_is_a_model_unless_a_model_key_says_otherwise(engine):
+    assert engine.identify(
+        [_body('{"productName": "Elgato Ring Light", "firmwareVersion": "1.0.4"}')]
+    ).model == ("Elgato Ring Light")
+    ident = engine.identify([_body('{"productName": "Quux Cam Pro", "model": "QC-300"}')])
+    assert ident.model == "QC-300"
+    assert ident.manufacturer is None  # a weakly stated model names no maker
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[{"productName": "QX-1"}, {"productName": "QX-2"}]',  # a list of products
+        '{"appProductName": "Quux App", "productNameShort": "QX"}',  # other keys
+    ],
+)
+def test_product_name_look_alikes(engine, body):
+    assert engine.identify([_body(body)]).model is None

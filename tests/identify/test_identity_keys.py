@@ -20,7 +20,9 @@ def _answer(body: str, path: str = "/api/info") -> Observation:
 
 
 def test_keys_name_the_model_and_firmware(engine):
-    ident = engine.identify([_answer('<info><modelName>QX-9000</modelName><softwareVersion>1.2.3</softwareVersion></info>')])
+    ident = engine.identify(
+        [_answer("<info><modelName>QX-9000</modelName><softwareVersion>1.2.3</softwareVersion></info>")]
+    )
     assert (ident.model, ident.firmware) == ("QX-9000", "1.2.3")
     ident = engine.identify([_answer('{"deviceModel": "QX-7", "fw_version": "4.5.6"}')])
     assert (ident.model, ident.firmware) == ("QX-7", "4.5.6")
@@ -48,10 +50,14 @@ def test_a_weak_model_names_no_maker_and_no_camera(engine):
 
 def test_a_makers_own_signature_outranks_a_key(engine):
     # a strong model (ONVIF device information) wins; the key's differing value is only a conflict
-    ident = engine.identify([
-        Observation("onvif_device_info", {"manufacturer": "Quux", "model": "QX-100", "firmware_version": "1.0"}),
-        _answer('{"model": "QX-999"}'),
-    ])
+    ident = engine.identify(
+        [
+            Observation(
+                "onvif_device_info", {"manufacturer": "Quux", "model": "QX-100", "firmware_version": "1.0"}
+            ),
+            _answer('{"model": "QX-999"}'),
+        ]
+    )
     assert ident.model == "QX-100"
 
 
@@ -65,13 +71,17 @@ def test_a_makers_own_signature_outranks_a_key(engine):
     ],
 )
 def test_a_weak_model_of_a_devices_own_answer_still_names_its_maker(engine, scope, maker):
-    ident = engine.identify([Observation("onvif_scopes", ["onvif://www.onvif.org/type/video_encoder", scope])])
+    ident = engine.identify(
+        [Observation("onvif_scopes", ["onvif://www.onvif.org/type/video_encoder", scope])]
+    )
     assert ident.manufacturer == maker
 
 
 def test_a_generic_weak_model_names_no_maker(engine):
     # the limit covers the generic readers (names_maker: false): a UPnP modelNumber, a Cast md=, a key in an answer
-    upnp = Observation("upnp_device", {"modelName": "Network Camera", "modelNumber": "DS-2CD2142FWD-I", "friendlyName": "x"})
+    upnp = Observation(
+        "upnp_device", {"modelName": "Network Camera", "modelNumber": "DS-2CD2142FWD-I", "friendlyName": "x"}
+    )
     cast = Observation("mdns", {"name": "x", "type": "_googlecast._tcp", "txt": ["md=DS-2CD2142FWD-I"]})
     txt = Observation("mdns", {"name": "x", "type": "_http._tcp", "txt": ["model=DS-2CD2142FWD-I"]})
     for obs in (upnp, cast, txt):
@@ -83,13 +93,21 @@ def test_key_readers_scan_a_large_answer_in_linear_time(engine):
     # The key readers look at whole bodies (up to the list cap, 4 MiB). Written as a per-character tempered token they
     # took ~55 ms per MiB each (four of them: twice the cost of every other http_path signature together); as
     # possessive runs between '<' or '"' they scan at the regex engine's C speed. A bound far from both, in CPU time.
-    body = "<html><body>" + '<div class="x">lorem "ipsum" dolor</div>\n' * 25_000 + "</body></html>"  # ~1 MiB, no key
-    readers = [s for s in engine.signatures if s.file == "identity_keys.yaml" and s.kind == "http_path"]
-    assert len(readers) == 12  # XML, JSON and key=value lines: model, firmware, serial and build date each
+    body = (
+        "<html><body>" + '<div class="x">lorem "ipsum" dolor</div>\n' * 25_000 + "</body></html>"
+    )  # ~1 MiB, no key
+    readers = [
+        s
+        for s in engine.signatures
+        if s.file == "identity_keys.yaml" and s.kind in ("http_path", "http_body")
+    ]
+    # XML, JSON and key=value lines: model, firmware, serial and build date each, and a JSON product name; the
+    # JSON and key=value readers again for a body seen without its path
+    assert len(readers) == 19
     start = time.process_time()
     for sig in readers:
-        for _name, pattern in sig.fields:
-            assert pattern.search(body) is None
+        for pattern in [p for _name, p in sig.fields] or [sig.pattern]:
+            assert pattern is not None and pattern.search(body) is None
     assert time.process_time() - start < 0.24  # measured (six readers): 0.27 s before, 0.03 s after
 
 
