@@ -43,8 +43,17 @@ MEASURES = {
 
 
 def score(tree: Path, corpus: Path) -> dict[str, Any]:
-    """`camscan signatures test --corpus-dir` of the camscan package in `tree`, as JSON."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "CAMSCAN_NMAP_SERVICE_PROBES": "off"}
+    """`camscan signatures test --corpus-dir` of the camscan package in `tree` with that tree's data files, as JSON.
+
+    $CAMSCAN_DATA names the tree's vendor_signatures/ explicitly: with an editable install of this checkout, the
+    data package would otherwise resolve to this checkout's files, and the earlier engine would run on today's
+    knowledge (measured: it did, before this was set)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        "CAMSCAN_DATA": str(tree / "vendor_signatures"),
+        "CAMSCAN_NMAP_SERVICE_PROBES": "off",
+    }
     cmd = [sys.executable, "-m", "camscan", "signatures", "test", "--corpus-dir", str(corpus), "--json"]
     result = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=False)
     try:
