@@ -215,3 +215,40 @@ def test_a_product_name_is_a_model_unless_a_model_key_says_otherwise(engine):
 )
 def test_product_name_look_alikes(engine, body):
     assert engine.identify([_body(body)]).model is None
+
+
+# ------------------------------------------------------------------ DNS-SD TXT serial and firmware keys
+def _mdns(txt: list[str], service: str = "_http._tcp") -> Observation:
+    return Observation("mdns", {"name": "x", "type": service, "txt": txt})
+
+
+def test_a_txt_serial_key_is_the_serial(engine):
+    # a Synology RS815+'s _http._tcp TXT (code-index file id 2506138122), trimmed
+    ident = engine.identify(
+        [_mdns(["vendor=Synology", "model=RS815+", "serial=1760MRN646600", "version_major=6"])]
+    )
+    assert ident.serial == "1760MRN646600"
+
+
+def test_a_txt_firmware_key_is_the_firmware(engine):
+    assert engine.identify([_mdns(["model=QC-20", "fw_version=3.2.1"])]).firmware == "3.2.1"
+
+
+@pytest.mark.parametrize(
+    ("txt", "service"),
+    [
+        (
+            ["version=2024.1.0", "base_url=http://10.0.0.2:8123"],
+            "_home-assistant._tcp",
+        ),  # an application's version
+        (["vers=3", "protovers=1.24.1"], "_sonos._tcp"),  # protocol versions
+        (["srcvers=366.0", "osvers=14.5", "pv=1.1"], "_airplay._tcp"),  # AirPlay's, the OS's, a protocol's
+        (["txtvers=1", "version=0124"], "_dhnap._tcp"),
+    ],
+)
+def test_txt_versions_of_other_things_are_no_firmware(engine, txt, service):
+    assert engine.identify([_mdns(txt, service)]).firmware is None
+
+
+def test_a_txt_serial_port_is_no_serial(engine):
+    assert engine.identify([_mdns(["serial_port=ttyS0", "baud=9600"])]).serial is None
