@@ -28,8 +28,9 @@ from typing import Any
 
 from camscan.identify import nmap_probes, oui
 from camscan.identify.firmware import iso_date
+from camscan.identify.kind_words import SERVER_HEADER, KindWords
 from camscan.identify.kind_words import Hit as KindHit
-from camscan.identify.kind_words import KindWords
+from camscan.identify.kind_words import server_text as _server_text
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import Hit, MakerWords, build_index
 from camscan.identify.product_lines import ProductLines
@@ -184,9 +185,20 @@ class Engine:
         if not rules.enabled or any("device_type" in ev.asserts for ev in found):
             return []
         hits: list[tuple[Observation, KindHit]] = []
+        # An endpoint's answer repeats its port's Server header: when the banner was also observed as such, the
+        # header states nothing more (the same fact is not counted twice, issue 11 item 3).
+        banners = {
+            obs.value.strip().casefold()
+            for obs in observations
+            if obs.kind == "http_server" and obs.error is None and isinstance(obs.value, str)
+        }
         for obs in observations:
             if obs.error is None:
-                hits.extend((obs, hit) for hit in rules.read(obs.kind, obs.value))
+                hits.extend(
+                    (obs, hit)
+                    for hit in rules.read(obs.kind, obs.value)
+                    if not (hit.field.endswith(SERVER_HEADER) and _server_text(obs.value) in banners)
+                )
         if not hits:
             return []
         kinds = {hit.kind for _obs, hit in hits}

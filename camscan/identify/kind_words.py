@@ -44,6 +44,8 @@ _UPNP_PRODUCT = re.compile(r"\bUPnP/[\d.]+\s+(.*)$", re.IGNORECASE)
 _URN = re.compile(r"^urn:[^:]+:device:([^:]+):\d+$", re.IGNORECASE)
 #: Shortest word a suffix reads as a compound ("homecam" yes, "scam" no).
 MIN_COMPOUND = 5
+#: The field name of an object answer's Server header (`Hit.field` ends so).
+SERVER_HEADER = "Server header"
 READS = ("text", "realm", "tls_subject", "sdp_session", "onvif_scopes", "upnp_product", "keys", "body_keys")
 MODES = ("text", "whole")
 
@@ -231,7 +233,7 @@ class KindWords:
                 yield from ((f"{kind} {key}", text, mode) for key, text in _body_values(body, self.body_keys))
             server = _server_header(value.get("headers")) if isinstance(value, dict) else None
             if server:
-                yield f"{kind} Server header", server, mode
+                yield f"{kind} {SERVER_HEADER}", server, mode
             return
         if not isinstance(value, str) or not value.strip():
             return
@@ -336,6 +338,12 @@ def _object_texts(kind: str, value: dict[str, Any], keys: dict[str, str]) -> Ite
 _XML_ELEMENT = re.compile(r"<(?:[\w-]+:)?([\w.-]+)(?:\s[^>]*)?>\s*([^<]{1,120}?)\s*</(?:[\w-]+:)?\1\s*>")
 _JSON_PAIR = re.compile(r'"([\w.-]+)"\s*:\s*"([^"]{1,120})"')
 _LINE_PAIR = re.compile(r"^\s*([\w.-]+)\s*=\s*'?\"?([^'\"\r\n]{1,120})", re.MULTILINE)
+
+
+def server_text(value: Any) -> str | None:
+    """The Server header of an object answer (http_path), stripped and case-folded, or None."""
+    server = _server_header(value.get("headers")) if isinstance(value, dict) else None
+    return server.strip().casefold() if server else None
 
 
 def _server_header(headers: Any) -> str | None:

@@ -252,3 +252,19 @@ def test_txt_versions_of_other_things_are_no_firmware(engine, txt, service):
 
 def test_a_txt_serial_port_is_no_serial(engine):
     assert engine.identify([_mdns(["serial_port=ttyS0", "baud=9600"])]).serial is None
+
+
+def test_a_server_header_seen_as_a_banner_too_is_one_statement(engine):
+    # the port's banner and an endpoint's answer carry the same header: one fact, one statement (issue 11 item 3)
+    banner = Observation("http_server", "Quux IPCam Web")
+    answer = _path("/status", "", {"Server": "Quux IPCam Web"})
+    ident = engine.identify([banner, answer])
+    kinds = [ev for ev in ident.evidence if ev.signature.startswith("engine.kind_words.")]
+    assert [ev.kind for ev in kinds] == ["http_server"]
+    assert ident.is_camera
+    # a different header on the endpoint is a statement of its own
+    ident = engine.identify([banner, _path("/status", "", {"Server": "Quux Camera Server"})])
+    assert sorted(ev.kind for ev in ident.evidence if ev.signature.startswith("engine.kind_words.")) == [
+        "http_path",
+        "http_server",
+    ]
