@@ -65,6 +65,9 @@ MAKER_WORDS = "engine.maker_words"
 MODEL_WORDS = "engine.model_words"
 #: A kind named in the device's own answers (kind_words.yaml): the evidence's signature is this prefix and the kind.
 KIND_WORDS = "engine.kind_words"
+#: Generic key readers of a body seen without its path (identity_keys.yaml): each has a twin of kind http_path
+#: (`generic.http_path.<same>`), so a body also observed with its path is read by the twin only.
+BODY_TWINS = "generic.http_body."
 #: How the evidence of a MAC block registered to a radio/network chip or module maker (vendors.yaml
 #: `network_parts`) starts its note: the block names the device's network part, its maker is kept under `ignored`.
 NETWORK_PART_NOTE = "network part"
@@ -149,10 +152,13 @@ class Engine:
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
         out: list[Evidence] = []
         observations = _one_services_statement(list(observations))
+        path_bodies = _path_bodies(observations)
         for obs in observations:
             if obs.error is not None:
                 continue
             for m in self.signatures.match_all(obs.kind, obs.value):
+                if obs.kind == "http_body" and m.signature.id.startswith(BODY_TWINS) and obs.value in path_bodies:
+                    continue  # the same answer read with its path: one fact, one statement (issue 11 item 3)
                 values = {
                     key: self.vendors.words.display(value) if key in VENDOR_FIELDS and key in m.unresolved else value
                     for key, value in m.values.items()
@@ -923,6 +929,18 @@ def _repeats_model(label: str, model: str) -> bool:
     if not a:
         return False
     return a == b or (b.startswith(a) and any(ch.isdigit() for ch in a))
+
+
+def _path_bodies(observations: list[Observation]) -> set[str]:
+    """The bodies of the endpoint answers observed with their path (http_path): a scan reports each also as an
+    http_body, and a generic key reader of both kinds would state the same fact twice."""
+    return {
+        body
+        for obs in observations
+        if obs.kind == "http_path" and obs.error is None and isinstance(obs.value, dict)
+        for body in [obs.value.get("body")]
+        if isinstance(body, str) and body
+    }
 
 
 def _one_services_statement(observations: list[Observation]) -> list[Observation]:

@@ -268,3 +268,21 @@ def test_a_server_header_seen_as_a_banner_too_is_one_statement(engine):
         "http_path",
         "http_server",
     ]
+
+
+def test_every_generic_body_reader_has_a_path_twin(engine):
+    ids = {s.id for s in engine.signatures}
+    body = sorted(i for i in ids if i.startswith("generic.http_body."))
+    assert body and all(i.replace("generic.http_body.", "generic.http_path.") in ids for i in body)
+
+
+def test_a_body_seen_with_and_without_its_path_is_one_statement(engine):
+    # a scan reports an endpoint's answer both as http_path and as http_body (camscan/parse/http.py)
+    text = '{"model": "QX-7", "firmwareVersion": "2.3.4"}'
+    ident = engine.identify([_path("/api/info", text), _body(text)])
+    assert (ident.model, ident.firmware) == ("QX-7", "2.3.4")
+    keys = [ev for ev in ident.evidence if ev.signature.startswith("generic.http_")]
+    assert {ev.kind for ev in keys} == {"http_path"}
+    assert ident.field_confidence["model"] == pytest.approx(0.4)
+    # a body seen alone is still read
+    assert engine.identify([_body(text)]).model == "QX-7"
