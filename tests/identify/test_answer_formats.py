@@ -286,3 +286,22 @@ def test_a_body_seen_with_and_without_its_path_is_one_statement(engine):
     assert ident.field_confidence["model"] == pytest.approx(0.4)
     # a body seen alone is still read
     assert engine.identify([_body(text)]).model == "QX-7"
+
+
+# ------------------------------------------------------------------ a category the device states: AV receivers
+def test_a_stated_category_types_an_av_receiver(engine):
+    body = "<Device_Info><CategoryName>AV RECEIVER</CategoryName><ModelName>QR-7000</ModelName></Device_Info>"
+    ident = engine.identify([_path("/goform/Deviceinfo.xml", body)])
+    assert ident.device_type == "av_receiver" and not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"category": "AV RECEIVER", "name": "x"}',  # a bare "category" key is not read
+        "<info><CategoryName>GNSS Receiver</CategoryName></info>",  # a bare "receiver" is no kind word
+        "<info><CategoryName>AVR Board</CategoryName></info>",  # nor "AVR"
+    ],
+)
+def test_category_look_alikes_type_nothing(engine, body):
+    assert engine.identify([_path("/api/info", body)]).device_type is None
