@@ -305,3 +305,22 @@ def test_a_stated_category_types_an_av_receiver(engine):
 )
 def test_category_look_alikes_type_nothing(engine, body):
     assert engine.identify([_path("/api/info", body)]).device_type is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"model": "DS-2CD2042WD-I", "firmwareVersion": "1.0"}',  # a camera maker's numbering on an unknown answer
+        "<x><model>DS-2CD2042WD-I</model></x>",
+    ],
+)
+def test_a_body_model_names_no_maker_and_no_camera(engine, body):
+    ident = engine.identify([_body(body)])
+    assert ident.model == "DS-2CD2042WD-I"
+    assert ident.manufacturer is None and not ident.is_camera
+
+
+def test_a_body_listing_devices_names_no_model(engine):
+    body = "<list><cam><model>QX-1</model><serialNumber>QA0001</serialNumber></cam><cam><model>QX-2</model><serialNumber>QA0002</serialNumber></cam></list>"
+    ident = engine.identify([_body(body)])
+    assert ident.model is None and ident.serial is None
