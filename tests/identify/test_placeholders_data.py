@@ -30,3 +30,52 @@ def test_the_shipped_placeholders_drop_fillers_but_keep_real_values():
     assert not p.is_placeholder("model", "IPC-HFW2228M-I1-V2")
     assert not p.is_placeholder("manufacturer", "Hikvision")
     assert not p.is_placeholder("model", "4300")  # a real, all-digit model (VBrick)
+
+
+def test_upnp_stack_defaults_are_no_maker_or_model():
+    """A UPnP/SSDP responder's own defaults (troglobit's ssdp-responder: "Troglobit Software Systems" / "Generic";
+    miniupnpd's embedded WANDevice: "MiniUPnP" / "MiniUPnPd"; MiniDLNA: "Justin Maggard") name the software's
+    author, not the device's maker. Look-alikes: real makers that the same stacks carry when a firmware sets them
+    (MiniDLNA's ReadyNAS build: "NETGEAR"; ASUS's miniupnpd: "ASUSTeK Computer Inc."), and names that contain a
+    default's word, stay values."""
+    p = Placeholders.load(DEFAULT_DATA_DIR / "placeholders.yaml")
+    for value in ("Troglobit Software Systems", "MiniUPnP", "miniupnpd", "Justin Maggard"):
+        assert p.is_placeholder("manufacturer", value) and p.is_placeholder("brand", value), value
+    assert p.is_placeholder("model", "Generic") and p.is_placeholder("model", "MiniUPnPd")
+    for value in (
+        "NETGEAR",
+        "ASUSTeK Computer Inc.",
+        "Troglobit",
+        "General Electric",
+        "Generic Networks Ltd",
+    ):
+        assert not p.is_placeholder("manufacturer", value), value
+    assert not p.is_placeholder("model", "Generic-2000") and not p.is_placeholder(
+        "model", "MiniUPnP Router X1"
+    )
+
+
+def test_a_upnp_stacks_defaults_give_no_maker_through_the_engine():
+    """The NanoKVM case's shape (Sipeed NanoKVM issue 294, dev split): the stack's defaults are dropped, so no wrong
+    maker and no model; a device that fills the same description with its maker keeps it."""
+    from camscan.identify.engine import get_engine
+    from camscan.model import Observation
+
+    engine = get_engine()
+    ident = engine.identify(
+        [
+            Observation(
+                "upnp_device",
+                {
+                    "manufacturer": "Troglobit Software Systems",
+                    "modelName": "Generic",
+                    "friendlyName": "kvm-0000",
+                },
+            )
+        ]  # invented name
+    )
+    assert ident.manufacturer is None and ident.brand is None and ident.model is None
+    real = engine.identify(
+        [Observation("upnp_device", {"manufacturer": "NETGEAR", "modelName": "ReadyNAS 214"})]
+    )  # invented model
+    assert real.manufacturer == "Netgear"
