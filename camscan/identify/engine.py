@@ -71,6 +71,9 @@ BODY_TWINS = "generic.http_body."
 #: How the evidence of a MAC block registered to a radio/network chip or module maker (vendors.yaml
 #: `network_parts`) starts its note: the block names the device's network part, its maker is kept under `ignored`.
 NETWORK_PART_NOTE = "network part"
+#: vendors.yaml `network_parts.kind` of a contract manufacturer (EMS/ODM): it builds whole devices or their boards for
+#: other companies' brands, so its MAC blocks sit in devices sold under those brands, as a module maker's do.
+CONTRACT_MANUFACTURER = "contract_manufacturer"
 #: A model named by a certificate CN or host-name label that spells a listed model name without spaces
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
@@ -237,6 +240,12 @@ class Engine:
         ignored["manufacturer"] = asserts.pop("manufacturer")
         entry = oui.lookup(obs.value)
         block = f"MAC block {entry.prefix} ({entry.registrant})" if entry else "the MAC block"
+        if parts.kind == CONTRACT_MANUFACTURER:
+            return (
+                f"{NETWORK_PART_NOTE}: {block} belongs to {maker}, a contract manufacturer that builds devices and "
+                f"their boards for other companies' brands; it names the factory that assembled the device's network "
+                f"interface, not the device's maker"
+            )
         return (
             f"{NETWORK_PART_NOTE}: {block} belongs to {maker}, which makes Wi-Fi/network {parts.kind}s for other "
             f"companies' products; it names the device's network {parts.kind}, not the device's maker"

@@ -143,7 +143,9 @@ class NetworkParts:
     (vendors.yaml `network_parts`): its IEEE blocks sit in other makers' devices, so such a block names the
     device's network part, not the device's maker (docs/oui.md, "Chip and module makers")."""
 
-    kind: str  #: "chip" (a Wi-Fi/network chip or SoC whose MAC its maker programs) or "module" (a radio module)
+    #: "chip" (a Wi-Fi/network chip or SoC whose MAC its maker programs), "module" (a radio module) or
+    #: "contract_manufacturer" (an EMS/ODM factory building whole devices or boards for other brands)
+    kind: str
     source: str  #: public source describing the company as such a maker (a product page, a datasheet)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from camscan.errors import DataError
 from camscan.identify import oui
-from camscan.identify.engine import NETWORK_PART_NOTE, get_engine
+from camscan.identify.engine import CONTRACT_MANUFACTURER, NETWORK_PART_NOTE, get_engine
 from camscan.identify.knowledge import load_knowledge
 from camscan.identify.vendors import VendorRegistry
 from camscan.model import Observation
@@ -124,7 +124,7 @@ def test_every_marked_vendor_has_a_registered_block_and_a_source():
     assert {v.name for v in marked} >= {p[2] for p in PARTS}
     for v in marked:
         assert v.network_parts is not None
-        assert v.network_parts.kind in ("chip", "module")
+        assert v.network_parts.kind in ("chip", "module", CONTRACT_MANUFACTURER)
         assert len(v.network_parts.source) > 40, v.name
         assert any(" ".join(n.casefold().split()) in registrants for n in v.legal_names), v.name
         assert not v.camera_vendor and not v.video_only, v.name
@@ -139,3 +139,49 @@ def test_a_bad_kind_is_refused(tmp_path):
     path.write_text(text.replace("    network_parts:\n      kind: module\n", "    network_parts:\n      kind: antenna\n", 1))
     with pytest.raises(DataError, match="chip"):
         VendorRegistry.load(path)
+
+
+#: Contract manufacturers (EMS/ODM): (MAC, registrant as the IEEE registry lists it, the vendor it maps to). The
+#: prefixes are real assignments (pymanuf 2026.10.1 manuf.txt); the NIC halves are invented.
+CONTRACT = [
+    ("70:b0:35:00:00:01", "Shenzhen Zowee Technology Co., Ltd", "Zowee"),  # MA-L 70B035
+    ("80:c5:48:00:00:01", "Shenzhen Zowee Technology Co.,Ltd", "Zowee"),  # MA-L 80C548
+    ("10:e8:40:00:00:01", "Zowee Technology(Heyuan) Co., Ltd.", "Zowee"),  # MA-L 10E840
+    ("4c:81:25:00:00:01", "ZOWEE TECHNOLOGY(HEYUAN)Co.,Ltd", "Zowee"),  # MA-L 4C8125
+]
+
+
+@pytest.mark.parametrize(("mac", "registrant", "vendor"), CONTRACT)
+def test_a_contract_manufacturers_block_names_the_factory_not_the_maker(engine, mac, registrant, vendor):
+    """An ODM's block sits in devices sold under its customers' brands: it states no maker (issue 11, wrong makers:
+    a YI camera of the MonIoTr lab answered with a Zowee block), and the evidence keeps the factory and says why."""
+    entry = oui.lookup(mac)
+    assert entry is not None and entry.registrant == registrant
+    ident = engine.identify([Observation("mac", mac)])
+    assert ident.manufacturer is None and ident.brand is None and not ident.is_camera
+    (ev,) = ident.evidence
+    assert ev.asserts == {} and ev.ignored == {"manufacturer": vendor}
+    assert ev.note.startswith(NETWORK_PART_NOTE) and "contract manufacturer" in ev.note and registrant in ev.note
+
+
+def test_a_contract_manufacturer_is_no_rival_to_the_brand_the_device_states(engine):
+    """The brand a device states is its maker; the ODM's block neither outvotes it nor stands as a conflict."""
+    ident = engine.identify(
+        [
+            Observation("mac", "70:b0:35:00:00:01"),
+            Observation("upnp_device", {"manufacturer": "Xiaomi", "modelName": "MJSXJ02CM"}),  # invented
+        ]
+    )
+    assert ident.manufacturer == "Xiaomi" and "manufacturer" not in ident.conflicts
+
+
+def test_look_alike_registrants_are_not_contract_manufacturers(engine):
+    """Only the marked factory's blocks: a camera maker's own block, and a registrant whose name merely shares a
+    word with a marked one, still name their registrant."""
+    # Hikvision's own block 5850ED (a real SADP reply's MAC, Haicam/Haicam@307e0a37 golang/discovery.go)
+    assert engine.identify([Observation("mac", "58:50:ed:1f:e3:85")]).manufacturer == "Hikvision"
+    # an unmarked Shenzhen registrant (Shenzhen Trolink Technology, MA-L 304A26): still named (no source found yet)
+    assert engine.identify([Observation("mac", "30:4a:26:00:00:01")]).manufacturer == "Shenzhen Trolink Technology"
+    kb = load_knowledge()
+    assert kb.vendors.network_parts("Shenzhen Trolink Technology") is None
+    assert kb.vendors.network_parts("Hikvision") is None
