@@ -178,6 +178,7 @@ class Engine:
             out.extend(self._model_names(obs))
         out = self._corroborated_parts(out)
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
+        out.extend(self._makers_in_product_names(out))
         out.extend(self._models_in_text(observations, out))
         out.extend(self._nmap_probes(observations))
         out.extend(self._kinds_in_text(observations, out))
@@ -308,6 +309,59 @@ class Engine:
                 )
             )
         return out
+
+    def _makers_in_product_names(self, found: list[Evidence]) -> list[Evidence]:
+        """A product name a device states in a device-information field (a JSON `productName`, a UPnP `modelName`,
+        an XML or ONVIF model) that starts with a maker's name ("<maker> <product>") names that maker: the field
+        family of maker_words.yaml `product_names`. Only vendors.yaml names count (a registrant's words are too
+        common to lead a product name), only a name the value starts with and that product words follow, and only
+        as a fallback: when no signature, device information or discovery answer names a maker, and when the
+        device's stated product names agree on one maker."""
+        rules = self.maker_words
+        kinds = rules.product_name_kinds
+        if (
+            not rules.enabled
+            or not kinds
+            or any(ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found)
+        ):
+            return []
+        index = None
+        named: dict[str, tuple[Evidence, Hit]] = {}
+        for ev in found:
+            model = ev.asserts.get("model")
+            if (
+                ev.kind not in kinds
+                or not isinstance(model, str)
+                or ev.signature.startswith(MAKER_WORDS + ".")
+            ):
+                continue
+            if index is None:
+                index = build_index(rules, self.vendors)
+            hits = index.find(model, leading=True, listed_only=True)
+            if len(hits) != 1:
+                continue
+            hit = hits[0]
+            rest = re.sub(
+                r"^[\W_]*" + r"[\W_]+".join(re.escape(w) for w in hit.words.split()), "", model, flags=re.I
+            )
+            if not re.search(r"[^\W_]", rest) or self.placeholders.is_placeholder("manufacturer", hit.maker):
+                continue  # the name alone, no product after it: a name field, not a product name
+            named.setdefault(hit.maker, (ev, hit))
+        if len(named) != 1:
+            return []
+        ev, hit = next(iter(named.values()))
+        return [
+            Evidence(
+                kind=ev.kind,
+                signature=f"{MAKER_WORDS}.product_name",
+                asserts={"manufacturer": hit.maker},
+                weight=rules.weight,
+                port=ev.port,
+                source=ev.source,
+                tier=TIERS["banner"],
+                note=f"the product name {ev.asserts['model']!r} {hit.note}",
+            )
+        ]
 
     def _models_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
         """A model-shaped token right after a maker's name in free text ("<maker> <model> … version <x>": SNMP

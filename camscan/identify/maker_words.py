@@ -202,6 +202,8 @@ class MakerWords:
     version: str = "unknown"
     digest: str = ""
     models: ModelRule | None = None
+    #: `product_names.kinds`: the answers whose stated product name may start with its maker's name
+    product_name_kinds: frozenset[str] = frozenset()
 
     @property
     def enabled(self) -> bool:
@@ -226,6 +228,7 @@ class MakerWords:
             float(doc["weight"]), int(doc["min_length"]), kinds, leading, listed_only, not_makers - {""}, generic - {""},
             tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
             ModelRule.load(doc["models"]) if doc.get("models") else None,
+            frozenset((doc.get("product_names") or {}).get("kinds") or ()),
         )
 
     def example_values(self) -> list[tuple[str, str]]:
