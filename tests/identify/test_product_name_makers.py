@@ -100,3 +100,36 @@ def test_kinds_the_rule_does_not_read(engine):
         "http_body",
         "onvif_device_info",
     } <= engine.maker_words.product_name_kinds
+
+
+@pytest.mark.parametrize(
+    ("value", "maker", "model"),
+    [
+        ("Mod=Kyocera ECOSYS M2040dn", "Kyocera", "Kyocera ECOSYS M2040dn"),  # invented: the model key alone
+        ("Typ=MFP;Mod=Brother MFC-L2710DW", "Brother", "Brother MFC-L2710DW"),  # invented: after the type key
+        ("mfg=Kyocera", "Kyocera", None),  # invented: the maker key alone, lower-case key
+        (
+            "Typ=MFP;Mod=AltaLink C8130",
+            None,
+            "AltaLink C8130",
+        ),  # invented: a model naming no maker names none
+        ("Typ=MFP;Mod=Lexmark", None, "Lexmark"),  # Satori's shape: a maker's name alone is no product name
+    ],
+)
+def test_ieee1284_keys_in_a_dhcp_vendor_class(engine, value, maker, model):
+    """The IEEE 1284 device-ID keys printers put in their DHCP vendor class, read one by one (Satori lists them
+    alone and out of order: 'Mfg=Xerox', 'Mod=WorkCentre 7125'); the model key's value names its maker only when it
+    starts with a maker's name and a product follows."""
+    ident = engine.identify([Observation("dhcp_vendor_class", value)])
+    assert ident.manufacturer == maker and ident.model == model
+    assert not ident.is_camera
+
+
+def test_the_full_ieee1284_form_is_one_statement(engine):
+    """The full "Mfg=…;Typ=…;Mod=…" form is read by the printer reader alone: the key readers add no second statement
+    of the same facts (issue 11 item 3)."""
+    ident = engine.identify(
+        [Observation("dhcp_vendor_class", "Mfg=Brother;Typ=MFP;Mod=Brother MFC-L2710DW;Ser=X0")]
+    )  # invented
+    assert [ev.signature for ev in ident.evidence] == ["generic.dhcp_vendor_class.ieee1284_printer"]
+    assert ident.manufacturer == "Brother" and ident.device_type == "printer"
