@@ -335,9 +335,12 @@ def _object_texts(kind: str, value: dict[str, Any], keys: dict[str, str]) -> Ite
                         yield f"{kind} {key}", v, mode
 
 
-_XML_ELEMENT = re.compile(r"<(?:[\w-]+:)?([\w.-]+)(?:\s[^>]*)?>\s*([^<]{1,120}?)\s*</(?:[\w-]+:)?\1\s*>")
+# Each quantifier below either cannot overlap its neighbour or is possessive, so an answer built to make them
+# backtrack ("<a>" and 64 KiB of blanks, a run of newlines, "<a " repeated) is read in linear time
+# (tests/identify/test_regex_worst_case.py). A value is stripped after the match, not by the pattern.
+_XML_ELEMENT = re.compile(r"<(?:[\w-]+:)?([\w.-]++)(?:\s[^<>]*+)?>\s*+([^<]{1,120}+)</(?:[\w-]+:)?\1\s*>")
 _JSON_PAIR = re.compile(r'"([\w.-]+)"\s*:\s*"([^"]{1,120})"')
-_LINE_PAIR = re.compile(r"^\s*([\w.-]+)\s*=\s*'?\"?([^'\"\r\n]{1,120})", re.MULTILINE)
+_LINE_PAIR = re.compile(r"^[ \t]*+([\w.-]++)[ \t]*+=[ \t]*+'?\"?([^'\"\r\n]{1,120})", re.MULTILINE)
 
 
 def server_text(value: Any) -> str | None:
@@ -364,8 +367,9 @@ def _body_values(body: str, keys: frozenset[str]) -> list[tuple[str, str]]:
     for pattern in (_XML_ELEMENT, _JSON_PAIR, _LINE_PAIR):
         for m in pattern.finditer(body[:65536]):
             key = m.group(1).casefold()
-            if key in keys:
-                seen.setdefault(key, []).append(m.group(2))
+            value = m.group(2).strip()
+            if key in keys and value:
+                seen.setdefault(key, []).append(value)
     counts: dict[str, int] = {}
     for key in seen:
         counts[key] = len(

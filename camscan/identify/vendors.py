@@ -51,7 +51,7 @@ class CompanyWords:
         )
 
     def _trailing(self) -> re.Pattern[str]:
-        return _trailing_forms(self.suffixes)
+        return _trailing_form(self.suffixes)
 
     def normalise(self, name: str) -> str:
         """Fold a vendor name for lookup: case, punctuation and trailing legal forms removed."""
@@ -73,8 +73,20 @@ class CompanyWords:
         """How a maker the registry does not list is shown: as the device spelled it, trailing legal forms and
         punctuation removed ("ZOSI Technology Co.,Ltd" → "ZOSI Technology")."""
         text = " ".join(_ESCAPED.sub(r"\1", raw).split())  # RFC 4514 escapes: a subject's "Co.\, Ltd."
-        text = self._trailing().sub("", text).strip(" ,.;:-_/&")
-        return text or raw.strip()
+        return self.strip_forms(text).strip(" ,.;:-_/&") or raw.strip()
+
+    def strip_forms(self, text: str) -> str:
+        """`text` without its trailing legal forms and the separators between them ("Foo Co., Ltd." → "Foo"). One
+        form at a time, each looked for only in the text's last characters, so a name of nothing but forms
+        ("Co. Co. Co. …", a device's answer) is read in linear time (tests/identify/test_regex_worst_case.py)."""
+        one, end = self._trailing(), len(text)
+        while True:
+            while end and (text[end - 1].isspace() or text[end - 1] in ",.;&"):
+                end -= 1
+            m = one.search(text, max(0, end - _LONGEST_FORM), end)
+            if m is None:
+                return text[:end]
+            end = m.start()
 
 
 @cache
@@ -90,11 +102,16 @@ def _words(name: str) -> list[str]:
     return _PUNCT.sub(" ", _DOTTED.sub(lambda m: m.group(1).replace(".", ""), name).casefold()).split()
 
 
+#: Characters `strip_forms` looks back for one legal form: longer than any form written with dots between its letters.
+_LONGEST_FORM = 48
+
+
 @lru_cache(maxsize=8)
-def _trailing_forms(suffixes: frozenset[str]) -> re.Pattern[str]:
-    # each form also as dotted letters ("sau" matches "S.A.U."), longest first
+def _trailing_form(suffixes: frozenset[str]) -> re.Pattern[str]:
+    """One legal form at the very end of a text, as a word or as dotted letters ("sau" matches "S.A.U"), longest
+    first."""
     alternatives = "|".join(r"\.?".join(map(re.escape, w)) for w in sorted(suffixes, key=len, reverse=True))
-    return re.compile(rf"(?:[\s,.;&]*(?<!\w)(?:{alternatives})\.?)+\s*$", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})$", re.IGNORECASE)
 
 
 def company_words_for(directory: Path) -> CompanyWords:
@@ -176,7 +193,11 @@ class VendorRegistry:
     """Look-ups over vendors.yaml: name resolution, OUI, parent chain, OEM makers."""
 
     def __init__(
-        self, vendors: dict[str, Vendor], ouis: dict[str, str], version: str, words: CompanyWords | None = None
+        self,
+        vendors: dict[str, Vendor],
+        ouis: dict[str, str],
+        version: str,
+        words: CompanyWords | None = None,
     ) -> None:
         self.vendors = vendors
         self.ouis = ouis
@@ -195,7 +216,9 @@ class VendorRegistry:
                 # Two vendors whose names fold to the same core make that core ambiguous: it resolves to none.
                 self._core[core] = v.name if self._core.get(core, v.name) == v.name else None
         # Web domains: listed ones, else a registrable label spelled like a name once punctuation goes ("dlink").
-        self._domains: dict[str, str] = {d.casefold().removeprefix("www."): v.name for v in vendors.values() for d in v.domains}
+        self._domains: dict[str, str] = {
+            d.casefold().removeprefix("www."): v.name for v in vendors.values() for d in v.domains
+        }
         self._compact: dict[str, str | None] = {}
         for v in vendors.values():
             for n in (v.name, *v.legal_names, *v.aliases):
@@ -216,7 +239,9 @@ class VendorRegistry:
             for r in v.made_by:
                 if r.current and r.confidence == "documented" and v.name not in made.setdefault(r.vendor, []):
                     made[r.vendor].append(v.name)
-        self._made_labels: dict[str, tuple[str, ...]] = {k: tuple(names) for k, names in made.items() if names}
+        self._made_labels: dict[str, tuple[str, ...]] = {
+            k: tuple(names) for k, names in made.items() if names
+        }
 
     def __contains__(self, name: object) -> bool:
         return name in self.vendors

@@ -207,3 +207,15 @@ def test_media_sections_of_an_sdp_are_not_read(words):
 
 def test_the_certificate_issuer_is_not_read(words):
     assert words.read("tls_subject", "CN=router.local\nissuer: CN=IP Camera CA") == []
+
+
+@pytest.mark.parametrize("body", ["<a>" + " " * 65536 + "x", "\n" * 65536, "<a " * 21845])
+def test_an_answer_built_to_backtrack_is_read_in_bounded_time(engine, body):
+    """An untyped answer reaches the kind reader's XML, JSON and key=value readers: "<a>" and 64 KiB of blanks took
+    425 s, 64 KiB of newlines 45 s, before the readers were made linear (review, 2026-12-06)."""
+    import time
+
+    started = time.process_time()
+    ident = _typed(engine, ("http_path", {"path": "/x", "status": 200, "headers": {}, "body": body}))
+    assert time.process_time() - started < 2.0
+    assert not ident.is_camera

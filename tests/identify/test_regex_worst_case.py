@@ -25,6 +25,10 @@ CHECKED = (
     "vivotek.http_body.getparam_", "vivotek.http_path.getparam_", "vivotek.http_body.vvtk_firmware",
     "vivotek.http_path.vvtk_firmware", "huawei.snmp_sysdescr.vrp_model", "generic.http_path.line_",
     "generic.http_body.line_", "hikvision.http_path.event_triggers_one_video_input", "onvif.services.",
+    # 2026-12-06, second part: the serial and build-date key readers, Axis build dates, the scope readers, and
+    # the Hikvision namespace rule that "<a " repeated made quadratic (257 s at the cap before its fix)
+    "generic.http_path.xml_", "generic.http_path.json_", "axis.http_path.param_build_date",
+    "axis.http_path.basicdeviceinfo_build_date", "generic.scopes.", "hikvision.http_path.isapi_namespace",
 )  # fmt: skip
 #: Measured worst on this machine: 79 ms (onvif.services.receiver_without_consumer on a 256 KiB services text).
 BOUND_S = 1.0
@@ -69,6 +73,9 @@ def _hostile(pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
     yield "blanks", " " * SIZE
     yield "newlines", "\n" * SIZE
     yield "digits", "1" * SIZE
+    # markup shapes: an element left open before a long run of blanks, and tags that never close
+    yield "element then blanks", "<a>" + " " * SIZE + "x"
+    yield "open tags", "<a " * (SIZE // 3)
     literals = _literals(pattern)
     for text in literals:
         yield f"{text!r} repeated", text * (SIZE // len(text))
@@ -104,3 +111,83 @@ def test_regex_is_fast_on_its_own_pieces_at_the_byte_cap(name: str, pattern: re.
         elapsed = time.process_time() - started
         assert elapsed < BOUND_S, f"{name} took {elapsed:.2f} s on {what} ({len(text)} characters)"
 
+
+# ------------------------------------------------------------------------------------------- readers in code
+def _reader_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """The regexes of the readers that live in code, not in signatures and searched through whole texts: kind words
+    (every field format) and dotted legal forms. (The written build dates, firmware._NUMERIC_DATE and _MONTH_DATE,
+    are only fullmatched on one value: test_written_dates_are_fast; trailing legal forms: test_legal_forms_…)"""
+    from camscan.identify import kind_words, vendors
+
+    named = {
+        f"kind_words.{name}": getattr(kind_words, name)
+        for name in ("_XML_ELEMENT", "_JSON_PAIR", "_LINE_PAIR", "_REALM", "_RDN", "_SDP", "_SCOPES", "_UPNP_PRODUCT", "_URN", "_TOKEN")
+    }  # fmt: skip
+    named["vendors._DOTTED"] = vendors._DOTTED
+    return sorted(named.items())
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern"), _reader_patterns(), ids=[name for name, _ in _reader_patterns()]
+)
+def test_a_reader_regex_is_linear_at_the_byte_cap(name: str, pattern: re.Pattern[str]) -> None:
+    """Every match is taken (the readers use finditer and sub), so a pattern that rescans the rest of the text from
+    each start shows here too: kind_words' XML element reader took 425 s on "<a>" and 64 KiB of blanks, its
+    key=value reader 45 s on 64 KiB of newlines, before their fix."""
+    for what, text in _hostile(pattern):
+        started = time.process_time()
+        for _ in pattern.finditer(text):
+            pass
+        elapsed = time.process_time() - started
+        assert elapsed < BOUND_S, f"{name} took {elapsed:.2f} s on {what} ({len(text)} characters)"
+
+
+def _firmware_texts() -> Iterator[tuple[str, str, str]]:
+    """(scheme, what, text): each scheme's examples followed by its own pieces, at the longest value a signature
+    keeps (camscan.identify.signatures.MAX_FIELD_LEN), ending in a character no scheme takes."""
+    from camscan.identify.signatures import MAX_FIELD_LEN
+
+    for scheme in get_engine().knowledge.firmware.schemes:
+        pieces = [*_literals(scheme.pattern), ".", " ", "_", "0"]
+        for ex in scheme.examples:
+            for piece in pieces:
+                text = (str(ex["value"]) + piece * MAX_FIELD_LEN)[: MAX_FIELD_LEN - 1] + "!"
+                yield scheme.id, f"{ex['value']!r} then {piece!r}", text
+
+
+def test_every_firmware_scheme_is_fast_on_its_own_pieces() -> None:
+    """A firmware string is whatever a device reports (up to MAX_FIELD_LEN characters) and every scheme is tried on
+    every firmware: the XiongMai scheme's `(?:\\.+(?:[0-9A-F]*|…))*` took exponential time on a run of dots (1.2 s
+    for 24 dots, four times longer for every two more) before it was made possessive."""
+    schemes = {s.id: s.pattern for s in get_engine().knowledge.firmware.schemes}
+    for scheme, what, text in _firmware_texts():
+        started = time.process_time()
+        schemes[scheme].fullmatch(text)
+        elapsed = time.process_time() - started
+        assert elapsed < BOUND_S, f"firmware scheme {scheme} took {elapsed:.2f} s on {what}"
+
+
+def test_written_dates_are_fast() -> None:
+    from camscan.identify import firmware
+
+    for pattern in (firmware._NUMERIC_DATE, firmware._MONTH_DATE):
+        for what, text in _hostile(pattern):
+            started = time.process_time()
+            firmware.written_date(text)
+            elapsed = time.process_time() - started
+            assert elapsed < BOUND_S, f"written_date took {elapsed:.2f} s on {what} ({len(text)} characters)"
+
+
+@pytest.mark.parametrize(
+    "name", ["Co. " * 16384 + "x", "Co. " * 16384, "S.A. " * 13107, " " * 65536, "Acme" + ", Ltd." * 10922]
+)
+def test_legal_forms_are_stripped_in_linear_time(name: str) -> None:
+    """A maker's name of nothing but legal forms (a device's answer: any length before the signatures' cut) took
+    exponential time in CompanyWords.display before one form at a time was stripped: 0.3 s for 16 "Co. ", four
+    times longer for every two more (the 0.x regex `(?:[\\s,.;&]*(?<!\\w)(?:forms)\\.?)+\\s*$`)."""
+    from camscan.identify.vendors import shipped_company_words
+
+    started = time.process_time()
+    shipped_company_words().display(name)
+    elapsed = time.process_time() - started
+    assert elapsed < BOUND_S, f"display took {elapsed:.2f} s on {name[:20]!r}… ({len(name)} characters)"
