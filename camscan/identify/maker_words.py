@@ -204,6 +204,8 @@ class MakerWords:
     models: ModelRule | None = None
     #: `product_names.kinds`: the answers whose stated product name may start with its maker's name
     product_name_kinds: frozenset[str] = frozenset()
+    #: kind → the shape its whole value must have to be read (`shape`), the part read being the group `name`
+    shapes: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @property
     def enabled(self) -> bool:
@@ -229,6 +231,7 @@ class MakerWords:
             tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
             ModelRule.load(doc["models"]) if doc.get("models") else None,
             frozenset((doc.get("product_names") or {}).get("kinds") or ()),
+            {k["kind"]: re.compile(k["shape"]) for k in doc["kinds"] if k.get("shape")},
         )
 
     def example_values(self) -> list[tuple[str, str]]:
@@ -245,6 +248,10 @@ class MakerWords:
         """The free texts of an observation this file reads (for `sdp`, the listed session-level fields)."""
         if kind not in self.kinds or not isinstance(value, str):
             return []
+        shape = self.shapes.get(kind)
+        if shape is not None:  # only a value of this shape is read, and only its `name` part
+            m = shape.fullmatch(value.strip())
+            return [m.group("name")] if m else []
         fields = self.kinds[kind]
         if fields is None:
             return [value]

@@ -178,3 +178,52 @@ def test_the_cached_index_follows_legal_names_and_company_words(knowledge, monke
     assert mw.index_key(knowledge.maker_words, reworded, registrants) != mw.index_key(
         knowledge.maker_words, vendors, registrants
     )
+
+
+# ── DHCP host names in the firmware-default shape <name>-<MAC digits> (maker_words.yaml `shape`). Values invented.
+@pytest.mark.parametrize(
+    ("hostname", "maker"),
+    [
+        ("Roku-5c3a1b", "Roku"),
+        ("SYNOLOGY_0011321A2B3C", "Synology"),
+        ("TP-LINK_9A8B7C", "TP-Link"),
+        ("Sonos-00:0e:58:aa:bb:cc", "Sonos"),
+    ],
+)
+def test_a_default_host_name_names_its_maker(hostname, maker):
+    from camscan.identify.engine import get_engine
+
+    ident = get_engine().identify([Observation("dhcp_hostname", hostname)])
+    assert ident.manufacturer == maker
+    assert [ev.signature for ev in ident.evidence] == [f"{MAKER_WORDS}.dhcp_hostname"]
+    assert not ident.is_camera and ident.device_type is None  # a maker's name never types a device
+
+
+@pytest.mark.parametrize(
+    "hostname",
+    [
+        "Roku-Living-Room",  # a user's name: no MAC digits
+        "roku",  # the name alone
+        "DESKTOP-1A2B3C4",  # Windows' default: not a maker's name
+        "android-0123456789abcdef",  # an operating system
+        "tasmota-1A2B3C",  # a firmware project, not a maker
+        "ESP_1A2B3C",  # a chip SDK's default (Espressif is a chip maker)
+        "Realtek-1a2b3c",  # a chip maker's name
+        "office-decade",  # hex letters, no digit: a word
+        "Living-Room-Roku-1a2b3c",  # the maker's name not first
+        "Quuxcam-1a2b3c",  # a name no vendors.yaml entry lists (registrants are not read here)
+    ],
+)
+def test_host_names_of_other_shapes_name_no_maker(hostname):
+    from camscan.identify.engine import get_engine
+
+    assert get_engine().identify([Observation("dhcp_hostname", hostname)]).manufacturer is None, hostname
+
+
+def test_a_shape_reads_only_its_name_part():
+    from camscan.identify.engine import get_engine
+
+    words = get_engine().maker_words
+    assert words.texts("dhcp_hostname", "Roku-5c3a1b") == ["Roku"]
+    assert words.texts("dhcp_hostname", "roku-living-room") == []
+    assert "dhcp_hostname" in words.shapes and "html_title" not in words.shapes
