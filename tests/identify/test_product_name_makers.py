@@ -133,3 +133,18 @@ def test_the_full_ieee1284_form_is_one_statement(engine):
     )  # invented
     assert [ev.signature for ev in ident.evidence] == ["generic.dhcp_vendor_class.ieee1284_printer"]
     assert ident.manufacturer == "Brother" and ident.device_type == "printer"
+
+
+@pytest.mark.parametrize("piece", ["; ", "a  ;", " ", "Mfg=x;", "Mod=a ", "1a:", "a1", "-1a"])
+def test_the_new_readers_are_linear_on_hostile_input(engine, piece):
+    """The IEEE 1284 key readers and the host-name shape at the byte cap, on repeated pieces of their own syntax (a
+    nested `(?:[^;]*;\\s*)*` was exponential on '; ; ; …' before it was written `(?:[^;]*;)*\\s*`)."""
+    import time
+
+    from camscan.identify.signatures import MAX_FIELD_LEN
+
+    text = (piece * MAX_FIELD_LEN)[: MAX_FIELD_LEN - 1] + "="
+    started = time.perf_counter()
+    for kind in ("dhcp_vendor_class", "dhcp_hostname"):
+        engine.identify([Observation(kind, text)])
+    assert time.perf_counter() - started < 5.0
