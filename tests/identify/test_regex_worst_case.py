@@ -29,6 +29,12 @@ CHECKED = (
     # the Hikvision namespace rule that "<a " repeated made quadratic (257 s at the cap before its fix)
     "generic.http_path.xml_", "generic.http_path.json_", "axis.http_path.param_build_date",
     "axis.http_path.basicdeviceinfo_build_date", "generic.scopes.", "hikvision.http_path.isapi_namespace",
+    # older line readers whose `(?m)^\s*` let a run of newlines make them quadratic (review2: 3.3-5.3 s at 32 KiB,
+    # some 200-340 s at the cap) and whose lazy value before `\s*$` made a run of blanks quadratic
+    "avtech.http_path.capability", "dahua.http_path.system_info_model", "dahua.http_path.system_info_serial",
+    "dahua.http_path.system_info_hardware", "dahua.http_path.system_info_ipc", "dahua.http_path.device_type",
+    "dahua.http_path.software_version", "dahua.http_path.serial_no", "dahua.http_path.vendor",
+    "onvif.device_info.firmware",
 )  # fmt: skip
 #: Measured worst on this machine: 79 ms (onvif.services.receiver_without_consumer on a 256 KiB services text).
 BOUND_S = 1.0
