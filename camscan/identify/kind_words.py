@@ -147,6 +147,12 @@ class KindWords:
     version: str = "unknown"
     digest: str = ""
     _kinds: dict[str, _Matcher] = field(default_factory=dict)
+    #: Ambiguous words of a kind (`weak`: "IPC", "cam", "TVR", "video server") → how they may be joined to a name:
+    #: "any" (a host name "garage-cam"), "designation" (a product designation with a digit: "IPC-HDW1431T1").
+    #: `head`: the word also names the kind as the last word of a name ("Wyze Cam v3", "Garage Cam").
+    _weak: dict[str, dict[str, tuple[str, bool]]] = field(default_factory=dict)
+    #: Words a weak word may stand beside and still name the kind ("IPC Login", "220 Video Server ready").
+    weak_context: frozenset[str] = frozenset()
     _not: _Matcher | None = None
     #: Look-alikes that hide every kind (`hides: all`: "Wireless Access Controller" is no access-control unit).
     _not_any: _Matcher | None = None
@@ -166,9 +172,17 @@ class KindWords:
 
         doc = load_yaml(path, "kind_words")  # vendor_signatures/schema/kind_words.schema.json
         kinds: dict[str, _Matcher] = {}
+        weak: dict[str, dict[str, tuple[str, bool]]] = {}
         for name, entry in doc["kinds"].items():
             if device_types is not None:
                 device_types.check(path, f"kinds {name!r}", name)
+            listed = {_Phrase.of(w).text for w in entry["words"]}
+            for group in entry.get("weak") or ():
+                for w in group["words"]:
+                    text = _Phrase.of(w).text
+                    if text not in listed:
+                        raise DataError(path, f"kinds {name!r} weak", f"{w!r} is not one of the kind's words")
+                    weak.setdefault(name, {})[text] = (group["joined"], bool(group.get("head", False)))
             kinds[name] = _Matcher(list(entry["words"]), tuple(entry.get("suffixes") or ()))
         order = tuple(doc["order"])
         if set(order) != set(kinds):
@@ -199,6 +213,8 @@ class KindWords:
             str(doc.get("version", "unknown")),
             hashlib.sha256(Path(path).read_bytes()).hexdigest(),
             kinds,
+            weak,
+            frozenset(t for w in doc.get("weak_context") or () for t in tokens(str(w))),
             _Matcher(not_words),
             _Matcher(not_any),
         )
@@ -275,6 +291,13 @@ class KindWords:
         for words, folded in readings:
             for kind, matcher in self._kinds.items():
                 spans = matcher.find(words, folded)
+                weak = self._weak.get(kind)
+                if spans and weak:
+                    spans = [
+                        s
+                        for s in spans
+                        if s[2] not in weak or self._weak_names(s, weak[s[2]], words, folded, text)
+                    ]
                 if spans and kind not in found:
                     found[kind] = (spans[0][2], spans, words)
         if not found:
@@ -292,6 +315,53 @@ class KindWords:
                 continue
             return kind, phrase
         return None
+
+    def _weak_names(
+        self, span: tuple[int, int, str], how: tuple[str, bool], words: list[str], folded: str, text: str
+    ) -> bool:
+        """Whether an ambiguous word ("IPC": also inter-process communication; "cam": a name, computer-aided
+        manufacturing, a TV's conditional-access module; "TVR": a car maker; "video server": streaming software)
+        names its kind here: joined to a longer name as `joined` allows ("garage-cam", "IPC-HDW1431T1"), as the last
+        word of a name when `head` ("Wyze Cam v3": the head of an English noun phrase is its last word; "Cam Newton"
+        and "CAM Module" are not cams), or beside nothing but other kind words, filler, numbers and `weak_context`
+        ("IPC", "IP CAM 2", "TVR Login")."""
+        joined, head = how
+        a, b, _text = span
+        if a < 0:
+            return True
+        # the run of words written without a blank around the span (one host name, designation or camel-case name:
+        # "garage-cam", "IPC-HDW1431T1", "CamView"), counted in the reading's own words
+        split = folded == normalise(text)
+        starts, pos = [], 0
+        for c in unicodedata.normalize("NFKC", text).split():
+            n = len(_TOKEN.findall(normalise(c) if split else c.casefold()))
+            starts.append((pos, pos + n, c))
+            pos += n
+        joined_words: set[int] = set()
+        for lo, hi, _c in starts:
+            if lo < b and a < hi:
+                joined_words.update(range(lo, hi))
+        others = joined_words - set(range(a, b))
+        if others and (
+            joined == "any" or (joined == "designation" and any(words[i].isdigit() for i in others))
+        ):
+            return True
+
+        def trailing(i: int) -> bool:
+            w = words[i]
+            return w in self.filler or w in self.weak_context or w.isdigit() or w == "v"
+
+        if head and a > 0 and all(trailing(i) for i in range(b, len(words))):
+            return True
+        found_any: set[int] = set()
+        for matcher in self._kinds.values():
+            for x, y, t in matcher.find(words, folded):
+                if x >= 0 and not any(t in weak for weak in self._weak.values()):
+                    found_any.update(range(x, y))
+        return all(
+            a <= i < b or i in found_any or w in self.filler or w in self.weak_context or w.isdigit()
+            for i, w in enumerate(words)
+        )
 
     def _only_kind_words(
         self, words: list[str], spans: list[tuple[int, int, str]], found: dict[str, Any]

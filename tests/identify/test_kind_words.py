@@ -251,3 +251,70 @@ def test_an_answer_built_to_backtrack_is_read_in_bounded_time(engine, body):
     ident = _typed(engine, ("http_path", {"path": "/x", "status": 200, "headers": {}, "body": body}))
     assert time.process_time() - started < 2.0
     assert not ident.is_camera
+
+
+# ------------------------------------------------------------------------------------------ ambiguous kind words
+# The review of kind_words.yaml (2026-12-06; invented test strings, not corpus values): each of these was typed as
+# written in the comment before the `weak` words and `products_named_chime`. "IPC", a bare "cam", "TVR" and a bare
+# "video server" name their kind only joined to a host name or designation, as the last word of a name (cam), or
+# beside nothing but kind words, filler, numbers and login/greeting words.
+AMBIGUOUS = [
+    ("html_title", "IPC Server 1.0"),  # was camera: inter-process communication
+    ("html_title", "Proxmox VE IPC"),  # was camera
+    ("html_title", "CAM Module Setup"),  # was camera: a TV's conditional-access module
+    ("html_title", "Cam Newton"),  # was camera: a given name
+    ("html_title", "TVR Motors"),  # was dvr: the car maker
+    ("html_title", "Video Server Error"),  # was encoder: an error page
+    ("html_title", "Amazon Chime"),  # was chime: a conferencing service
+    ("http_server", "IPC Server 1.0"),
+    ("snmp_sysdescr", "System V IPC statistics"),
+    ("dhcp_hostname", "proxmox-ipc"),  # joined, but no designation digit
+    ("html_title", "CAM Module"),
+    ("html_title", "CAD CAM Software"),
+    ("html_title", "TVR Griffith"),
+    ("html_title", "Video Server Unavailable"),
+    ("mdns", {"name": "Amazon Chime SDK demo", "type": "_http._tcp.local.", "txt": []}),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), AMBIGUOUS)
+def test_an_ambiguous_kind_word_alone_types_nothing(engine, words, kind, value):
+    ident = _typed(engine, (kind, value))
+    assert not ident.is_camera, (kind, value, ident.device_type, [e.signature for e in ident.evidence])
+    assert ident.device_type is None or not ident.device_type.startswith("chime"), ident.device_type
+    assert words.read(kind, value) == [], words.read(kind, value)
+
+
+# Positive controls: the same words where they do name the kind (each read so before the change, too).
+AMBIGUOUS_SAYS = [
+    ("html_title", "IPC", "camera"),
+    ("html_title", "IPC Login", "camera"),
+    ("html_title", "IPC-HDW1431T1", "camera"),  # a product designation
+    ("vendor_discovery", {"protocol": "xm", "DeviceType": "IPC"}, "camera"),
+    ("html_title", "IP Camera", "camera"),
+    ("html_title", "Network Camera", "camera"),
+    ("html_title", "CAM", "camera"),
+    ("html_title", "IP CAM 2", "camera"),
+    ("dhcp_hostname", "garage-cam", "camera"),
+    ("dhcp_hostname", "cam-01", "camera"),
+    ("html_title", "Garage Cam", "camera"),  # the last word of a name
+    ("html_title", "Web Cam", "camera"),
+    ("html_title", "CamView Login", "camera"),  # a camel-case name written as one word
+    ("html_title", "TVR", "dvr"),
+    ("html_title", "TVR Login", "dvr"),
+    ("html_title", "Video Server", "encoder"),
+    ("ftp_banner", "220 4-Channel Video Server ready", "encoder"),
+    ("html_title", "Network Video Server", "encoder"),
+    ("html_title", "Chime", "chime"),
+    ("mdns", {"name": "Ring Chime Pro", "type": "_http._tcp.local.", "txt": []}, "chime"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value", "want"), AMBIGUOUS_SAYS)
+def test_an_ambiguous_kind_word_still_names_its_kind_where_it_is_one(engine, kind, value, want):
+    ident = _typed(engine, (kind, value))
+    assert ident.device_type == want, (kind, value, [(e.signature, e.asserts) for e in ident.evidence])
+
+
+def test_a_weak_word_beside_a_strong_kind_word_is_read(words):
+    assert words.kind_of("IPC Server Network Camera") == ("camera", "network camera")
