@@ -16,7 +16,6 @@ the device.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 import urllib.parse
@@ -450,7 +449,3 @@ def _body_values(body: str, keys: frozenset[str]) -> list[tuple[str, str]]:
         if len(values) == 1 and counts[key] <= 2:  # an XML element's name stands twice: <key>…</key>
             out.append((key, values[0]))
     return out
-
-
-def value_key(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)

@@ -186,12 +186,6 @@ SAYS = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "value", "want"), SAYS)
-def test_a_device_that_names_its_kind_is_typed_so(engine, kind, value, want):
-    ident = _typed(engine, (kind, value))
-    assert ident.device_type == want, (kind, value, [(e.signature, e.asserts) for e in ident.evidence])
-
-
 def test_a_non_video_kind_outranks_a_camera_word_in_another_answer(engine):
     ident = _typed(engine, ("html_title", "IP Camera"), ("dhcp_hostname", "villa-door-station"))
     assert ident.device_type == "intercom"
@@ -310,8 +304,9 @@ AMBIGUOUS_SAYS = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "value", "want"), AMBIGUOUS_SAYS)
-def test_an_ambiguous_kind_word_still_names_its_kind_where_it_is_one(engine, kind, value, want):
+@pytest.mark.parametrize(("kind", "value", "want"), SAYS + AMBIGUOUS_SAYS)
+def test_a_device_that_names_its_kind_is_typed_so(engine, kind, value, want):
+    """SAYS (above), and AMBIGUOUS_SAYS: the ambiguous words where they do name the kind."""
     ident = _typed(engine, (kind, value))
     assert ident.device_type == want, (kind, value, [(e.signature, e.asserts) for e in ident.evidence])
 
