@@ -35,7 +35,7 @@ from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import Hit, MakerWords, build_index
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
-from camscan.identify.video_sources import VideoSources, is_live_video
+from camscan.identify.video_sources import VideoSources, is_video_source_stream
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.parse.onvif_services import KIND as SERVICES_KIND
 from camscan.parse.onvif_services import merge_services
@@ -571,12 +571,14 @@ class Engine:
     def _video_source(self, observations: list[Observation]) -> list[Evidence]:
         """The services-offered prior: a live RTSP video stream (an `sdp` describing live video) says "video
         source". Decided in `decide`: used only when nothing else typed the device, so software and tuners that
-        serve video without being one (VLC, FFmpeg, SAT>IP …) are left to their signatures (`media_server`)."""
+        serve video without being one (VLC, FFmpeg, SAT>IP …) are left to their signatures (`media_server`). A
+        description of a broadcast (a loopback or announced multicast destination, a transport stream:
+        `video_sources.broadcast_reason`) is what streaming software writes, and makes no video source."""
         rule = self.video_sources
         if not rule.enabled:
             return []
         live = next(
-            (o for o in observations if o.kind == "sdp" and o.error is None and isinstance(o.value, str) and is_live_video(o.value)),
+            (o for o in observations if o.kind == "sdp" and o.error is None and isinstance(o.value, str) and is_video_source_stream(o.value)),
             None,
         )
         if live is None:

@@ -7,12 +7,24 @@ cameras, encoders and recorders serve. The engine uses it only as a low-confiden
 else typed. Software and devices that serve live video without being video sources of the estate (VLC, FFmpeg,
 the LIVE555 Media Server, SAT>IP TV tuners) are ordinary signatures that type the device (`media_server`), so the
 prior never applies to them: one matching mechanism. The rule's wording and examples: vendor_signatures/video_sources.yaml.
+
+A description of a BROADCAST is not a video source's answer (`broadcast_reason`): streaming software — encoder
+applications such as QuickTime Broadcaster, FFmpeg and GStreamer pipelines, test tools, IPTV and TV restreamers,
+streaming servers relaying a broadcast — describes a stream it pushes to a fixed destination, or packs video in the
+broadcast multiplex, while a video device's RTSP server describes its own elementary streams for the client to set
+up (RFC 2326 appendix C.1.7: "unless the media content has a fixed destination address, the c= field is to be set
+to a suitable null value"; the ONVIF Streaming Specification: JPEG, MPEG-4, H.264 and H.265 over RTP, a multicast
+stream still set up through its control URL). Three forms, one reason: a loopback destination (the stream goes to a
+program on the same computer), a multicast destination with fixed ports and no RTSP control URL (a session
+announcement or an SDP file for players, RFC 8866's own example), and video carried only as an MPEG-2 transport
+stream (RFC 2250 `MP2T`, static payload type 33: IPTV, DVB, SAT>IP and restreamers).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from camscan.identify.device_types import DeviceTypes, load_device_types
@@ -27,6 +39,91 @@ def is_live_video(sdp: str) -> bool:
     if not _VIDEO_MEDIA.search(sdp):
         return False
     return all(not end.strip() for end in _RANGE.findall(sdp))
+
+
+#: RTP payload names of the MPEG-2 transport stream (RFC 2250 §2, RFC 3551 static payload type 33 "MP2T").
+_TRANSPORT_STREAM = "mp2t"
+_STATIC_TRANSPORT_STREAM = "33"
+
+
+@dataclass(slots=True)
+class _Medium:
+    kind: str
+    port: str
+    protocol: str
+    formats: list[str]
+    encodings: dict[str, str] = field(
+        default_factory=dict
+    )  # payload type -> encoding name (a=rtpmap), casefolded
+
+
+def _address(line: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address of a `c=<nettype> <addrtype> <address>[/ttl[/count]]` line, or None when it is not an IP literal."""
+    parts = line[2:].split()
+    if len(parts) < 3:
+        return None
+    try:
+        return ipaddress.ip_address(parts[2].split("/", 1)[0])
+    except ValueError:
+        return None
+
+
+def _carries_transport_stream(medium: _Medium) -> bool:
+    """Every format of the medium is an MPEG-2 transport stream (an rtpmap naming MP2T, the static type 33 left
+    unmapped, or a transport protocol that names it, such as `MP2T/AVP`)."""
+    if _TRANSPORT_STREAM in medium.protocol.casefold():
+        return True
+    if not medium.formats:
+        return False
+    for fmt in medium.formats:
+        name = medium.encodings.get(fmt)
+        if name is None and fmt != _STATIC_TRANSPORT_STREAM:
+            return False
+        if name is not None and name != _TRANSPORT_STREAM:
+            return False
+    return True
+
+
+def broadcast_reason(sdp: str) -> str | None:
+    """Why a stream description describes a broadcast rather than a video device's own stream, or None.
+
+    Linear in the length of the text (one pass over its lines; no pattern is tried twice on the same text)."""
+    media: list[_Medium] = []
+    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
+    controlled = False
+    for raw in sdp.splitlines():
+        line = raw.strip()
+        if line.startswith("m="):
+            parts = line[2:].split()
+            if len(parts) >= 3:
+                media.append(_Medium(parts[0].casefold(), parts[1], parts[2], parts[3:]))
+        elif line.startswith("c="):
+            address = _address(line)
+            if address is not None:
+                addresses.append(address)
+        elif line.startswith("a=control:"):
+            controlled = True
+        elif line.startswith("a=rtpmap:") and media:
+            parts = line[len("a=rtpmap:") :].split(None, 1)
+            if len(parts) == 2:
+                media[-1].encodings[parts[0]] = parts[1].split("/", 1)[0].strip().casefold()
+    video = [m for m in media if m.kind == "video"]
+    if not video:
+        return None
+    if any(a.is_loopback for a in addresses):
+        return "its destination is the loopback address: a stream written for a program on the same computer"
+    if all(_carries_transport_stream(m) for m in video):
+        return "its video is an MPEG-2 transport stream (MP2T): a broadcast multiplex"
+    fixed = any(m.port.split("/", 1)[0] not in ("", "0") for m in video)
+    if not controlled and fixed and any(a.is_multicast for a in addresses):
+        return "it announces a multicast session with fixed ports and no RTSP control URL"
+    return None
+
+
+def is_video_source_stream(sdp: str) -> bool:
+    """True when the stream description is a live video stream that a video source serves: live video
+    (`is_live_video`) that is not a broadcast (`broadcast_reason`)."""
+    return is_live_video(sdp) and broadcast_reason(sdp) is None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,11 +145,11 @@ class VideoSources:
         """Examples that do not behave (checked by `camscan signatures test`): (id, message)."""
         out: list[tuple[str, str]] = []
         for n, value in enumerate(self.examples, 1):
-            if not is_live_video(value):
-                out.append(("live_stream", f"example {n} is not recognised as a live video stream"))
+            if not is_video_source_stream(value):
+                out.append(("live_stream", f"example {n} is not recognised as a video source's live stream"))
         for n, value in enumerate(self.not_examples, 1):
-            if is_live_video(value):
-                out.append(("live_stream", f"not_example {n} is recognised as a live video stream"))
+            if is_video_source_stream(value):
+                out.append(("live_stream", f"not_example {n} is recognised as a video source's live stream"))
         return out
 
     def example_count(self) -> int:
