@@ -32,7 +32,7 @@ from camscan.identify.kind_words import SERVER_HEADER, KindWords
 from camscan.identify.kind_words import Hit as KindHit
 from camscan.identify.kind_words import server_text as _server_text
 from camscan.identify.knowledge import Knowledge, load_knowledge
-from camscan.identify.maker_words import Hit, MakerWords, build_index
+from camscan.identify.maker_words import Hit, MakerWords, build_index, server_products
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_video_source_stream
@@ -291,12 +291,15 @@ class Engine:
             if obs.error is not None:
                 continue
             texts = rules.texts(obs.kind, obs.value)
-            if not texts:
+            hosts = rules.host_names(obs.kind, obs.value)
+            if not texts and not hosts:
                 continue
             if index is None:
                 index = build_index(rules, self.vendors)
             leading, listed_only = obs.kind in rules.leading, obs.kind in rules.listed_only
             hits = {h.maker: h for text in texts for h in index.find(text, leading=leading, listed_only=listed_only)}
+            # the device's own host name in its firmware-default shape, read as a DHCP host name is
+            hits.update((h.maker, h) for name in hosts for h in index.find(name, leading=True, listed_only=True))
             if len(hits) != 1:
                 continue
             hit = next(iter(hits.values()))
@@ -456,7 +459,15 @@ class Engine:
         # a kind the maker rule does not read (a banner, a realm) is read for vendors.yaml names only: its other words
         # are host names and software names, which small registrants share
         listed_only = kind in words.listed_only or kind not in words.kinds
-        return build_index(words, self.vendors).find(text, leading=kind in words.leading, listed_only=listed_only)
+        index = build_index(words, self.vendors)
+        if kind in words.products:  # a Server header: each product's name is read on its own (RFC 9110 s10.2.4)
+            hits = {
+                h.maker: h
+                for name in server_products(text)
+                for h in index.find(name, leading=kind in words.leading, listed_only=listed_only)
+            }
+            return list(hits.values())
+        return index.find(text, leading=kind in words.leading, listed_only=listed_only)
 
     def model_in_text(self, kind: str, text: str) -> tuple[Hit, str, str | None] | None:
         """The maker a free text names (exactly one), and the model and firmware that follow its name
@@ -642,7 +653,8 @@ class Engine:
                     continue
                 if key in FOLLOWER_FIELDS:
                     continue
-                cand = fields.setdefault(key, {}).setdefault(value.casefold(), _Candidate())
+                fold = self._vendor_key(value) if key in VENDOR_FIELDS else value.casefold()
+                cand = fields.setdefault(key, {}).setdefault(fold, _Candidate())
                 cand.add(value, ev)
                 if key == "os" and ev.asserts.get("os_version"):
                     versions = cand.extra.setdefault("versions", {})
@@ -723,6 +735,18 @@ class Engine:
                 ev = replace(ev, asserts=asserts, ignored=ignored, note=f"set aside by {by}")
             out.append(ev)
         return out, aside
+
+    def _vendor_key(self, value: str) -> str:
+        """How two statements of a maker or label are compared: a listed vendor by its canonical name, any other
+        (as the evidence names it) by its loose fold (case, punctuation, legal forms, descriptive words and a leading
+        place go), so two
+        spellings of one unlisted company ("SHENZHEN ZOSI TECHNOLOGY CO.,LTD" from a MAC block, "ZOSI" from ONVIF)
+        are one value, shown in its most strongly stated spelling, not two values in conflict."""
+        if value in self.vendors:
+            return value.casefold()
+        # not resolved on purpose: a value that is no canonical name was kept apart by whoever stated it (the MAC
+        # block of "Axis Corporation" is not Axis Communications), so it is compared with other unlisted values only
+        return "\0" + (self.vendors.words.core(value) or value.casefold())
 
     def _merge_label_prefixed(self, candidates: dict[str, _Candidate]) -> None:
         """A model stated both bare and with its maker's documented label prefix (`XVR5108C-X` and Dahua's

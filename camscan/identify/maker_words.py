@@ -38,6 +38,14 @@ _WORD = re.compile(r"[^\W_]+")
 _SDP_LINE = re.compile(r"^(?:(o)=(\S+)(?:\s.*)?|(s)=(.*)|(i)=(.*)|a=(tool):(.*))$")
 #: A certificate subject's names that may describe the device (RFC 5280 s4.1.2.6: CN, OU, O), each read on its own.
 _RDN = re.compile(r"(?:^|[,/])\s*(CN|OU|O)\s*=\s*((?:[^,/\\]|\\.)+)", re.IGNORECASE)
+#: A comment in a Server header (RFC 9110 s10.2.4: `( comment )`; some servers bracket theirs: `[x86_64]`), innermost first.
+_COMMENT = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+#: A product's version ends its name (RFC 9110 s10.2.4: product = token ["/" product-version]).
+_PRODUCT_VERSION = re.compile(r"/\S*")
+#: The kind whose `shape` says what a firmware-default host name looks like (`<maker>-<MAC digits>`).
+HOST_NAME_KIND = "dhcp_hostname"
+#: An IPv4 or IPv6 address (an SDP origin's address is most often one; then it names no host).
+_IP_ADDRESS = re.compile(r"[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
 #: Phrases longer than this many words are not indexed.
 LONGEST = 3
 #: The origin of a name vendors.yaml lists (registrants' origin is "IEEE registrant <name>").
@@ -206,6 +214,13 @@ class MakerWords:
     product_name_kinds: frozenset[str] = frozenset()
     #: kind → the shape its whole value must have to be read (`shape`), the part read being the group `name`
     shapes: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    #: kinds whose value is a list of products (`products`: a Server header), each product's name read on its own
+    products: frozenset[str] = frozenset()
+    #: words after which a maker's name is not the device's maker ("for Hikvision", "compatible with Axis")
+    not_after: frozenset[str] = frozenset()
+    #: `host_names.kinds`: other answers that state the device's own host name (an SDP origin's address, an mDNS
+    #: host), read as a DHCP host name is (its `shape`, vendors.yaml names only, leading)
+    host_name_kinds: frozenset[str] = frozenset()
 
     @property
     def enabled(self) -> bool:
@@ -232,6 +247,9 @@ class MakerWords:
             ModelRule.load(doc["models"]) if doc.get("models") else None,
             frozenset((doc.get("product_names") or {}).get("kinds") or ()),
             {k["kind"]: re.compile(k["shape"]) for k in doc["kinds"] if k.get("shape")},
+            frozenset(k["kind"] for k in doc["kinds"] if k.get("products")),
+            frozenset(_phrase(w) for w in (doc.get("not_after") or {}).get("words") or ()),
+            frozenset((doc.get("host_names") or {}).get("kinds") or ()),
         )
 
     def example_values(self) -> list[tuple[str, str]]:
@@ -252,10 +270,39 @@ class MakerWords:
         if shape is not None:  # only a value of this shape is read, and only its `name` part
             m = shape.fullmatch(value.strip())
             return [m.group("name")] if m else []
+        if kind in self.products:
+            return server_products(value)
         fields = self.kinds[kind]
         if fields is None:
             return [value]
         return self._sdp_texts(value, fields)
+
+    def host_names(self, kind: str, value: Any) -> list[str]:
+        """The part of the device's own host name that a firmware-default name (`<maker>-<MAC digits>`) gives its
+        maker in, for the answers `host_names` lists: an SDP origin's unicast address when it is a name, not an
+        address (RFC 8866 s5.2: "the address of the machine from which the session was created": `axis-00408c…`),
+        an mDNS service's host (RFC 6762 s3: the device's own `<host>.local` name). Only the first label is read,
+        and only in the shape the DHCP host name must have (`shape` of dhcp_hostname)."""
+        shape = self.shapes.get(HOST_NAME_KIND)
+        if kind not in self.host_name_kinds or shape is None:
+            return []
+        host: Any = None
+        if kind == "sdp" and isinstance(value, str):
+            for line in value.splitlines():
+                line = line.strip()
+                if line.startswith("m="):
+                    break
+                if line.startswith("o="):
+                    parts = line[2:].split()
+                    host = parts[5] if len(parts) >= 6 else None
+                    break
+        elif kind == "mdns" and isinstance(value, dict):
+            host = value.get("host")
+        if not isinstance(host, str) or not host.strip() or _IP_ADDRESS.fullmatch(host.strip()):
+            return []
+        label = host.strip().split(".", 1)[0]
+        m = shape.fullmatch(label)
+        return [m.group("name")] if m else []
 
     def model_texts(self, kind: str, value: Any) -> list[str]:
         """The free texts the model rule (`models`) reads: its kinds, whole; of an imported nmap service, its
@@ -292,12 +339,33 @@ class MakerWords:
         return out
 
 
+def server_products(value: str) -> list[str]:
+    """The product names a Server header lists (RFC 9110 s10.2.4: `Server = product *( RWS ( product / comment ) )`,
+    `product = token ["/" product-version]`), comments left out: "CompaqHTTPServer/9.9 HP System Management
+    Homepage/2.1 (Unix)" → "CompaqHTTPServer", "HP System Management Homepage". Many servers write a name of several
+    words before the version ("Fuji Xerox Embedded Server", "Dahua Rtsp Server"), so a name runs until a version."""
+    text = value[:_MAX_HEADER]
+    for _ in range(4):  # nested comments, innermost first
+        shorter = _COMMENT.sub(" ", text)
+        if shorter == text:
+            break
+        text = shorter
+    return [s.strip() for s in _PRODUCT_VERSION.split(text) if _WORD.search(s) and not s.strip().isdigit()]
+
+
+#: The longest Server header read for product names (real ones are far shorter; a hostile one is cut).
+_MAX_HEADER = 1024
+
+
 class MakerIndex:
     """Folded phrase (one to three words) → the maker it names; a phrase that names two makers names none."""
 
-    def __init__(self, names: dict[str, tuple[str, str] | None], stop: frozenset[str]) -> None:
+    def __init__(
+        self, names: dict[str, tuple[str, str] | None], stop: frozenset[str], not_after: frozenset[str] = frozenset()
+    ) -> None:
         self.names = names
         self.stop = stop
+        self.not_after = not_after
         self.starts = frozenset(p.split(" ", 1)[0] for p in (*names, *stop) if " " in p)
 
     def __len__(self) -> int:
@@ -325,6 +393,10 @@ class MakerIndex:
                     break
                 entry = self.names.get(key)
                 if entry is not None:
+                    if i and words[i - 1] in self.not_after:
+                        # "viewer for Hikvision", "compatible with Axis", "Reolink vs Amcrest": the text is about
+                        # the makers a product works with or is compared to, so it names no maker at all
+                        return ()
                     hits.setdefault(entry[0], Hit(key, entry[0], entry[1]))
                     step = size
                     break
@@ -379,10 +451,10 @@ def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
     cached = datacache.get(k)
     if isinstance(cached, dict):
         names = {p: (tuple(v) if v else None) for p, v in cached.items()}
-        return MakerIndex(names, stop)
+        return MakerIndex(names, stop, rules.not_after)
     names = _build(rules, vendors, registrants, stopped)
     datacache.put(k, {p: (list(v) if v else None) for p, v in names.items()})
-    return MakerIndex(names, stop)
+    return MakerIndex(names, stop, rules.not_after)
 
 
 def _build(
