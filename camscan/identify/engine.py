@@ -825,6 +825,7 @@ class Engine:
 
     def _derive_manufacturer(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""
+        self._stated_over_unlisted_block(ident, winners)
         maker = self.vendors.vendors.get(ident.manufacturer or "")
         if maker is not None and maker.role == "chipset":
             # Reference firmware of a chip maker (HiSilicon) runs on many OEMs' devices: a platform, not the maker.
@@ -872,6 +873,38 @@ class Engine:
         elif vendor.role in ("manufacturer", "owner"):
             ident.manufacturer = vendor.name
             ident.field_confidence["manufacturer"] = brand_conf * 0.9
+
+    def _stated_over_unlisted_block(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
+        """A maker the device states about itself (its device information, UPnP description, SNMP or discovery
+        answer: a brand at the discovery tier or above) is not overridden by a MAC block alone whose registrant
+        vendors.yaml does not list. Such a block is, more often than not, the device's Wi-Fi module's or contract
+        manufacturer's (docs/oui.md, "Chip and module makers"), and nothing ties it to the device; a listed
+        vendor's block still names the real maker behind a label (a Hikvision block under another brand). The
+        registrant is kept as a conflict, and the brand's maker stands in as when no maker evidence exists."""
+        maker, stated = winners.get("manufacturer"), winners.get("brand")
+        if (
+            maker is None
+            or stated is None
+            or not ident.manufacturer
+            or not ident.brand
+            or ident.manufacturer in self.vendors
+            or maker.top_tier > TIERS["oui"]
+            or stated.top_tier < TIERS["discovery"]
+            or self._related("manufacturer", ident.manufacturer, ident.brand)
+        ):
+            return
+        ident.conflicts["manufacturer"] = [ident.manufacturer, *ident.conflicts.get("manufacturer", [])]
+        ident.conflict_details["manufacturer"] = [
+            {
+                "value": ident.manufacturer,
+                "score": round(maker.score, 3),
+                "tier": maker.top_tier,
+                "signatures": sorted({s for _, _, s in maker.statements.values()}),
+            },
+            *ident.conflict_details.get("manufacturer", []),
+        ]
+        ident.manufacturer = None
+        ident.field_confidence.pop("manufacturer", None)
 
     def _mark_unlisted(self, ident: Identity) -> None:
         ident.unlisted = [f for f in VENDOR_FIELDS if getattr(ident, f) and getattr(ident, f) not in self.vendors]

@@ -176,3 +176,51 @@ def test_a_listed_vendor_and_a_look_alike_registrant_stay_apart(engine):
     # "Axis Corporation" is an IEEE registrant that is not Axis Communications: a value it names is not Axis
     assert engine._vendor_key("Axis Corporation") != engine._vendor_key("Axis")
     assert engine._vendor_key("ZOSI Technology") == engine._vendor_key("Zosi")
+
+
+# --- precedence: a maker the device states is not overridden by an unlisted MAC block alone ------------------------
+
+#: A MAC of a block registered to "Shenzhen Trolink Technology CO, LTD" (IEEE registry via pymanuf; vendors.yaml
+#: does not list it); the NIC half is invented.
+UNLISTED_BLOCK = "30:4a:26:12:34:56"
+#: Hikvision's block C42F90 (mac.yaml's example); the NIC half is invented.
+LISTED_BLOCK = "c4:2f:90:12:34:56"
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        ("upnp_device", {"manufacturer": "Zorblycam", "modelName": "ZB-100"}),  # invented
+        (
+            "onvif_device_info",  # invented
+            {
+                "Manufacturer": "Zorblycam",
+                "Model": "ZB-100",
+                "FirmwareVersion": "1.0",
+                "SerialNumber": "1",
+                "HardwareId": "1",
+            },
+        ),
+    ],
+)
+def test_a_stated_maker_outranks_an_unlisted_mac_block(engine, stated):
+    got = ident(engine, ("mac", UNLISTED_BLOCK), stated)
+    assert got.manufacturer == "Zorblycam"
+    assert got.conflicts["manufacturer"] == [
+        "Shenzhen Trolink Technology"
+    ]  # kept as a conflict, never dropped
+    assert got.conflict_details["manufacturer"][0]["signatures"] == ["mac.oui"]
+
+
+def test_a_listed_makers_block_still_names_the_maker_behind_a_label(engine):
+    got = ident(
+        engine, ("mac", LISTED_BLOCK), ("upnp_device", {"manufacturer": "Zorblycam", "modelName": "ZB-100"})
+    )
+    assert (got.manufacturer, got.brand) == ("Hikvision", "Zorblycam")  # invented label on a Hikvision block
+
+
+def test_a_banner_label_does_not_outrank_a_mac_block(engine):
+    # a page title is no statement of the maker (banner tier): the block's registrant stays the maker
+    got = ident(engine, ("mac", UNLISTED_BLOCK), ("html_title", "Zorbly"))  # invented
+    assert got.manufacturer == "Shenzhen Trolink Technology"
+    assert not got.is_camera
