@@ -224,3 +224,42 @@ def test_a_banner_label_does_not_outrank_a_mac_block(engine):
     got = ident(engine, ("mac", UNLISTED_BLOCK), ("html_title", "Zorbly"))  # invented
     assert got.manufacturer == "Shenzhen Trolink Technology"
     assert not got.is_camera
+
+
+# --- camera brands of a public list that vendors.yaml lacked ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("HiFocus", "Hi-Focus"),
+        ("VIGI", "VIGI"),
+        ("ClareVision", "Clare Controls"),
+        ("Resideo", "Resideo"),
+        ("Longse", "Longse"),
+        ("Godrej", "Godrej"),
+        ("Camius", "Camius"),
+        ("LaView", "LaView"),
+        ("SV3C", "SV3C"),
+        ("ASECAM", "ASECAM"),
+        ("Qubo", "Qubo"),
+        ("Bosch Smart Home", "Bosch"),
+    ],
+)
+def test_camera_brands_of_the_public_list_resolve(engine, name, canonical):
+    # ch-bas/cctv-camera-database README's brand table (CC0)
+    assert engine.vendors.resolve(name) == canonical
+
+
+def test_a_listed_brand_in_a_firmware_default_host_name_names_it(engine):
+    got = ident(engine, ("dhcp_hostname", "SV3C-1a2b3c"))  # invented, in the firmware-default shape
+    assert got.brand == "SV3C" or "SV3C" in text_makers(got)
+    assert not got.is_camera  # a name never makes a camera
+
+
+def test_a_brand_without_a_known_maker_names_no_manufacturer(engine):
+    got = ident(engine, ("upnp_device", {"manufacturer": "LaView", "modelName": "X1"}))  # invented
+    assert (got.brand, got.manufacturer) == ("LaView", None)
+    got = ident(engine, ("upnp_device", {"manufacturer": "VIGI", "modelName": "X1"}))  # invented
+    assert (got.brand, got.manufacturer) == ("VIGI", None)  # TP-Link's make is a secondary link only
+    assert {p["vendor"] for p in got.possible_manufacturers} == {"TP-Link"}
