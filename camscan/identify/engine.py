@@ -28,6 +28,7 @@ from typing import Any
 
 from camscan.identify import nmap_probes, oui
 from camscan.identify.firmware import iso_date
+from camscan.identify.identity_objects import IdentityObjects
 from camscan.identify.kind_words import SERVER_HEADER, KindWords
 from camscan.identify.kind_words import Hit as KindHit
 from camscan.identify.kind_words import server_text as _server_text
@@ -65,6 +66,9 @@ MAKER_WORDS = "engine.maker_words"
 MODEL_WORDS = "engine.model_words"
 #: A kind named in the device's own answers (kind_words.yaml): the evidence's signature is this prefix and the kind.
 KIND_WORDS = "engine.kind_words"
+#: Short identity keys read inside the one object that is a device's identity (identity_objects.yaml): the
+#: evidence's signature is this prefix, the observation kind and the field (`generic.identity_object.sdp.model`).
+IDENTITY_OBJECT = "generic.identity_object"
 #: Generic key readers of a body seen without its path (identity_keys.yaml): each has a twin of kind http_path
 #: (`generic.http_path.<same>`), so a body also observed with its path is read by the twin only.
 BODY_TWINS = "generic.http_body."
@@ -144,10 +148,13 @@ class Engine:
         self.nmap_rules: nmap_probes.NmapRules = getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
         self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
         self.kind_words: KindWords = getattr(knowledge, "kind_words", None) or KindWords.empty()
+        self.identity_objects: IdentityObjects = getattr(knowledge, "identity_objects", None) or IdentityObjects.empty()
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
         #: Generic readers whose weak models name no maker (`names_maker: false`; the free-text rule is one too).
-        self._maker_blind: frozenset[str] = frozenset(s.id for s in self.signatures if not s.names_maker)
+        self._maker_blind: frozenset[str] = frozenset(s.id for s in self.signatures if not s.names_maker) | frozenset(
+            f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds
+        )
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
         self._sets_aside: dict[str, tuple[str, ...]] = {s.id: s.sets_aside for s in self.signatures if s.sets_aside}
 
@@ -180,9 +187,42 @@ class Engine:
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._makers_in_product_names(out))
         out.extend(self._models_in_text(observations, out))
+        out.extend(self._identity_objects(observations, out, path_bodies))
         out.extend(self._nmap_probes(observations))
         out.extend(self._kinds_in_text(observations, out))
         out.extend(self._video_source(observations))
+        return out
+
+    def _identity_objects(
+        self, observations: list[Observation], found: list[Evidence], path_bodies: set[str]
+    ) -> list[Evidence]:
+        """Short identity keys (`ver`, `fw`, `software`, `sn`, an SDP `Model=`/`FirmVer=`) read inside the one object
+        of an answer that is the device's identity (identity_objects.yaml). A weak fallback: a field is read only
+        when no signature, answer or other rule states it; the model names no maker (`_maker_blind`), nothing types
+        the device. A body also observed with its path is read there only (one fact, one statement)."""
+        reader = self.identity_objects
+        if not reader.enabled:
+            return []
+        stated = {key for ev in found for key in ev.asserts}
+        out: list[Evidence] = []
+        for obs in observations:
+            if obs.error is not None or obs.kind not in reader.kinds:
+                continue
+            if obs.kind == "http_body" and obs.value in path_bodies:
+                continue
+            for got in reader.read(obs.kind, obs.value):
+                if got.field in stated:
+                    continue
+                asserts, ignored = self._without_placeholders({got.field: got.value})
+                if got.field not in asserts:
+                    continue
+                stated.add(got.field)
+                out.append(
+                    _observed(
+                        obs, f"{IDENTITY_OBJECT}.{obs.kind}.{got.field}", asserts, reader.weight, TIERS["banner"],
+                        ignored=ignored, note=f"{got.key!r} beside {got.beside!r} in the answer's identity object",
+                    )
+                )
         return out
 
     def _kinds_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:

@@ -16,6 +16,7 @@ from camscan.errors import DataError
 from camscan.identify import oui
 from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.firmware import FirmwareSchemes
+from camscan.identify.identity_objects import IdentityObjects
 from camscan.identify.kind_words import KindWords
 from camscan.identify.maker_words import MakerWords
 from camscan.identify.nmap_probes import NmapRules
@@ -72,6 +73,8 @@ class Knowledge:
     device_types: DeviceTypes | None = None
     #: Kinds named in a device's own answers (kind_words.yaml): the words, the look-alikes and the fields read.
     kind_words: KindWords = field(default_factory=KindWords.empty)
+    #: Short identity keys read inside the one object that is the device's identity (identity_objects.yaml).
+    identity_objects: IdentityObjects = field(default_factory=IdentityObjects.empty)
     #: A digest of every data file the knowledge was loaded from (`data_digest`): two scans with the same digest
     #: were identified with the same signatures, product lines, vocabulary and registers, whatever their versions say.
     digest: str = "unknown"
@@ -136,7 +139,10 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     kinds_file = directory / "kind_words.yaml"
     # Optional: without the file no kind is read from free text (signatures still type devices).
     kind_words = KindWords.load(kinds_file, device_types) if kinds_file.exists() else KindWords.empty()
+    # Optional: without the file no short key is read from an answer's identity object.
+    identity_objects = IdentityObjects.load(directory / "identity_objects.yaml")
     return Knowledge(
         vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources,
-        maker_words, nmap_rules, device_types, kind_words=kind_words, digest=data_digest(directory, extra_concerns),
+        maker_words, nmap_rules, device_types, kind_words=kind_words, identity_objects=identity_objects,
+        digest=data_digest(directory, extra_concerns),
     )

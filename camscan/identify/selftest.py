@@ -176,6 +176,9 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
     words = kb.maker_words
     examples += len(words.examples) + (len(words.models.examples) if words.models else 0)
     failures.extend(Failure("maker_words.yaml", ident, message, what="maker-words rule") for ident, message in maker_word_problems(kb))
+    objects = kb.identity_objects
+    examples += objects.example_count()
+    failures.extend(Failure("identity_objects.yaml", ident, message, what="identity-object rule") for ident, message in objects.problems())
     examples += kb.kind_words.example_count()
     failures.extend(Failure("kind_words.yaml", ident, message, what="kind-words rule") for ident, message in kind_word_problems(kb))
     from camscan.risk.selftest import run as run_advisories

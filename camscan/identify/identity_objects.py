@@ -1,0 +1,284 @@
+"""Identity objects: the one object of a device's answer that describes the device itself.
+
+Device APIs answer their identity as one object of short keys — a JSON object `{"model": …, "mac": …, "ver": …}`,
+an XML element `<device><sn>…</sn><software>…</software></device>`, a `key=value` list (a CGI answer, an SDP
+`a=fmtp` parameter list `Mac=…; Model=…; FirmVer=…`). The short keys (`ver`, `fw`, `sw`, `version`, `software`,
+`sn`) are ambiguous anywhere else: an API's, a protocol's, a schema's or an application's version, a JSON-RPC
+`version`, an update offer. So they are read only **inside an identity object**: an object that also holds a key
+of another identity class (a model, a MAC, a serial, a device name or type), that is no member of a list (a list
+holds several things: channels, clients, child devices), that sits under no key naming something else than the
+installed device (`update`, `app`, `api` …), and that is the only such object of the answer with a value for the
+field. The key families, the value shapes and the examples are data (vendor_signatures/identity_objects.yaml).
+
+The engine uses what this reads as a weak fallback (banner tier): only for a field that no signature, answer or
+other rule states; it never names a maker, and never a type (docs/identify.md, "Identity objects").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import DataError
+
+#: The observation kinds the reader knows how to read, and the fields it can give.
+READABLE_KINDS = ("http_path", "http_body", "sdp")
+READABLE_FIELDS = ("firmware", "model", "serial")
+#: Bodies larger than this are not parsed (an identity answer is small; a 4 MiB page is not one).
+MAX_BODY = 256 * 1024
+#: Characters dropped when comparing key names: `fw_ver`, `fw-ver`, `FwVer` and `fw.ver` are one key.
+_KEY_FOLD = re.compile(r"[\s_.\-]")
+#: One `key=value` line of a parameter-list answer (the value bare or quoted, a trailing `;` allowed).
+_LINE = re.compile(r"""^[ \t]*([A-Za-z][\w.-]{0,47})[ \t]*=[ \t]*(['"]?)([^'"\r\n]*?)\2[ \t]*;?[ \t]*\r?$""")
+#: A section header of a multi-section dump (`[ch1]`): such a body describes several things.
+_SECTION = re.compile(r"(?m)^[ \t]*\[[^\]\r\n]+\][ \t]*\r?$")
+#: An SDP format-parameters line (RFC 8866 §6.15): `a=fmtp:<format> <param>=<value>; …`.
+_FMTP = re.compile(r"(?m)^a=fmtp:\S+[ \t]+([^\r\n]*)")
+
+
+def fold_key(key: str) -> str:
+    """A key as compared: case, namespace prefix and separators aside (`tns:Fw_Ver` → `fwver`)."""
+    return _KEY_FOLD.sub("", key.rsplit(":", 1)[-1].casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One field read from one identity object: the value, the key it was read under, and the key of another
+    identity class beside it that makes the object a device's identity."""
+
+    field: str
+    value: str
+    key: str
+    beside: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    name: str
+    keys: tuple[str, ...]  # folded, in order of preference
+    value: re.Pattern[str]
+    #: The context class this field's own keys belong to (a model is no context for reading a model).
+    own_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class IdentityObjects:
+    """The identity-object reader: context keys by class, the fields read, where objects never count."""
+
+    context: dict[str, str] = field(default_factory=dict)  # folded key → class
+    fields: tuple[FieldRule, ...] = ()
+    not_under: frozenset[str] = frozenset()
+    not_attributes: frozenset[str] = frozenset()
+    kinds: tuple[str, ...] = ()
+    weight: float = 0.0
+    source: str = ""
+    examples: tuple[dict[str, Any], ...] = ()
+    not_examples: tuple[dict[str, Any], ...] = ()
+    version: str = "unknown"
+
+    @classmethod
+    def empty(cls) -> IdentityObjects:
+        return cls()
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.fields) and self.weight > 0
+
+    # ----------------------------------------------------------------------------------------------- reading
+    def read(self, kind: str, value: Any) -> list[Reading]:
+        """What the identity objects of one observation say: at most one reading per field."""
+        if not self.enabled or kind not in self.kinds:
+            return []
+        objects = list(_objects(kind, value, self.not_under, self.not_attributes))
+        out: list[Reading] = []
+        for rule in self.fields:
+            found: dict[str, Reading] = {}
+            for obj in objects:
+                got = self._read_field(rule, obj)
+                if got is not None:
+                    found.setdefault(got.value.casefold(), got)
+            if len(found) == 1:  # two objects that disagree: whose identity is it? none is read
+                out.append(next(iter(found.values())))
+        return out
+
+    def _read_field(self, rule: FieldRule, obj: dict[str, str]) -> Reading | None:
+        beside = next(
+            (k for k in obj if (cls := self.context.get(k)) is not None and cls != rule.own_class), None
+        )
+        if beside is None:
+            return None
+        for key in rule.keys:
+            raw = obj.get(key)
+            if raw is None:
+                continue
+            text = raw.strip()
+            if rule.value.fullmatch(text):
+                return Reading(rule.name, text, key, beside)
+            return None  # the preferred key holds no such value: do not fall back to a vaguer one
+        return None
+
+    def example_count(self) -> int:
+        return len(self.examples) + len(self.not_examples)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Examples that do not read as they say, not-examples that read anything (`camscan signatures test`)."""
+        out: list[tuple[str, str]] = []
+        for n, ex in enumerate(self.examples, 1):
+            got = {r.field: r.value for r in self.read(ex["kind"], ex["value"])}
+            want = {k: str(v) for k, v in ex["expect"].items()}
+            if got != want:
+                out.append((f"example {n}", f"reads {got}, expected {want}"))
+        for n, ex in enumerate(self.not_examples, 1):
+            got = {r.field: r.value for r in self.read(ex["kind"], ex["value"])}
+            if got:
+                out.append((f"not_example {n}", f"reads {got} but must read nothing"))
+        return out
+
+    # ----------------------------------------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, path: Path) -> IdentityObjects:
+        from camscan.datafile import load_yaml
+
+        if not path.exists():
+            return cls.empty()
+        doc = load_yaml(path, "identity_objects")  # vendor_signatures/schema/identity_objects.schema.json
+        context: dict[str, str] = {}
+        for cls_name, keys in doc["context"].items():
+            for key in keys:
+                folded = fold_key(str(key))
+                if folded in context:
+                    raise DataError(
+                        path, f"context {cls_name!r}", f"key {key!r} is also listed under {context[folded]!r}"
+                    )
+                context[folded] = cls_name
+        bad_kinds = [k for k in doc["kinds"] if k not in READABLE_KINDS]
+        if bad_kinds:
+            raise DataError(path, "kinds", f"{bad_kinds} are not kinds the reader reads {READABLE_KINDS}")
+        rules: list[FieldRule] = []
+        for name, raw in doc["fields"].items():
+            entry = f"field {name!r}"
+            if name not in READABLE_FIELDS:
+                raise DataError(path, entry, f"not a field the reader gives {READABLE_FIELDS}")
+            try:
+                pattern = re.compile(raw["value"])
+            except re.error as exc:
+                raise DataError(path, entry, f"'value' is not a valid regular expression: {exc}") from None
+            own = raw.get("own_class")
+            if own is not None and own not in doc["context"]:
+                raise DataError(path, entry, f"'own_class' {own!r} is no context class")
+            rules.append(FieldRule(name, tuple(fold_key(str(k)) for k in raw["keys"]), pattern, own))
+        return cls(
+            context=context,
+            fields=tuple(rules),
+            not_under=frozenset(fold_key(str(k)) for k in doc.get("not_under") or ()),
+            not_attributes=frozenset(fold_key(str(k)) for k in doc.get("not_attributes") or ()),
+            kinds=tuple(doc["kinds"]),
+            weight=float(doc["weight"]),
+            source=str(doc["source"]),
+            examples=tuple(doc.get("examples") or ()),
+            not_examples=tuple(doc.get("not_examples") or ()),
+            version=str(doc.get("version", "unknown")),
+        )
+
+
+# --------------------------------------------------------------------------------------------------- objects
+def _objects(
+    kind: str, value: Any, not_under: frozenset[str], not_attributes: frozenset[str]
+) -> Iterator[dict[str, str]]:
+    """The candidate objects of one observation, each as {folded key: text value}, keys that repeat left out."""
+    if kind == "sdp":
+        if isinstance(value, str):
+            for params in _FMTP.findall(value[:MAX_BODY]):
+                yield _pairs(p.split("=", 1) for p in params.split(";") if "=" in p)
+        return
+    body = value.get("body") if isinstance(value, dict) else value
+    if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
+        return
+    text = body.strip()
+    if text[0] in "{[":
+        yield from _json_objects(text, not_under)
+    elif text[0] == "<":
+        yield from _xml_objects(text, not_under, not_attributes)
+    else:
+        yield from _line_object(text)
+
+
+def _pairs(items: Iterable[Sequence[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    repeated: set[str] = set()
+    for item in items:
+        key, val = item[0], item[1]
+        folded = fold_key(key.strip())
+        if not folded:
+            continue
+        if folded in out:
+            repeated.add(folded)
+        out[folded] = val.strip()
+    for key in repeated:  # a key said twice describes two things: neither is read
+        del out[key]
+    return out
+
+
+def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[dict[str, str]]:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+
+    def walk(node: Any, under: str | None, depth: int) -> Iterator[dict[str, str]]:
+        if depth > 16 or not isinstance(node, dict):
+            return  # a list's members are never the device's identity: they are not walked
+        if under is not None and under in not_under:
+            return
+        yield {fold_key(k): v for k, v in node.items() if isinstance(k, str) and isinstance(v, str)}
+        for key, child in node.items():
+            if isinstance(key, str) and isinstance(child, dict):
+                yield from walk(child, fold_key(key), depth + 1)
+
+    yield from walk(doc, None, 0)
+
+
+def _xml_objects(
+    text: str, not_under: frozenset[str], not_attributes: frozenset[str]
+) -> Iterator[dict[str, str]]:
+    from camscan.parse.base import ParseError
+    from camscan.parse.xmlsafe import local, parse_xml
+
+    try:
+        root = parse_xml(text.encode("utf-8"), limit=MAX_BODY)
+    except ParseError:
+        return
+
+    def walk(elem: Any, depth: int) -> Iterator[dict[str, str]]:
+        if depth > 16 or fold_key(local(elem.tag)) in not_under:
+            return
+        children = [c for c in elem if isinstance(c.tag, str)]
+        counts: dict[str, int] = {}
+        for c in children:
+            counts[local(c.tag)] = counts.get(local(c.tag), 0) + 1
+        # an element's identity: its attributes (never a format's `version`) and its children that hold text only
+        attributes = [
+            (local(k), str(v)) for k, v in elem.attrib.items() if fold_key(local(k)) not in not_attributes
+        ]
+        leaves = [(local(c.tag), (c.text or "")) for c in children if len(c) == 0]
+        if attributes or leaves:
+            yield _pairs([*attributes, *leaves])
+        for c in children:
+            # an element repeated among its siblings is a list's member; one with children or attributes is an object
+            if counts[local(c.tag)] == 1 and (len(c) or c.attrib):
+                yield from walk(c, depth + 1)
+
+    yield from walk(root, 0)
+
+
+def _line_object(text: str) -> Iterator[dict[str, str]]:
+    """A parameter-list answer, one `key=value` a line, as one object; a multi-section dump is none."""
+    if _SECTION.search(text):
+        return
+    pairs = [(m[1], m[3]) for line in text.splitlines() if (m := _LINE.match(line))]
+    if len(pairs) >= 2:
+        yield _pairs(pairs)
