@@ -30,6 +30,10 @@ READABLE_KINDS = ("http_path", "http_body", "sdp")
 READABLE_FIELDS = ("firmware", "model", "serial")
 #: Bodies larger than this are not parsed (an identity answer is small; a 4 MiB page is not one).
 MAX_BODY = 256 * 1024
+#: How a member object's values are named in its parent (`NESTED` + member key + value key): they may give a field's
+#: value (`"firmware": {"version": "1.2.3"}` is the parent's `firmwareversion`), never the context that makes the
+#: parent a device's identity (`"device": {"model": …}` beside an app's `version` says nothing of that version).
+NESTED = "^"
 #: Characters dropped when comparing key names: `fw_ver`, `fw-ver`, `FwVer` and `fw.ver` are one key.
 _KEY_FOLD = re.compile(r"[\s_.\-]")
 #: One `key=value` line of a parameter-list answer (the value bare or quoted, a trailing `;` allowed).
@@ -113,6 +117,10 @@ class IdentityObjects:
             return None
         for key in rule.keys:
             raw = obj.get(key)
+            if (
+                raw is None
+            ):  # a member object's value named so ("firmware": {"version": …}) gives a value, no context
+                raw = obj.get(NESTED + key)
             if raw is None:
                 continue
             text = raw.strip()
@@ -234,7 +242,16 @@ def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[dict[str, st
             return  # a list's members are never the device's identity: they are not walked
         if under is not None and under in not_under:
             return
-        yield {fold_key(k): v for k, v in node.items() if isinstance(k, str) and isinstance(v, str)}
+        obj = {fold_key(k): v for k, v in node.items() if isinstance(k, str) and isinstance(v, str)}
+        for (
+            key,
+            child,
+        ) in node.items():  # a member object's values, named after it: "firmware": {"version": …}
+            if isinstance(key, str) and isinstance(child, dict) and fold_key(key) not in not_under:
+                for sub, val in child.items():
+                    if isinstance(sub, str) and isinstance(val, str):
+                        obj.setdefault(NESTED + fold_key(key) + fold_key(sub), val)
+        yield obj
         for key, child in node.items():
             if isinstance(key, str) and isinstance(child, dict):
                 yield from walk(child, fold_key(key), depth + 1)
@@ -265,8 +282,16 @@ def _xml_objects(
             (local(k), str(v)) for k, v in elem.attrib.items() if fold_key(local(k)) not in not_attributes
         ]
         leaves = [(local(c.tag), (c.text or "")) for c in children if len(c) == 0]
+        # a member element's text-only children, named after it: <firmware><version>…</version></firmware>
+        nested = [
+            (NESTED + fold_key(local(c.tag)) + fold_key(local(g.tag)), (g.text or ""))
+            for c in children
+            if len(c) and counts[local(c.tag)] == 1 and fold_key(local(c.tag)) not in not_under
+            for g in c
+            if isinstance(g.tag, str) and len(g) == 0
+        ]
         if attributes or leaves:
-            yield _pairs([*attributes, *leaves])
+            yield _pairs([*attributes, *leaves, *nested])
         for c in children:
             # an element repeated among its siblings is a list's member; one with children or attributes is an object
             if counts[local(c.tag)] == 1 and (len(c) or c.attrib):

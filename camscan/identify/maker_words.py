@@ -37,6 +37,8 @@ _WORD = re.compile(r"[^\W_]+")
 #: Session-level SDP lines read as text (RFC 8866 §5): origin username, session name and information, a=tool.
 _SDP_LINE = re.compile(r"^(?:(o)=(\S+)(?:\s.*)?|(s)=(.*)|(i)=(.*)|a=(tool):(.*))$")
 #: A certificate subject's names that may describe the device (RFC 5280 s4.1.2.6: CN, OU, O), each read on its own.
+#: The SDP field the model rule reads: the session name (RFC 8866 s5.3).
+_SESSION_NAME = frozenset({"s"})
 _RDN = re.compile(r"(?:^|[,/])\s*(CN|OU|O)\s*=\s*((?:[^,/\\]|\\.)+)", re.IGNORECASE)
 #: A comment in a Server header (RFC 9110 s10.2.4: `( comment )`; some servers bracket theirs: `[x86_64]`), innermost first.
 _COMMENT = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -320,6 +322,10 @@ class MakerWords:
             return [n for n in names if n.strip()]
         if kind == "tls_subject" and isinstance(value, str):
             return [m.group(2).strip() for m in _RDN.finditer(value) if m.group(2).strip()]
+        if kind == "sdp" and isinstance(value, str):
+            # the session name only (RFC 8866 s5.3 `s=`): camera firmware names the session after the device
+            # ("<maker> <model>"); the origin, the information line and a=tool name software or a user's host
+            return self._sdp_texts(value, _SESSION_NAME)
         return [value] if isinstance(value, str) else []
 
     @staticmethod

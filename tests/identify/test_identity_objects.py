@@ -104,6 +104,20 @@ def test_look_alikes_give_no_firmware(reader, body):
     assert "firmware" not in _read(reader, body)
 
 
+def test_a_member_object_named_for_the_firmware_gives_its_version(reader):
+    body = '{"model": "QX-7", "mac": "0A1B2C3D4E5F", "firmware": {"version": "1.2.3", "latest": "1.3.0"}}'
+    assert _read(reader, body) == {"firmware": "1.2.3", "model": "QX-7"}
+    xml = "<info><device><sn>QA1234</sn><mac>0A1B2C3D4E5F</mac><firmware><version>4.4.4</version></firmware></device></info>"
+    assert _read(reader, xml) == {"firmware": "4.4.4", "serial": "QA1234"}
+    # a member's values give no context: an app's version beside the model of the device it runs on is no firmware
+    assert _read(reader, '{"name": "myapp", "version": "3.0.1", "device": {"model": "QX-7"}}') == {}
+    # members named for something else give nothing (an API's, an update's version)
+    assert (
+        _read(reader, '{"mac": "0A1B2C3D4E5F", "api": {"version": "1.0.0"}, "update": {"version": "9.9.9"}}')
+        == {}
+    )
+
+
 def test_a_preferred_key_is_not_passed_over_for_a_vaguer_one(reader):
     # "firmware" holds no version here: "version" (which may be anything's) is not tried instead
     assert _read(reader, '{"model": "QX-7", "firmware": "stable", "version": "1.2.3"}') == {}
@@ -156,6 +170,30 @@ def test_one_answer_seen_with_and_without_its_path_is_one_statement(engine):
 def test_a_placeholder_is_no_value(engine):
     ident = engine.identify([_answer('{"mac": "0A1B2C3D4E5F", "model": "IPC-model", "ver": "1.2.3"}')])
     assert ident.model is None and ident.firmware == "1.2.3"
+
+
+# ---------------------------------------------------------------------------------------------- SDP session name
+def test_an_sdp_session_name_gives_the_model_after_the_makers_name(engine):
+    sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.7\r\ns=Canon VB-S30D\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n"
+    ident = engine.identify([Observation("sdp", sdp)])
+    assert (ident.manufacturer, ident.model) == ("Canon", "VB-S30D")
+
+
+@pytest.mark.parametrize(
+    "sdp",
+    [
+        # the words stand in a media section's information line, not in the session name
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.7\r\ns=Media Presentation\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\ni=Canon VB-S30D\r\n",
+        # the origin's user name and a=tool name software, not the device
+        "v=0\r\no=Canon-VB-S30D 1 1 IN IP4 192.0.2.7\r\ns=Session\r\na=tool:Canon VB-S30D\r\nt=0 0\r\n",
+        # a stream's name: no model token after the maker's name
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.7\r\ns=Axis Media Stream 1080p\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n",
+        # software's own session name
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=Session streamed by GStreamer\r\nt=0 0\r\nm=video 5000 RTP/AVP 96\r\n",
+    ],
+)
+def test_other_sdp_lines_give_no_model(engine, sdp):
+    assert engine.identify([Observation("sdp", sdp)]).model is None
 
 
 # ---------------------------------------------------------------------------------------------- hostile answers
