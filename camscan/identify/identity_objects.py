@@ -38,6 +38,8 @@ NESTED = "^"
 _KEY_FOLD = re.compile(r"[\s_.\-]")
 #: One `key=value` line of a parameter-list answer (the value bare or quoted, a trailing `;` allowed).
 _LINE = re.compile(r"""^[ \t]*([A-Za-z][\w.-]{0,47})[ \t]*=[ \t]*(['"]?)([^'"\r\n]*?)\2[ \t]*;?[ \t]*\r?$""")
+#: One `Key Words: value` line of a plain-text status answer ("Firmware Version: 1.2.3", "MAC Address: …").
+_COLON_LINE = re.compile(r"^[ \t]*([A-Za-z][\w .-]{0,47}?)[ \t]*:[ \t]*(\S[^\r\n]{0,200}?)[ \t]*\r?$")
 #: A section header of a multi-section dump (`[ch1]`): such a body describes several things.
 _SECTION = re.compile(r"(?m)^[ \t]*\[[^\]\r\n]+\][ \t]*\r?$")
 #: An SDP format-parameters line (RFC 8866 §6.15): `a=fmtp:<format> <param>=<value>; …`.
@@ -301,9 +303,15 @@ def _xml_objects(
 
 
 def _line_object(text: str) -> Iterator[dict[str, str]]:
-    """A parameter-list answer, one `key=value` a line, as one object; a multi-section dump is none."""
+    """A parameter-list or plain-text status answer, one `key=value` or `Key Words: value` a line, as one object; a
+    multi-section dump is none."""
     if _SECTION.search(text):
         return
-    pairs = [(m[1], m[3]) for line in text.splitlines() if (m := _LINE.match(line))]
+    pairs: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if m := _LINE.match(line):
+            pairs.append((m[1], m[3]))
+        elif c := _COLON_LINE.match(line):
+            pairs.append((c[1], c[2]))
     if len(pairs) >= 2:
         yield _pairs(pairs)

@@ -63,6 +63,11 @@ def test_the_shipped_examples_behave(reader):
         ),
         # key=value lines
         ("model=QC-1\nfw_ver=5.6.7\nmac=0A1B2C3D4E5F\n", {"firmware": "5.6.7", "model": "QC-1"}),
+        # plain-text status lines, keys of several words
+        (
+            "Model Name: QC-2\nFirmware Version: 2.4.6\nMAC Address: 0A:1B:2C:3D:4E:5F\nUptime: 3 days\n",
+            {"firmware": "2.4.6", "model": "QC-2"},
+        ),
     ],
 )
 def test_short_keys_are_read_inside_an_identity_object(reader, body, want):
@@ -96,6 +101,8 @@ def test_short_keys_are_read_inside_an_identity_object(reader, body, want):
         # two objects that disagree, and a key repeated in one
         '{"a": {"sn": "QA1", "mac": "0A1B2C3D4E01", "fw": "1.0"}, "b": {"sn": "QA2", "mac": "0A1B2C3D4E02", "fw": "2.0"}}',
         "model=QX-1\nver=1.0.1\nver=1.0.2\n",
+        # a text answer with versions of other things and no identity key
+        "Server: lighttpd/1.4.59\nVersion: 1.4.59\nUptime: 3 days\n",
         # the XML declaration's and a root's version attribute
         '<?xml version="1.0"?><root version="2.0"><deviceName>hall</deviceName></root>',
     ],
