@@ -263,3 +263,16 @@ def test_a_brand_without_a_known_maker_names_no_manufacturer(engine):
     got = ident(engine, ("upnp_device", {"manufacturer": "VIGI", "modelName": "X1"}))  # invented
     assert (got.brand, got.manufacturer) == ("VIGI", None)  # TP-Link's make is a secondary link only
     assert {p["vendor"] for p in got.possible_manufacturers} == {"TP-Link"}
+
+
+def test_sanyo_is_a_listed_video_maker_owned_by_panasonic(engine):
+    # block 08007B is registered to "Sanyo Electric Co. Ltd." (IEEE registry via pymanuf); the NIC half is invented
+    got = ident(engine, ("mac", "08:00:7b:12:34:56"))
+    assert got.manufacturer == "Sanyo" and not got.is_camera  # a MAC never types a device
+    assert ("Panasonic", "subsidiary") in [(v, r.relation) for v, r in engine.vendors.ancestors("Sanyo")]
+    got = ident(
+        engine, ("http_www_authenticate", 'Digest realm="SANYO VCC-HD9999P"')
+    )  # invented model number
+    assert (got.manufacturer, got.model) == ("Sanyo", "VCC-HD9999P")
+    # other companies registered under the name are not Sanyo Electric
+    assert engine.vendors.resolve("Sanyo Denki Co., Ltd.") is None
