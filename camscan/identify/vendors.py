@@ -19,6 +19,9 @@ _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 #: "spa", "as", "bv") before the fold, so the form is one word `legal_suffixes` can list. Needs two letters or more,
 #: so an initial ("S. Siedle") stays a word of its own.
 _DOTTED = re.compile(r"(?<![\w.])((?:[^\W\d_]\.){1,4}[^\W\d_])\.?(?!\w)")
+#: Two single letters joined by "&" are one abbreviation ("R&D": research and development), read as one word ("rd")
+#: so that `descriptors` can list it; "AT&T" and "Siedle & Sohne" are left alone.
+_AMPERSAND = re.compile(r"(?<![\w&])([^\W\d_])\s?&\s?([^\W\d_])(?![\w&])")
 _HEX = re.compile(r"^[0-9A-F]+$")
 _ESCAPED = re.compile(r"\\(.)")
 #: The shipped company words (vendor_signatures/company_words.yaml), for a data directory that has none.
@@ -99,7 +102,8 @@ def shipped_company_words() -> CompanyWords:
 
 def _words(name: str) -> list[str]:
     """A name's words, case-folded, punctuation gone, dotted legal forms joined ("S.A.U." → "sau")."""
-    return _PUNCT.sub(" ", _DOTTED.sub(lambda m: m.group(1).replace(".", ""), name).casefold()).split()
+    joined = _AMPERSAND.sub(r"\1\2", _DOTTED.sub(lambda m: m.group(1).replace(".", ""), name))
+    return _PUNCT.sub(" ", joined.casefold()).split()
 
 
 #: Characters `strip_forms` looks back for one legal form: longer than any form written with dots between its letters.

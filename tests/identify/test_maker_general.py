@@ -276,3 +276,10 @@ def test_sanyo_is_a_listed_video_maker_owned_by_panasonic(engine):
     assert (got.manufacturer, got.model) == ("Sanyo", "VCC-HD9999P")
     # other companies registered under the name are not Sanyo Electric
     assert engine.vendors.resolve("Sanyo Denki Co., Ltd.") is None
+
+
+def test_r_and_d_is_a_descriptive_word_of_a_company_name(engine):
+    # IEEE registrants such as "Beward R&D Co., Ltd." carry "R&D" after the name the device uses
+    assert engine._vendor_key("Beward R&D") == engine._vendor_key("BEWARD")
+    assert engine.vendors.words.core("Dionica R&D Ltd.") == "dionica"
+    assert engine.vendors.words.core("AT&T Services, Inc.") != "at"  # not two single letters: left alone
