@@ -40,6 +40,11 @@ _KEY_FOLD = re.compile(r"[\s_.\-]")
 _LINE = re.compile(r"""^[ \t]*([A-Za-z][\w.-]{0,47})[ \t]*=[ \t]*(['"]?)([^'"\r\n]*?)\2[ \t]*;?[ \t]*\r?$""")
 #: One `Key Words: value` line of a plain-text status answer ("Firmware Version: 1.2.3", "MAC Address: …").
 _COLON_LINE = re.compile(r"^[ \t]*([A-Za-z][\w .-]{0,47}?)[ \t]*:[ \t]*(\S[^\r\n]{0,200}?)[ \t]*\r?$")
+#: A JSON member key that is an identifier (a MAC, a number, a hex id or UUID): an object keyed so is a map of
+#: several things (clients, devices, channels by id), each member a list's member, never the answering device.
+_ID_KEY = re.compile(
+    r"(?:[0-9a-f]{2}[:-]?){5}[0-9a-f]{2}|\d+|[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.I
+)
 #: A section header of a multi-section dump (`[ch1]`): such a body describes several things.
 _SECTION = re.compile(r"(?m)^[ \t]*\[[^\]\r\n]+\][ \t]*\r?$")
 #: An SDP format-parameters line (RFC 8866 §6.15): `a=fmtp:<format> <param>=<value>; …`.
@@ -255,7 +260,7 @@ def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[dict[str, st
                         obj.setdefault(NESTED + fold_key(key) + fold_key(sub), val)
         yield obj
         for key, child in node.items():
-            if isinstance(key, str) and isinstance(child, dict):
+            if isinstance(key, str) and isinstance(child, dict) and not _ID_KEY.fullmatch(key.strip()):
                 yield from walk(child, fold_key(key), depth + 1)
 
     yield from walk(doc, None, 0)

@@ -94,6 +94,9 @@ def test_short_keys_are_read_inside_an_identity_object(reader, body, want):
         # members of a list
         '[{"model": "QX-1", "ver": "1.0.1"}]',
         '{"devices": [{"model": "QX-1", "mac": "0A1B2C3D4E01", "ver": "1.0.1"}]}',
+        # a map keyed by identifiers is a list too, even with one member
+        '{"0a1b2c3d4e01": {"model": "QX-1", "mac": "0A1B2C3D4E01", "ver": "1.0.1"}}',
+        '{"clients": {"17": {"sn": "QA1234", "mac": "0A1B2C3D4E01", "fw": "1.0.1"}}}',
         "<list><cam><sn>QA1</sn><fw>1.0.1</fw></cam><cam><sn>QA2</sn><fw>1.0.2</fw></cam></list>",
         # a value that is no version (a schema's number, a word)
         '{"model": "QX-7", "version": "2"}',
