@@ -22,7 +22,11 @@ from camscan.parse.recorders import recorder_findings, redact
 #: Characters of a body kept in `http_body` and in `http_path`'s body.
 BODY_TEXT_LIMIT = 32 * 1024
 TITLE_LIMIT = 256
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+#: `<title …>` … `</title>`: the first opening tag, its first `>`, and the first closing tag after it (what the
+#: regex `<title[^>]*>(.*?)</title\s*>` matched), found in linear time: that regex rescanned the rest of the body
+#: from every "<title" with no `>` after it (0.33 s on 32 KiB of "<title", quadratic). See `html_title`.
+_TITLE_OPEN = re.compile(r"<title", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _TEXT_TYPES = ("text/", "application/xml", "application/json", "application/javascript", "application/soap")
 _TEXT_SUFFIXES = ("+xml", "+json")
@@ -193,10 +197,16 @@ def body_text(response: HttpResponse, limit: int = BODY_TEXT_LIMIT) -> str:
 def html_title(body: str) -> str | None:
     """The text of the first <title> element, entities decoded and white space collapsed; None when absent
     or empty."""
-    m = _TITLE.search(body)
-    if not m:
+    opening = _TITLE_OPEN.search(body)
+    if not opening:
         return None
-    title = _SPACE.sub(" ", html.unescape(m.group(1))).strip()
+    # the first `>` after the first "<title": had it none, or no closing tag after it, no later "<title" would
+    # have one either (each later tag's `>` and closing tag lie after this one's)
+    end = body.find(">", opening.end())
+    closing = _TITLE_CLOSE.search(body, end + 1) if end >= 0 else None
+    if closing is None:
+        return None
+    title = _SPACE.sub(" ", html.unescape(body[end + 1 : closing.start()])).strip()
     return title[:TITLE_LIMIT] or None
 
 
