@@ -45,6 +45,8 @@ _URN = re.compile(r"^urn:[^:]+:device:([^:]+):\d+$", re.IGNORECASE)
 MIN_COMPOUND = 5
 #: The field name of an object answer's Server header (`Hit.field` ends so).
 SERVER_HEADER = "Server header"
+#: The mode of a `product_keys` value: read as text, for the non-video kinds only.
+_PRODUCT = "product"
 READS = ("text", "realm", "tls_subject", "sdp_session", "onvif_scopes", "upnp_product", "keys", "body_keys")
 MODES = ("text", "whole")
 
@@ -155,6 +157,11 @@ class KindWords:
     _not: _Matcher | None = None
     #: Look-alikes that hide every kind (`hides: all`: "Wireless Access Controller" is no access-control unit).
     _not_any: _Matcher | None = None
+    #: Look-alikes of one non-video kind (`hides: [printer]`: a "3D printer" is no printer, a "TV box" no TV).
+    _not_kinds: dict[str, _Matcher] = field(default_factory=dict)
+    #: API-answer keys that hold a product's marketing name ("productName": "Key Light"): read for the non-video
+    #: kinds only, so they type a light, printer or console but never make a camera (product_keys in the file).
+    product_keys: frozenset[str] = frozenset()
 
     @property
     def enabled(self) -> bool:
@@ -190,6 +197,15 @@ class KindWords:
             w for group in doc["not"] if group.get("hides", "video") == "video" for w in group["words"]
         ]
         not_any = [w for group in doc["not"] if group.get("hides") == "all" for w in group["words"]]
+        not_kinds: dict[str, list[str]] = {}
+        for group in doc["not"]:
+            if isinstance(group.get("hides"), list):
+                for hidden in group["hides"]:
+                    if hidden not in kinds:
+                        raise DataError(
+                            path, f"not {group['group']!r} hides", f"{hidden!r} is not one of `kinds`"
+                        )
+                    not_kinds.setdefault(hidden, []).extend(group["words"])
         fields: dict[str, FieldRule] = {}
         for raw in doc["fields"]:
             if raw["kind"] in fields:
@@ -216,6 +232,8 @@ class KindWords:
             frozenset(t for w in doc.get("weak_context") or () for t in tokens(str(w))),
             _Matcher(not_words),
             _Matcher(not_any),
+            {kind: _Matcher(words) for kind, words in not_kinds.items()},
+            frozenset(k.casefold() for k in doc.get("product_keys") or ()),
         )
 
     def example_values(self) -> list[tuple[str, Any]]:
@@ -246,6 +264,9 @@ class KindWords:
             body = value.get("body") if isinstance(value, dict) else value
             if isinstance(body, str):
                 yield from ((f"{kind} {key}", text, mode) for key, text in _body_values(body, self.body_keys))
+                yield from (
+                    (f"{kind} {key}", text, _PRODUCT) for key, text in _body_values(body, self.product_keys)
+                )
             server = _server_header(value.get("headers")) if isinstance(value, dict) else None
             if server:
                 yield f"{kind} {SERVER_HEADER}", server, mode
@@ -306,6 +327,9 @@ class KindWords:
         hides = self._not is not None and any(k in CAMERA_TYPES for k in found)
         if hides and any(self._not.find(words, folded) for words, folded in readings):  # type: ignore[union-attr]
             found = {k: v for k, v in found.items() if k not in CAMERA_TYPES}
+        for hidden, matcher in self._not_kinds.items():
+            if hidden in found and any(matcher.find(words, folded) for words, folded in readings):
+                del found[hidden]
         for kind in self.order:
             if kind not in found:
                 continue
@@ -376,13 +400,16 @@ class KindWords:
         """What an observation's fields say about its kind, field by field."""
         out: list[Hit] = []
         for name, text, mode in self.texts(kind, value):
+            product = mode == _PRODUCT
+            if product:
+                mode = "text"
             if mode == "urn":
                 m = _URN.match(text.strip())
                 if not m:
                     continue
                 text, mode = m.group(1), "whole"
             got = self.kind_of(text, mode)
-            if got is not None:
+            if got is not None and not (product and got[0] in CAMERA_TYPES):
                 out.append(Hit(got[0], got[1], name))
         return out
 
