@@ -40,6 +40,7 @@ from camscan.identify.video_sources import VideoSources, is_video_source_stream
 from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.parse.onvif_services import KIND as SERVICES_KIND
 from camscan.parse.onvif_services import merge_services
+from camscan.parse.tls import canonical_subject
 from camscan.risk.match import match_identity
 
 #: Confidence given to a device type inferred from a video-only maker's identity alone.
@@ -82,6 +83,8 @@ CONTRACT_MANUFACTURER = "contract_manufacturer"
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
 MODEL_NAME_WEIGHT = 0.6
+#: The evidence a placeholder MAC leaves (`_placeholder_mac`).
+PLACEHOLDER_MAC = "engine.placeholder_mac"
 #: Observation kinds whose text holds host names, and how to find them (a certificate subject's CN).
 _CN = re.compile(r"(?:^|[,/])\s*CN\s*=\s*([^,/]+)", re.IGNORECASE)
 
@@ -161,7 +164,7 @@ class Engine:
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
         out: list[Evidence] = []
-        observations = _one_services_statement(list(observations))
+        observations = _one_services_statement([_printed_subject(o) for o in observations])
         path_bodies = _path_bodies(observations)
         for obs in observations:
             if obs.error is not None:
@@ -183,6 +186,7 @@ class Engine:
                     )
             out.extend(self._maker_urls(obs))
             out.extend(self._model_names(obs))
+            out.extend(_placeholder_mac(obs))
         out = self._corroborated_parts(out)
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._makers_in_product_names(out))
@@ -1103,6 +1107,28 @@ def _path_bodies(observations: list[Observation]) -> set[str]:
         for body in [obs.value.get("body")]
         if isinstance(body, str) and body
     }
+
+
+def _placeholder_mac(obs: Observation) -> list[Evidence]:
+    """A MAC that is a placeholder (`oui.placeholder_mac`: all zeros, broadcast, a counting default such as
+    00:11:22:33:44:55, the zero block 00:00:00) names no maker; kept in the evidence as ignored, saying why."""
+    if obs.kind != "mac" or obs.error is not None:
+        return []
+    why = oui.placeholder_mac(obs.value)
+    if why is None:
+        return []
+    note = f"placeholder MAC ({why}): shared by every unit whose firmware sets no address of its own; names no maker"
+    return [_observed(obs, PLACEHOLDER_MAC, {}, 0.0, tier_of(obs.kind), ignored={"mac": obs.value}, note=note)]
+
+
+def _printed_subject(obs: Observation) -> Observation:
+    """A certificate subject typed or imported in another printed form (OpenSSL's oneline `C = SE, O = …, CN = …`,
+    its compat `/C=SE/O=…/CN=…`, `subject=`/`Subject:` labels, nmap's `commonName=…/…`) read as the scanner writes
+    it (`camscan.parse.tls.canonical_subject`: RFC 4514, most specific first), so that every reader sees one form."""
+    if obs.kind != "tls_subject" or not isinstance(obs.value, str):
+        return obs
+    value = canonical_subject(obs.value)
+    return obs if value == obs.value else replace(obs, value=value)
 
 
 def _one_services_statement(observations: list[Observation]) -> list[Observation]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -35,6 +36,40 @@ _SEPARATED = re.compile(r"^([0-9A-Fa-f]{1,2})([:-])([0-9A-Fa-f]{1,2})(?:\2([0-9A
 _DOTTED = re.compile(r"^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$")
 _PLAIN = re.compile(r"^[0-9A-Fa-f]{12}$")
 _HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def placeholder_mac(mac: object) -> str | None:
+    """Why a MAC address is a placeholder that names no maker, or None for an address that may be real.
+
+    Firmware that finds no programmed address falls back on one that every unit shares, and drivers and boards ship
+    the same defaults: a wifi driver's 00:11:22:33:44:55 (CreatorDev/openwrt-old pull 153), boards whose radios all
+    report 00:02:03:04:05:06 (LibreRouterOrg/board issue 20), an erased store's 00:00:00:00:00:00 or FF:FF:FF:FF:FF:FF
+    (Linux `is_zero_ether_addr`/`is_broadcast_ether_addr`, which `is_valid_ether_addr` rejects). One rule for the
+    shapes, not a list of addresses: every octet the same; the digits a run (`0123456789AB`, `123456789ABC`); the
+    octets after the first counting up by one (`00:01:02:03:04:05`, `00:02:03:04:05:06`) or by 0x11
+    (`00:11:22:33:44:55`); or the first three octets zero — the IEEE block 00-00-00 (Xerox's, from the first
+    Ethernet), which a device reports when its address was never written (`00:00:00:00:00:01`). A real block of the
+    same registrant (Xerox's 00:00:AA, 9C:93:4E) is not a placeholder."""
+    digits = mac_digits(mac)
+    if digits is None:
+        return None
+    octets = [int(digits[i : i + 2], 16) for i in range(0, 12, 2)]
+    if len(set(octets)) == 1:
+        return "every octet the same"
+    if digits in _HEX_RUN:
+        return "its digits a run"
+    steps = {b - a for a, b in itertools.pairwise(octets[1:])}
+    if steps == {1} or (steps == {0x11} and octets[1] - octets[0] == 0x11):
+        return "its octets counting up"
+    if digits.startswith("000000"):
+        return "the zero block 00:00:00, an address never written"
+    return None
+
+
+#: Twelve hex digits in a row, up or down (`0123456789AB`, `FEDCBA987654` …).
+_HEX_RUN = frozenset(
+    {"0123456789ABCDEF"[i : i + 12] for i in range(5)} | {"FEDCBA9876543210"[i : i + 12] for i in range(5)}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +121,13 @@ class OuiRegistry:
 
     def lookup(self, mac: object) -> OuiEntry | None:
         """The assignment covering `mac` (MA-S before MA-M before MA-L), or None for a locally administered,
-        multicast or all-zero address, an unregistered prefix, or anything that is not a MAC. Never raises."""
+        multicast or placeholder address (`placeholder_mac`), an unregistered prefix, or anything that is not a MAC.
+        Never raises."""
         digits = mac_digits(mac)
         if digits is None:
             return None
         first = int(digits[:2], 16)
-        if first & 0x03 or digits == "000000000000":  # multicast (bit 0) or locally administered (bit 1)
+        if first & 0x03 or placeholder_mac(digits):  # multicast (bit 0) or locally administered (bit 1)
             return None
         table = self.table
         for length in (9, 7, 6):

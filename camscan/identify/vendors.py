@@ -291,7 +291,7 @@ class VendorRegistry:
         from camscan.identify import oui
 
         digits = oui.mac_digits(mac)
-        if digits is None:
+        if digits is None or oui.placeholder_mac(digits):
             return None
         for n in (9, 7, 6):
             hit = self.ouis.get(digits[:n])

@@ -8,6 +8,7 @@ certificate's subject and issuer as RFC 4514 strings (most specific first: `CN=.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from camscan.parse import der
@@ -232,3 +233,137 @@ def tls_observations(certificates: tuple[bytes, ...] | list[bytes]) -> list[Find
     if not certificates:
         return []
     return [("tls_subject", subject_text(certificates[0]))]
+
+
+# ── subjects typed or pasted in other printed forms ─────────────────────────────────────────────────────────
+
+#: Long attribute names (OpenSSL's `lname`, RFC 4519) → the short names `certificate_names` writes.
+_LONG_NAMES = {
+    "commonname": "CN",
+    "surname": "SN",
+    "serialnumber": "serialNumber",
+    "countryname": "C",
+    "localityname": "L",
+    "stateorprovincename": "ST",
+    "streetaddress": "STREET",
+    "organizationname": "O",
+    "organisationname": "O",
+    "organizationalunitname": "OU",
+    "organisationalunitname": "OU",
+    "givenname": "GN",
+    "userid": "UID",
+    "domaincomponent": "DC",
+    "email": "emailAddress",
+    "e": "emailAddress",
+    "s": "ST",
+}
+_SHORT_NAMES = {name.casefold(): name for name in ATTRIBUTE_NAMES.values()}
+#: `subject=` / `Subject:` / `issuer=` that OpenSSL (`x509 -subject`, `-text`, `s_client`) and other tools write first.
+_LABEL = re.compile(r"^\s*(?:\d+\s+)?(subject|issuer)\s*[=:]\s*", re.IGNORECASE)
+#: An attribute type: a name or a dotted OID.
+_TYPE = r"(?:[A-Za-z][A-Za-z0-9-]*+|\d++(?:\.\d++)++)"
+#: OpenSSL's compat form (`/C=SE/O=Axis Communications AB/CN=axis-…`, X.509 order): a `/` before `type=` starts an RDN.
+_COMPAT_SPLIT = re.compile(rf"/(?={_TYPE}\s*=)")
+#: nmap's ssl-cert output (`commonName=x/organizationName=y/countryName=SE`): names known here, joined by `/`.
+_NMAP_NAMES = "|".join(sorted({*_LONG_NAMES, *_SHORT_NAMES}, key=len, reverse=True))
+_NMAP_FORM = re.compile(rf"^(?:[A-Za-z]+)=[^/]*/(?:{_NMAP_NAMES})=", re.IGNORECASE)
+#: One `type = value` of a comma-separated form (RFC 4514; OpenSSL's oneline `C = SE, O = "A, B", CN = x`;
+#: Windows/.NET/Java `CN=x, O="A, B"`): a value quoted, or escaped RFC 4514 text up to the next `,`/`+`/`;`.
+#: Tried only at the start or right after a separator, and with no two parts that can take the same blank (the value
+#: is stripped in code), so that it stays linear on hostile text (tests/identify/test_regex_worst_case.py).
+_PAIR = re.compile(
+    rf'(?:^|(?<=[,+;]))\s*+({_TYPE})\s*+=(\s*+"(?:[^"\\]|\\.)*+"\s*+|(?:[^,+;\\"]|\\.)*+)([,+;]|$)'
+)
+#: How wide a part of a name each type usually names (X.509's directory tree: country, then region, organisation,
+#: unit, then the entity itself); other types count as the entity. A printed name whose first RDN is wider than its
+#: last is in X.509 order (most general first), the reverse of RFC 4514's.
+_WIDTH = {"C": 0, "DC": 0, "ST": 1, "L": 1, "STREET": 1, "O": 2, "OU": 3}
+_ENTITY = 4
+
+
+def _type_name(raw: str) -> str:
+    folded = raw.casefold()
+    return _SHORT_NAMES.get(folded) or _LONG_NAMES.get(folded) or ATTRIBUTE_NAMES.get(raw, raw)
+
+
+def _unescape(raw: str) -> str:
+    """An RFC 4514 or quoted value as its characters."""
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        raw = raw[1:-1]
+    return re.sub(
+        r"\\([0-9A-Fa-f]{2}|.)",
+        lambda m: m.group(1) if len(m.group(1)) == 1 else chr(int(m.group(1), 16)),
+        raw,
+    )
+
+
+def _rdns(text: str) -> list[list[tuple[str, str]]] | None:
+    """The RDNs of a printed name, as printed (each a list of type/value pairs), or None if it is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith("/") or _NMAP_FORM.match(text):
+        rdns = []
+        for part in _COMPAT_SPLIT.split(text.removeprefix("/")):
+            kind, eq, value = part.partition("=")
+            if not eq or not re.fullmatch(_TYPE, kind.strip()):
+                return None
+            rdns.append([(_type_name(kind.strip()), value.strip())])
+        return rdns
+    rdns, current, pos = [], [], 0
+    while pos < len(text):
+        m = _PAIR.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        current.append((_type_name(m.group(1)), _unescape(m.group(2))))
+        if m.group(3) != "+":
+            rdns.append(current)
+            current = []
+        pos = m.end()
+    if current:
+        rdns.append(current)
+    return rdns or None
+
+
+def _name_text(rdns: list[list[tuple[str, str]]]) -> str:
+    return ",".join("+".join(f"{kind}={_escape(value)}" for kind, value in rdn) for rdn in rdns)
+
+
+def canonical_name(text: str) -> str:
+    """A distinguished name printed by any usual tool, in the form `certificate_names` writes (RFC 4514, most specific
+    first, no space around separators): RFC 4514 itself and the Windows/.NET/Java `CN=x, O=y, C=z`; OpenSSL's
+    oneline (`C = SE, O = Axis Communications AB, CN = axis-…`), its compat form (`/C=SE/O=…/CN=…`) and its older
+    `-text` form (`C=SE, O=…, CN=…`) and nmap's (`commonName=x/organizationName=y`). A name printed in X.509 order
+    (most general first: its first RDN names a wider part than its last, `_WIDTH`) is turned round; quoted
+    values are unquoted; long names (`commonName`) are shortened. Text that is not a name is returned unchanged."""
+    rdns = _rdns(text)
+    if rdns is None:
+        return text
+    if _WIDTH.get(rdns[0][0][0], _ENTITY) < _WIDTH.get(rdns[-1][0][0], _ENTITY):
+        rdns.reverse()
+    return _name_text(rdns)
+
+
+def canonical_subject(value: str) -> str:
+    """A `tls_subject` value typed or imported in another printed form, as `subject_text` writes it: the subject
+    (`canonical_name`), then `issuer: ` and the issuer when one is given. `subject=`/`Subject:` labels (OpenSSL's
+    `x509 -subject -issuer`, `-text`, `s_client`) are dropped; a value already in the scanner's form is unchanged."""
+    subject, issuer = None, None
+    for number, line in enumerate(value.splitlines()):
+        if not line.strip():
+            continue
+        m = _LABEL.match(line)
+        label = m.group(1).casefold() if m else ("subject" if number == 0 else None)
+        if label is None:
+            return value  # a third line that is neither: not a printed subject/issuer pair
+        name = canonical_name(line[m.end() :] if m else line)
+        if label == "subject" and subject is None:
+            subject = name
+        elif label == "issuer" and issuer is None:
+            issuer = name
+        else:
+            return value
+    if subject is None:
+        return value
+    return subject if issuer is None else f"{subject}\nissuer: {issuer}"
