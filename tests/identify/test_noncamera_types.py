@@ -83,6 +83,8 @@ def one(engine, kind: str, value):
         ("http_server", "Xbox/3", "game_console"),
         ("html_title", "TeraStation Web Admin", "nas"),
         ("html_title", "Back-UPS Pro Status", "ups"),
+        ("dhcp_vendor_class", "WIRELESS-AP:AP3935", "access_point"),
+        ("html_title", "Wireless Access Point Configuration", "access_point"),
     ],
 )
 def test_a_product_name_types_a_non_camera(engine, kind, value, device_type):
@@ -136,6 +138,8 @@ def test_a_camera_word_is_never_overridden_by_a_non_video_kind(engine, kind, val
         ("html_title", "UPS Tracking", "ups"),
         ("html_title", "Rack PDU Network Management Card", "ups"),
         ("html_title", "GNSS Receiver", "av_receiver"),
+        ("html_title", "Access Point Name (APN) Settings", "access_point"),  # a cellular setting
+        ("html_title", "Smart Plug - Access Point Mode", "access_point"),  # a setup network of another device
     ],
 )
 def test_look_alikes_of_non_video_kinds(engine, kind, value, never):
