@@ -154,3 +154,20 @@ def test_x509_order_is_judged_by_width_not_by_form():
     # DC-first (X.509 order) is turned round; a compat name that starts with its CN is already most specific first
     assert canonical_name("DC=com, DC=example, CN=foo") == "CN=foo,DC=example,DC=com"
     assert canonical_name("/CN=x/O=a/b") == "CN=x,O=a/b"
+
+
+# --- a company's later name, as the IEEE registry lists it ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mac", "maker"),
+    [
+        # registrant "FUJIFILM Business Innovation Corp." (Fuji Xerox, renamed 2021); host part invented
+        ("08:00:37:12:34:56", "Fuji Xerox"),
+        ("1c:7d:22:aa:bb:cc", "Fuji Xerox"),  # the same registrant's other block; host part invented
+        # look-alike: FUJIFILM Corporation, another company; host part invented
+        ("88:b4:36:12:34:56", "FUJIFILM"),
+    ],
+)
+def test_a_renamed_company_is_one_maker(engine, mac, maker):
+    assert ident(engine, ("mac", mac)).manufacturer == maker
