@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import select
 import subprocess
 import sys
@@ -32,29 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from camscan.identify.engine import get_engine  # noqa: E402
-from camscan.identify.regex_audit import all_patterns, hostile_texts  # noqa: E402
-
-
-def uses_search(name: str) -> bool:
-    """Signatures are searched (their first match decides); the readers in code take every match."""
-    return not name.startswith("camscan.")
-
-
-def worst(name: str, pattern: re.Pattern[str], size: int) -> tuple[float, str]:
-    """The longest time any hostile text took, and that text's description."""
-    longest, which = 0.0, ""
-    search = uses_search(name)
-    for what, text in hostile_texts(pattern, size):
-        started = time.perf_counter()
-        if search:
-            pattern.search(text)
-        else:
-            for _ in pattern.finditer(text):
-                pass
-        elapsed = time.perf_counter() - started
-        if elapsed > longest:
-            longest, which = elapsed, what
-    return longest, which
+from camscan.identify.regex_audit import all_patterns, worst  # noqa: E402
 
 
 def _worker(start: int, size: int, only: list[str]) -> None:

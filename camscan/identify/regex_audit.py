@@ -19,7 +19,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python's own regex parser
 from typing import Any
 
@@ -82,6 +83,30 @@ def hostile_texts(pattern: re.Pattern[str], size: int = CAP) -> Iterator[tuple[s
     if len(found) >= 2:
         pair = f"{found[0]} {found[1]} "
         yield "pairs", pair * (size // len(pair))
+
+
+def uses_search(name: str) -> bool:
+    """Signatures are searched (their first match decides); the readers in code take every match."""
+    return not name.startswith("camscan.")
+
+
+def worst(
+    name: str, pattern: re.Pattern[str], size: int, clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, str]:
+    """The longest time any hostile text of `size` took, and that text's description."""
+    longest, which = 0.0, ""
+    search = uses_search(name)
+    for what, text in hostile_texts(pattern, size):
+        started = clock()
+        if search:
+            pattern.search(text)
+        else:
+            for _ in pattern.finditer(text):
+                pass
+        elapsed = clock() - started
+        if elapsed > longest:
+            longest, which = elapsed, what
+    return longest, which
 
 
 def _key(pattern: re.Pattern[str]) -> tuple[str, int]:

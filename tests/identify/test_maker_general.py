@@ -15,14 +15,9 @@ from __future__ import annotations
 
 import pytest
 
-from camscan.identify.engine import MAKER_WORDS, get_engine
+from camscan.identify.engine import MAKER_WORDS
 from camscan.identify.maker_words import server_products
 from camscan.model import Observation
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return get_engine()
 
 
 def ident(engine, *obs: tuple[str, object]):

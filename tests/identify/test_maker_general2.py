@@ -13,14 +13,9 @@ from __future__ import annotations
 import pytest
 
 from camscan.identify import oui
-from camscan.identify.engine import PLACEHOLDER_MAC, get_engine
+from camscan.identify.engine import PLACEHOLDER_MAC
 from camscan.model import Observation
 from camscan.parse.tls import canonical_name, canonical_subject
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return get_engine()
 
 
 def ident(engine, *obs: tuple[str, object]):

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import pytest
 
 from camscan.identify.engine import get_engine
-from camscan.identify.regex_audit import all_patterns, hostile_texts, literals
+from camscan.identify.regex_audit import all_patterns, hostile_texts, literals, worst
 
 SIZE = 256 * 1024
 #: Signature id prefixes checked: the readers of whole answers added in the 2026-12-06 session.
@@ -111,19 +111,7 @@ GROWTH = 8.0
 
 
 def _worst(name: str, pattern: re.Pattern[str], size: int) -> tuple[float, str]:
-    longest, which = 0.0, ""
-    search = not name.startswith("camscan.")  # signatures: the first match decides; readers take every match
-    for what, text in _hostile(pattern, size):
-        started = time.process_time()
-        if search:
-            pattern.search(text)
-        else:
-            for _ in pattern.finditer(text):
-                pass
-        elapsed = time.process_time() - started
-        if elapsed > longest:
-            longest, which = elapsed, what
-    return longest, which
+    return worst(name, pattern, size, clock=time.process_time)
 
 
 def test_every_regex_is_linear_on_its_own_pieces() -> None:
