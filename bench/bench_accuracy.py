@@ -56,7 +56,9 @@ def corpus_part(record: bool, markdown: bool) -> bool:
     if ceiling is not None:
         held = len(summary.wrong_makers) <= ceiling
         ok &= held
-        print(f"  ceiling wrong makers named ≤ {ceiling}: {len(summary.wrong_makers)} {'held' if held else 'EXCEEDED'}")
+        print(
+            f"  ceiling wrong makers named ≤ {ceiling}: {len(summary.wrong_makers)} {'held' if held else 'EXCEEDED'}"
+        )
     if record:
         FLOOR.write_text(
             json.dumps(
@@ -93,8 +95,11 @@ def lab_part() -> bool:
 
     names = sorted(p.stem for p in PROFILE_DIR.glob("*.yaml") if not p.stem.startswith("hostile"))
     netns = unavailable_reason() is None
-    lab_args = {"netns": True, "lab_id": f"b{os.getpid() % 100000}"} if netns else {
-        "base": "127.92.0.1", "outside_host": "127.254.92.1"}
+    lab_args = (
+        {"netns": True, "lab_id": f"b{os.getpid() % 100000}"}
+        if netns
+        else {"base": "127.92.0.1", "outside_host": "127.254.92.1"}
+    )
     with tempfile.TemporaryDirectory() as tmp, Lab(profiles=names, **lab_args) as lab:
         ips = [d["ip"] for d in lab.devices]
         db = Path(tmp) / "inventory.db"
@@ -111,22 +116,37 @@ def lab_part() -> bool:
             maker_ok += got.get("manufacturer") == truth.get("manufacturer")
             # The model is "visible without a login" when the unauthenticated scan's own observations contain it.
             with sqlite3.connect(db) as conn:
-                texts = [v for (v,) in conn.execute("SELECT value FROM observations WHERE ip = ? AND error IS NULL", [d["ip"]])]
-            visible = bool(truth.get("model")) and any(str(truth["model"]).casefold() in (t or "").casefold() for t in texts)
+                texts = [
+                    v
+                    for (v,) in conn.execute(
+                        "SELECT value FROM observations WHERE ip = ? AND error IS NULL", [d["ip"]]
+                    )
+                ]
+            visible = bool(truth.get("model")) and any(
+                str(truth["model"]).casefold() in (t or "").casefold() for t in texts
+            )
             if visible:
                 model_visible += 1
                 model_ok += got.get("model") == truth.get("model")
             if got.get("manufacturer") != truth.get("manufacturer"):
-                print(f"  lab miss: {d['profile']}: maker {got.get('manufacturer')!r}, truth {truth.get('manufacturer')!r}")
+                print(
+                    f"  lab miss: {d['profile']}: maker {got.get('manufacturer')!r}, truth {truth.get('manufacturer')!r}"
+                )
         mode = "namespace segment (ARP)" if netns else "loopback (no layer-2 MAC)"
-        print(f"lab without credentials, {mode}: {len(cameras)} cameras; maker {maker_ok}/{len(cameras)}; "
-              f"model {model_ok}/{model_visible} of those whose model is visible without a login")
+        print(
+            f"lab without credentials, {mode}: {len(cameras)} cameras; maker {maker_ok}/{len(cameras)}; "
+            f"model {model_ok}/{model_visible} of those whose model is visible without a login"
+        )
         return maker_ok == len(cameras) and model_ok == model_visible
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lab", action="store_true", help="also scan the lab without credentials (needs root)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--lab", action="store_true", help="also scan the lab without credentials (needs root)"
+    )
     parser.add_argument("--record", action="store_true", help="write bench/accuracy_floor.json")
     parser.add_argument("--markdown", action="store_true", help="print the tables for docs/accuracy.md")
     args = parser.parse_args()

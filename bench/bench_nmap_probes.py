@@ -42,8 +42,14 @@ print(json.dumps({"load_s": t1 - t0, "warm_s": t2 - t1}))
 
 
 def fresh(env: dict[str, str], runs: int) -> dict[str, float]:
-    got = [json.loads(subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True,
-                                     check=True).stdout) for _ in range(runs)]
+    got = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
     return {k: round(statistics.median(g[k] for g in got), 3) for k in got[0]}
 
 
@@ -112,17 +118,25 @@ def main() -> None:
             "every_line_ms": round((t2 - t1) / len(subjects) * 1e3, 4),
         }
     compiled = sum(sum(1 for r in g.regexes if r) for g in db._groups.values())
-    print(json.dumps({
-        "file": db.version,
-        "tried_lines": sum(len(g.lines) for g in db._groups.values()),
-        "fresh_process": {"no_cache": no_cache, "cold_cache": {k: round(statistics.median(c[k] for c in cold), 3)
-                                                                for k in cold[0]}, "warm_cache": warm},
-        "index_s": round(index_s, 4),
-        "compile_every_line_s": round(compile_s, 3),
-        "lines_compiled_by_prefiltered_matching": compiled,
-        "per_response": per_kind,
-        "disagreements": disagree,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "file": db.version,
+                "tried_lines": sum(len(g.lines) for g in db._groups.values()),
+                "fresh_process": {
+                    "no_cache": no_cache,
+                    "cold_cache": {k: round(statistics.median(c[k] for c in cold), 3) for k in cold[0]},
+                    "warm_cache": warm,
+                },
+                "index_s": round(index_s, 4),
+                "compile_every_line_s": round(compile_s, 3),
+                "lines_compiled_by_prefiltered_matching": compiled,
+                "per_response": per_kind,
+                "disagreements": disagree,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

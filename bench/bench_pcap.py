@@ -351,7 +351,9 @@ def main() -> None:
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, wall, rss, alike, count, hosts in rows:
-        found = "" if alike is None else f"{count} identified among {hosts} hosts ({'yes' if alike else 'NO'})"
+        found = (
+            "" if alike is None else f"{count} identified among {hosts} hosts ({'yes' if alike else 'NO'})"
+        )
         start = startup["tshark" if name.startswith("tshark") else "camscan"]
         print(
             f"| {name} | {wall:.2f} s | {packets / wall:,.0f} | {size / 1e6 / wall:,.0f} | {start:.2f} s | "

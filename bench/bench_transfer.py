@@ -59,7 +59,9 @@ def score(tree: Path, corpus: Path) -> dict[str, Any]:
     try:
         return dict(json.loads(result.stdout)["corpus"])
     except (ValueError, KeyError) as exc:  # the tree could not score this corpus: show its own words
-        raise SystemExit(f"bench_transfer: {tree} did not score the corpus ({exc}): {result.stderr[-2000:]}") from exc
+        raise SystemExit(
+            f"bench_transfer: {tree} did not score the corpus ({exc}): {result.stderr[-2000:]}"
+        ) from exc
 
 
 def extract(rev: str, into: Path) -> Path:
@@ -102,7 +104,9 @@ def changes(base: dict[str, Any], now: dict[str, Any], splits: dict[str, str]) -
     return out
 
 
-def report(base: dict[str, Any], now: dict[str, Any], splits: dict[str, str], rev: str, markdown: bool) -> str:
+def report(
+    base: dict[str, Any], now: dict[str, Any], splits: dict[str, str], rev: str, markdown: bool
+) -> str:
     names = sorted(set(splits.values()))
     moved = changes(base, now, splits)
     lines = []
@@ -131,7 +135,9 @@ def count(data: dict[str, Any], key: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base", required=True, help="the earlier commit (any git revision)")
     parser.add_argument("--files", nargs="*", help="only these corpus files (names in tests/fixtures/real)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")

@@ -227,9 +227,7 @@ def import_nmap(
 # -- identification ----------------------------------------------------------------------------------
 
 
-def identify(
-    observations: Iterable[Mapping[str, Any]], *, concerns: Iterable[PathLike] = ()
-) -> Identity:
+def identify(observations: Iterable[Mapping[str, Any]], *, concerns: Iterable[PathLike] = ()) -> Identity:
     """Identify one host from its observations (`{"kind": K, "value": V}` mappings, CONTRACT kinds).
 
     >>> identity = identify([{"kind": "http_server", "value": "App-webs/"}])
@@ -292,12 +290,12 @@ def risk(
     with open_inventory(db) as store:
         store.refresh_advisories(advisories)
         seen = load_estate(store, site=site)
-    return risk_rows(seen.devices, kev_only=kev_only, include_not_affected=include_not_affected, label=advisories.label)
+    return risk_rows(
+        seen.devices, kev_only=kev_only, include_not_affected=include_not_affected, label=advisories.label
+    )
 
 
-def advisories_update(
-    kev: PathLike, *, output: PathLike | None = None, dry_run: bool = False
-) -> KevUpdate:
+def advisories_update(kev: PathLike, *, output: PathLike | None = None, dry_run: bool = False) -> KevUpdate:
     """`camscan advisories update --kev FILE`: refresh the KEV fields of advisories.yaml from a copy of CISA's
     KEV catalog (JSON or CSV) you downloaded yourself; nothing is fetched. Only the `kev` fields of known entries
     change, plus the catalog record (version, date, count, sha256). The result lists what changed and the KEV
@@ -426,7 +424,11 @@ def report(
 
 
 def diff(
-    scan_a: int | None = None, scan_b: int | None = None, *, db: PathLike = DEFAULT_DB, site: str | None = None
+    scan_a: int | None = None,
+    scan_b: int | None = None,
+    *,
+    db: PathLike = DEFAULT_DB,
+    site: str | None = None,
 ) -> ScanDiff:
     """Changes between two scans (default: the last two complete scans of one site)."""
     from camscan.report.diff import scan_diff
@@ -511,4 +513,3 @@ def writing(path: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
-

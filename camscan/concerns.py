@@ -148,7 +148,9 @@ class ConcernRegister:
         fields (`added`, `status`, `status_as_of`), a top-level `date`, and a quote on every concern."""
         from camscan.datafile import load_yaml
 
-        doc = load_yaml(path, "concerns")  # vendor_signatures/schema/concerns.schema.json, whatever the file's name
+        doc = load_yaml(
+            path, "concerns"
+        )  # vendor_signatures/schema/concerns.schema.json, whatever the file's name
         reg_date = doc.get("date")
         if strict and reg_date is None:
             raise DataError(path, None, "needs a top-level 'date' (the register's own date)")

@@ -21,6 +21,7 @@ def _width(stream: object) -> int | None:
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
 out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
 
+
 def safe(text: object) -> str:
     """Anything a device said, made safe for a terminal: control characters removed, rich markup escaped."""
     if text is None:

@@ -152,7 +152,9 @@ def load_yaml(path: Path, schema: str | None = None) -> Any:
     try:
         doc = _parse(text, DataLoader)
     except YamlProblem as exc:
-        raise DataError(path, f"line {exc.line}" if exc.line else None, f"not valid YAML: {exc.detail}") from None
+        raise DataError(
+            path, f"line {exc.line}" if exc.line else None, f"not valid YAML: {exc.detail}"
+        ) from None
     if found is not None:
         validate(path, doc, _validator(*found))
     datacache.put(key, doc)
@@ -266,7 +268,11 @@ def _message(error: Any) -> tuple[str, bool]:
     validator = str(error.validator)
     if validator == "dependentRequired" and isinstance(error.instance, dict):
         trigger = next(
-            (k for k, needs in error.validator_value.items() if k in error.instance and set(needs) - set(error.instance)),
+            (
+                k
+                for k, needs in error.validator_value.items()
+                if k in error.instance and set(needs) - set(error.instance)
+            ),
             "",
         )
         validator = f"dependentRequired:{trigger}"
@@ -292,4 +298,3 @@ def load_json_schema(name: str) -> dict[str, Any]:
     """A shipped schema as a mapping (for tools and tests)."""
     data: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return data
-

@@ -183,7 +183,9 @@ def _copy_facts(dest: Store, source: Store, scan_map: dict[int, int], site_defau
         dest.insert_rows(table, _follow_scans(source.rows(table), scan_map, site_default))
 
 
-def _follow_scans(rows: Iterator[dict[str, Any]], scan_map: dict[int, int], site_default: str) -> Iterator[dict[str, Any]]:
+def _follow_scans(
+    rows: Iterator[dict[str, Any]], scan_map: dict[int, int], site_default: str
+) -> Iterator[dict[str, Any]]:
     for row in rows:
         if row["scan_id"] not in scan_map:
             continue

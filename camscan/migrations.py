@@ -191,7 +191,9 @@ CAMERA_PROTOCOL_KINDS: tuple[str, ...] = (
 @migrations()
 def m003_report_views(db: sqlite_utils.Database) -> None:
     """Views for the reports and for people browsing the inventory in Datasette; scan details."""
-    db.table("scans").add_column("details", str)  # JSON: what the source recorded about itself (e.g. nmap's args)
+    db.table("scans").add_column(
+        "details", str
+    )  # JSON: what the source recorded about itself (e.g. nmap's args)
     ports = ", ".join(str(p) for p in CAMERA_PORTS)
     kinds = ", ".join(f"'{k}'" for k in CAMERA_PROTOCOL_KINDS)
     db.create_view(

@@ -99,7 +99,9 @@ def channel_observations(observations: Sequence[Observation]) -> list[Observatio
     said of that channel together (the channel list, its status), later answers filling in. A hybrid DVR may
     number its analogue and IP channels alike, so the input kind is part of a channel's name. An entry without
     `input` (a title alone) only adds to the channels of that number another answer lists."""
-    found = sorted((o for o in observations if o.kind == "recorder_channel" and o.error is None), key=lambda o: o.time)
+    found = sorted(
+        (o for o in observations if o.kind == "recorder_channel" and o.error is None), key=lambda o: o.time
+    )
     merged: dict[tuple[str, str, str], dict[str, Any]] = {}
     first: dict[tuple[str, str, str], Observation] = {}
     for obs in found:
@@ -115,12 +117,16 @@ def channel_observations(observations: Sequence[Observation]) -> list[Observatio
             if key[0] == str(obs.value.get("api")) and key[2] == str(obs.value.get("channel")):
                 value.update({k: v for k, v in obs.value.items() if v not in (None, "") and k not in value})
     out = [
-        Observation("recorder_channel", value, host=first[key].host, port=first[key].port, source=first[key].source)
+        Observation(
+            "recorder_channel", value, host=first[key].host, port=first[key].port, source=first[key].source
+        )
         for key, value in merged.items()
         # not the recorder itself (a camera recording its own video)
         if not value.get("address") or value.get("address") != first[key].host
     ]
-    return sorted(out, key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0, o.value["input"]))
+    return sorted(
+        out, key=lambda o: (str(o.value.get("api")), _channel_number(o.value) or 0, o.value["input"])
+    )
 
 
 def _channel_number(value: dict[str, Any]) -> int | None:

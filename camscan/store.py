@@ -44,7 +44,6 @@ BUSY_TIMEOUT_MS = int(os.environ.get("CAMSCAN_BUSY_TIMEOUT_MS", "5000"))
 TRACKED_FIELDS: tuple[str, ...] = (*IDENTITY_FIELDS, "ip", "mac", "is_camera")
 
 
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -260,7 +259,9 @@ class Store:
             self.db.table("vendor_concerns").insert_all(link_rows.values())
             self.db.table("_camscan_meta").upsert({"key": "data_version", "value": version}, pk="key")
             # What an answer relies on: the concerns register's version and date (`camscan concerns` shows both).
-            self.db.table("_camscan_meta").upsert({"key": "concerns_register", "value": register.label}, pk="key")
+            self.db.table("_camscan_meta").upsert(
+                {"key": "concerns_register", "value": register.label}, pk="key"
+            )
 
     # -- scans ----------------------------------------------------------------------------------
 
@@ -550,14 +551,17 @@ class Store:
             for row in rows:
                 found = self._write_advisories(row["key"], row, [])
                 self.db.execute(
-                    "UPDATE devices SET advisories = ? WHERE key = ?", [_json([m.to_dict() for m in found]), row["key"]]
+                    "UPDATE devices SET advisories = ? WHERE key = ?",
+                    [_json([m.to_dict() for m in found]), row["key"]],
                 )
             self.db.table("_camscan_meta").upsert({"key": "advisories", "value": label}, pk="key")
         return len(rows)
 
     # -- cameras behind recorders (issue 14) --------------------------------------------------------
 
-    def _twins(self, ident: Identity, mac: str | None, *, exclude: tuple[str, ...], channels: bool) -> list[str]:
+    def _twins(
+        self, ident: Identity, mac: str | None, *, exclude: tuple[str, ...], channels: bool
+    ) -> list[str]:
         """Keys of stored devices that are this one by serial (same maker) or MAC: with `channels`, devices found
         through a recorder; else any device."""
         where, params = [], []
@@ -592,13 +596,16 @@ class Store:
             if taken is None:
                 return twins[0], findings
             what = f"serial {ident.serial}" if ident.serial else f"MAC {record.mac}"
-            findings.append(f"{what} is also reported on channel {taken[1]} of a recorder: kept as separate devices")
+            findings.append(
+                f"{what} is also reported on channel {taken[1]} of a recorder: kept as separate devices"
+            )
         elif len(twins) > 1:
             what = f"serial {ident.serial}" if ident.serial else f"MAC {record.mac}"
             findings.append(f"{what} is shared by {len(twins)} stored devices: not matched to any")
         elif not findings:
-            candidates = key_candidates(None, record.mac, ident.serial, ident.manufacturer, record.site,
-                                        stated_mac=True)[:-1]
+            candidates = key_candidates(
+                None, record.mac, ident.serial, ident.manufacturer, record.site, stated_mac=True
+            )[:-1]
             if candidates:
                 return candidates[0], findings
         slot = self.db.execute(
@@ -645,8 +652,14 @@ class Store:
             self.db.execute(
                 "INSERT OR IGNORE INTO device_scans (device_key, scan_id, ip, identity, parent, channel) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [new_key, sighting["scan_id"], sighting["ip"], sighting["identity"], sighting["parent"],
-                 sighting["channel"]],
+                [
+                    new_key,
+                    sighting["scan_id"],
+                    sighting["ip"],
+                    sighting["identity"],
+                    sighting["parent"],
+                    sighting["channel"],
+                ],
             )
         self.db.execute("DELETE FROM device_scans WHERE device_key = ?", [old_key])
         self.db.execute("UPDATE device_history SET device_key = ? WHERE device_key = ?", [new_key, old_key])
@@ -680,8 +693,12 @@ class Store:
             if key.startswith("mac:") and not record.mac_stated:
                 findings.append(f"one interface (MAC {value}) answers at {other[0]} and {record.ip}")
                 return key, findings
-            findings.append(f"{what} {value} is also reported by {other[0]} in this scan: kept as separate devices")
-            self._add_finding(key, f"{what} {value} is also reported by {record.ip} in this scan: kept as separate devices")
+            findings.append(
+                f"{what} {value} is also reported by {other[0]} in this scan: kept as separate devices"
+            )
+            self._add_finding(
+                key, f"{what} {value} is also reported by {record.ip} in this scan: kept as separate devices"
+            )
         return candidates[-1], findings
 
     def _add_finding(self, key: str, finding: str) -> None:
@@ -714,7 +731,8 @@ class Store:
             # cameras found behind it (issue 14) follow their recorder to its new key
             self.db.execute("UPDATE devices SET parent = ? WHERE parent = ?", [new_key, old_key])
             self.db.execute(
-                "UPDATE device_scans SET parent = ? WHERE parent = ? AND scan_id = ?", [new_key, old_key, scan_id]
+                "UPDATE device_scans SET parent = ? WHERE parent = ? AND scan_id = ?",
+                [new_key, old_key, scan_id],
             )
 
     # -- reading --------------------------------------------------------------------------------
@@ -803,7 +821,9 @@ class Store:
 
     def _copy_table(self, table: str) -> str:
         if table not in self.COPY_TABLES:
-            raise ValueError(f"{table!r} is not one of the tables a store copies: {', '.join(self.COPY_TABLES)}")
+            raise ValueError(
+                f"{table!r} is not one of the tables a store copies: {', '.join(self.COPY_TABLES)}"
+            )
         return table
 
 

@@ -176,5 +176,7 @@ class StoreThread:
     def _fail(self, exc: BaseException) -> None:
         self._error = exc
         if self.on_error is not None:
-            with contextlib.suppress(Exception):  # a broken callback must not hide the error: check() raises it
+            with contextlib.suppress(
+                Exception
+            ):  # a broken callback must not hide the error: check() raises it
                 self.on_error(exc)

@@ -67,7 +67,6 @@ def test_identify_rejects_bad_lines_but_answers_the_rest():
     assert "line 2: unknown observation kind 'nope'" in result.stderr
 
 
-
 def test_identify_refuses_deeply_nested_json_as_one_bad_line():
     """JSON nested past Python's recursion limit (in the reader) or a few hundred levels (in the engine reading an
     `onvif_services` or `http_path` value) ended the command with a RecursionError traceback; now such a line is one
@@ -76,10 +75,16 @@ def test_identify_refuses_deeply_nested_json_as_one_bad_line():
     result = run_camscan(
         "identify",
         input='{"kind":"rtsp_server","value":"Dahua Rtsp Server"}\n'
-        + "[" * 200_000 + "]" * 200_000 + "\n"
-        + '{"kind":"onvif_services","value":{"answer":"GetServices","services":' + nest + "}}\n"
+        + "[" * 200_000
+        + "]" * 200_000
+        + "\n"
+        + '{"kind":"onvif_services","value":{"answer":"GetServices","services":'
+        + nest
+        + "}}\n"
         + '{"observations":[{"kind":"onvif_services","value":{"services":["display"]}},'
-        + '{"kind":"onvif_services","value":{"services":' + nest + "}}]}\n"
+        + '{"kind":"onvif_services","value":{"services":'
+        + nest
+        + "}}]}\n"
         + '{"kind":"onvif_services","value":{"answer":"GetServices","services":[[["display"]]]}}\n',
     )
     assert result.returncode == 3 and "Traceback" not in result.stderr
@@ -87,6 +92,7 @@ def test_identify_refuses_deeply_nested_json_as_one_bad_line():
     assert lines[0]["manufacturer"] == "Dahua"
     assert lines[1:4] == [{"error": "JSON nested more than 64 levels deep", "line": n} for n in (2, 3, 4)]
     assert lines[4]["device_type"] == "decoder"  # a few levels are read as before
+
 
 def test_concerns_json_and_unknown_vendor():
     result = run_camscan("concerns", "--json")

@@ -45,7 +45,9 @@ def test_a_second_load_is_a_hit(cache: Path, data: Path, monkeypatch: pytest.Mon
     parses = _count_parses(monkeypatch)
     first = datafile.load_yaml(data)
     second = datafile.load_yaml(data)
-    assert first == second == {"placeholders": [{"value": "H264", "fields": ["manufacturer"], "source": "test"}]}
+    assert (
+        first == second == {"placeholders": [{"value": "H264", "fields": ["manufacturer"], "source": "test"}]}
+    )
     assert len(parses) == 1
     assert len(list((cache / "data").glob("*.json"))) == 1
 
@@ -83,7 +85,9 @@ def test_no_cache_env_turns_it_off(cache: Path, data: Path, monkeypatch: pytest.
     assert not cache.exists()
 
 
-def test_an_unusable_cache_directory_is_ignored(tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unusable_cache_directory_is_ignored(
+    tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("CAMSCAN_CACHE_DIR", str(blocker / "cache"))  # cannot be created, even by root
@@ -91,8 +95,12 @@ def test_an_unusable_cache_directory_is_ignored(tmp_path: Path, data: Path, monk
     assert datafile.load_yaml(data)["placeholders"][0]["value"] == "H264"
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{truncated", b"\xff\xfe", b"[1, 2]", b'{"key": "other", "doc": 1}'])
-def test_a_corrupt_entry_is_reloaded(cache: Path, data: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes) -> None:
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{truncated", b"\xff\xfe", b"[1, 2]", b'{"key": "other", "doc": 1}']
+)
+def test_a_corrupt_entry_is_reloaded(
+    cache: Path, data: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes
+) -> None:
     datafile.load_yaml(data)
     (entry,) = (cache / "data").glob("*.json")
     entry.write_bytes(garbage)

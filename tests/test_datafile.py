@@ -26,7 +26,11 @@ def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_shipped_data_file_has_a_schema() -> None:
     assert len(DATA_FILES) >= 10
-    missing = [str(p.relative_to(DEFAULT_DATA_DIR)) for p in DATA_FILES if not datafile.schema_path(datafile.schema_name(p)).is_file()]
+    missing = [
+        str(p.relative_to(DEFAULT_DATA_DIR))
+        for p in DATA_FILES
+        if not datafile.schema_path(datafile.schema_name(p)).is_file()
+    ]
     assert not missing, f"data files without vendor_signatures/schema/<name>.schema.json: {missing}"
 
 
@@ -36,7 +40,9 @@ def test_every_schema_is_a_documented_draft_2020_12_schema() -> None:
         schema = json.loads(path.read_text(encoding="utf-8"))
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema", path.name
         jsonschema.Draft202012Validator.check_schema(schema)
-        assert schema.get("title") and len(schema.get("description", "")) > 80, f"{path.name} documents its format"
+        assert schema.get("title") and len(schema.get("description", "")) > 80, (
+            f"{path.name} documents its format"
+        )
         used = {datafile.schema_name(p) for p in DATA_FILES}
         assert path.name.removesuffix(".schema.json") in used, f"{path.name} is no data file's schema"
 
@@ -97,14 +103,41 @@ def _edit(path: Path, old: str, new: str) -> None:
             "confidence: sure",
             r"vendors\.yaml: vendor '\w+': parent\.confidence: a relationship needs confidence in",
         ),
-        ("vendors.yaml", "camera_vendor: true", "camera_vendor: true\n    colour: red", r"vendor '\w+': unknown field\(s\): colour"),
-        ("vendors.yaml", "role: manufacturer", "role: maker", r"vendor '\w+': role 'maker' is not one of manufacturer"),
-        ("concerns.yaml", "category: procurement_restriction", "category: gossip", r"concern 'ndaa-s889': category 'gossip' is not one of"),
-        ("concerns.yaml", "concerns:", "concerns: {}\nold:", r"concerns\.yaml: expected a mapping with a 'concerns' list"),
-        ("signatures/http.yaml", "weight: 0.85", "weight: high", r"http\.yaml: signature '[\w.]+': 'weight' must be a number"),
+        (
+            "vendors.yaml",
+            "camera_vendor: true",
+            "camera_vendor: true\n    colour: red",
+            r"vendor '\w+': unknown field\(s\): colour",
+        ),
+        (
+            "vendors.yaml",
+            "role: manufacturer",
+            "role: maker",
+            r"vendor '\w+': role 'maker' is not one of manufacturer",
+        ),
+        (
+            "concerns.yaml",
+            "category: procurement_restriction",
+            "category: gossip",
+            r"concern 'ndaa-s889': category 'gossip' is not one of",
+        ),
+        (
+            "concerns.yaml",
+            "concerns:",
+            "concerns: {}\nold:",
+            r"concerns\.yaml: expected a mapping with a 'concerns' list",
+        ),
+        (
+            "signatures/http.yaml",
+            "weight: 0.85",
+            "weight: high",
+            r"http\.yaml: signature '[\w.]+': 'weight' must be a number",
+        ),
     ],
 )
-def test_schema_errors_name_file_entry_and_path(data: Path, file: str, old: str, new: str, expected: str) -> None:
+def test_schema_errors_name_file_entry_and_path(
+    data: Path, file: str, old: str, new: str, expected: str
+) -> None:
     _edit(data / file, old, new)
     with pytest.raises(DataError, match=expected):
         load_knowledge(data)
@@ -117,7 +150,9 @@ def test_an_example_problem_names_its_path(tmp_path: Path) -> None:
         "signatures:\n  - {id: a.b, kind: http_server, pattern: x, asserts: {model: X}, weight: 0.5, source: s,\n"
         "     examples: [{value: x, expect: {model: [1, 2]}}]}\n"
     )
-    with pytest.raises(DataError, match=r"x\.yaml: signature 'a\.b': examples\[0\]\.expect\.model: \[1, 2\] is not of type"):
+    with pytest.raises(
+        DataError, match=r"x\.yaml: signature 'a\.b': examples\[0\]\.expect\.model: \[1, 2\] is not of type"
+    ):
         datafile.load_yaml(path)
 
 

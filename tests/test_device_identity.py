@@ -47,14 +47,18 @@ def test_a_stated_mac_is_weaker_than_a_layer2_one():
 
 
 def test_units_sharing_a_default_mac_with_their_own_serials_stay_apart(tmp_path):
-    devices = scan_of(tmp_path / "inv.db", {f"127.0.9.{n}": onvif_host(f"127.0.9.{n}", f"SN000{n}") for n in range(1, 4)})
+    devices = scan_of(
+        tmp_path / "inv.db", {f"127.0.9.{n}": onvif_host(f"127.0.9.{n}", f"SN000{n}") for n in range(1, 4)}
+    )
     assert sorted(d["ip"] for d in devices) == ["127.0.9.1", "127.0.9.2", "127.0.9.3"]
     assert sorted(d["serial"] for d in devices) == ["SN0001", "SN0002", "SN0003"]
     assert {d["key"].split(":")[0] for d in devices} == {"serial"}
 
 
 def test_units_sharing_a_default_mac_without_serials_stay_apart_with_a_finding(tmp_path):
-    devices = scan_of(tmp_path / "inv.db", {f"127.0.9.{n}": onvif_host(f"127.0.9.{n}", None) for n in range(1, 4)})
+    devices = scan_of(
+        tmp_path / "inv.db", {f"127.0.9.{n}": onvif_host(f"127.0.9.{n}", None) for n in range(1, 4)}
+    )
     assert len(devices) == 3
     keyed_by_mac = [d for d in devices if d["key"] == f"mac:{FACTORY_MAC}"]
     assert len(keyed_by_mac) == 1  # the first keeps the MAC key; the others fall back to their address
@@ -65,8 +69,10 @@ def test_units_sharing_a_default_mac_without_serials_stay_apart_with_a_finding(t
 def test_a_shared_serial_is_a_finding_not_a_merge(tmp_path):
     devices = scan_of(
         tmp_path / "inv.db",
-        {"127.0.9.1": onvif_host("127.0.9.1", "SAME", "02:00:00:00:00:01"),
-         "127.0.9.2": onvif_host("127.0.9.2", "SAME", "02:00:00:00:00:02")},
+        {
+            "127.0.9.1": onvif_host("127.0.9.1", "SAME", "02:00:00:00:00:01"),
+            "127.0.9.2": onvif_host("127.0.9.2", "SAME", "02:00:00:00:00:02"),
+        },
     )
     assert len(devices) == 2
     assert all(any("serial SAME" in f for f in d["findings"]) for d in devices)

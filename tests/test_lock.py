@@ -59,7 +59,11 @@ def declared() -> list[Requirement]:
     """Every requirement pyproject.toml declares for an installation setup.sh makes: dependencies, the dev
     extra and what building camscan needs."""
     project = PYPROJECT["project"]
-    texts = [*project["dependencies"], *project["optional-dependencies"]["dev"], *PYPROJECT["build-system"]["requires"]]
+    texts = [
+        *project["dependencies"],
+        *project["optional-dependencies"]["dev"],
+        *PYPROJECT["build-system"]["requires"],
+    ]
     return [Requirement(text) for text in texts]
 
 
@@ -69,13 +73,17 @@ def test_every_pin_is_exact_and_hashed() -> None:
         for pin in pins:
             (spec,) = pin.requirement.specifier
             assert spec.operator == "==", f"{name}: {pin.requirement} is not an exact pin"
-            assert pin.hashes and all(h.startswith("sha256:") for h in pin.hashes), f"{name} has no sha256 hash"
+            assert pin.hashes and all(h.startswith("sha256:") for h in pin.hashes), (
+                f"{name} has no sha256 hash"
+            )
 
 
 @pytest.mark.parametrize("requirement", declared(), ids=str)
 def test_the_lock_covers_every_declared_dependency(requirement: Requirement) -> None:
     pins = PINS.get(canonicalize_name(requirement.name))
-    assert pins, f"{requirement.name} is declared in pyproject.toml but not in {LOCK.name}: bash requirements/refresh.sh"
+    assert pins, (
+        f"{requirement.name} is declared in pyproject.toml but not in {LOCK.name}: bash requirements/refresh.sh"
+    )
     for pin in pins:
         assert requirement.specifier.contains(pin.version, prereleases=True), (
             f"{LOCK.name} pins {pin.requirement}, outside pyproject.toml's {requirement}: bash requirements/refresh.sh"
@@ -84,7 +92,9 @@ def test_the_lock_covers_every_declared_dependency(requirement: Requirement) -> 
 
 def test_build_in_is_pyprojects_build_requirements() -> None:
     listed = [line.strip() for line in BUILD_IN.read_text(encoding="utf-8").splitlines()]
-    assert [line for line in listed if line and not line.startswith("#")] == PYPROJECT["build-system"]["requires"]
+    assert [line for line in listed if line and not line.startswith("#")] == PYPROJECT["build-system"][
+        "requires"
+    ]
 
 
 def test_this_environment_was_installed_from_the_lock() -> None:

@@ -16,11 +16,17 @@ CAM = "127.150.0.20"
 HIK_SERIAL = "DS-2CD2143G2-I20220101AAWRJ12345678"
 
 
-def nvr_observations(channels: list[dict[str, object]], *, summary: dict[str, object] | None = None) -> list[Observation]:
+def nvr_observations(
+    channels: list[dict[str, object]], *, summary: dict[str, object] | None = None
+) -> list[Observation]:
     found = [
         Observation(
             "vendor_discovery",
-            {"protocol": "sadp", "DeviceDescription": "DS-7608NI-K2/8P", "SoftwareVersion": "V4.22.005build 191009"},
+            {
+                "protocol": "sadp",
+                "DeviceDescription": "DS-7608NI-K2/8P",
+                "SoftwareVersion": "V4.22.005build 191009",
+            },
             host=NVR,
             source="sadp",
         ),
@@ -139,16 +145,26 @@ def test_a_camera_also_reached_directly_is_counted_once_whatever_the_order(tmp_p
             assert {"via_nvr", "onvif"} <= set(cam.discovered_by) | {"onvif"}, order
             assert "via_nvr" in cam.discovered_by, order
             sightings = list(
-                st.db.query("SELECT * FROM device_scans WHERE scan_id = ? AND device_key = ?", [scan_id, cam.key])
+                st.db.query(
+                    "SELECT * FROM device_scans WHERE scan_id = ? AND device_key = ?", [scan_id, cam.key]
+                )
             )
             assert len(sightings) == 1 and sightings[0]["ip"] == CAM and sightings[0]["channel"] == 1, order
             assert st.db.execute("SELECT count(*) FROM device_scans").fetchone()[0] == 3, order
 
 
 def test_a_camera_matched_by_the_mac_the_recorder_reports(tmp_path, engine):
-    by_mac = {"api": "unifi_protect", "channel": 1, "input": "ip", "model": "G4 Bullet", "mac": "74:AC:B9:00:00:21"}
-    camera = [Observation("mac", "74:ac:b9:00:00:21", host=CAM, source="arp"),
-              Observation("http_server", "lighttpd", host=CAM, port=80, source="http")]
+    by_mac = {
+        "api": "unifi_protect",
+        "channel": 1,
+        "input": "ip",
+        "model": "G4 Bullet",
+        "mac": "74:AC:B9:00:00:21",
+    }
+    camera = [
+        Observation("mac", "74:ac:b9:00:00:21", host=CAM, source="arp"),
+        Observation("http_server", "lighttpd", host=CAM, port=80, source="http"),
+    ]
     with Store.open(tmp_path / "inv.db") as st:
         scan(st, engine, [(CAM, camera), (NVR, nvr_observations([by_mac]))])
         found = devices(st)
@@ -171,7 +187,9 @@ def test_a_camera_swapped_on_a_channel_shows_in_the_sightings(tmp_path, engine):
             r["scan_id"]: r["device_key"]
             for r in st.db.query("SELECT scan_id, device_key FROM device_scans WHERE channel = 3")
         }
-        assert analog[one] == analog[two]  # an analogue camera cannot be told apart: the channel is its identity
+        assert (
+            analog[one] == analog[two]
+        )  # an analogue camera cannot be told apart: the channel is its identity
 
 
 def test_a_factory_default_serial_on_two_channels_is_not_one_camera(tmp_path, engine):
@@ -185,8 +203,14 @@ def test_a_factory_default_serial_on_two_channels_is_not_one_camera(tmp_path, en
 
 
 def test_the_recorder_keeps_what_it_said_about_its_channels(tmp_path, engine):
-    summary = {"api": "hikvision_isapi", "channels": 8, "ip_channels": 8, "analog_channels": 0, "listed": False,
-               "note": "the channel list needs the recorder's credentials"}
+    summary = {
+        "api": "hikvision_isapi",
+        "channels": 8,
+        "ip_channels": 8,
+        "analog_channels": 0,
+        "listed": False,
+        "note": "the channel list needs the recorder's credentials",
+    }
     with Store.open(tmp_path / "inv.db") as st:
         scan(st, engine, [(NVR, nvr_observations([], summary=summary))])
         (nvr,) = devices(st)
@@ -252,12 +276,26 @@ def test_recorder_endpoints_are_asked_of_recorders_only():
     dvr = Identity(manufacturer="Dahua", device_type="dvr")
     ids = {e.id for e in select(endpoints, "c", camera, [80], credentials=True)}
     assert not any("input_proxy" in i or "video_inputs" in i for i in ids)
-    assert "hikvision.isapi_input_proxy_channels" in {e.id for e in select(endpoints, "c", nvr, [80], credentials=True)}
+    assert "hikvision.isapi_input_proxy_channels" in {
+        e.id for e in select(endpoints, "c", nvr, [80], credentials=True)
+    }
     assert "hikvision.isapi_input_proxy_channels" not in {e.id for e in select(endpoints, "c", nvr, [80])}
     assert {"dahua.remote_devices", "dahua.video_loss"} <= {
         e.id for e in select(endpoints, "c", dvr, [80], credentials=True)
     }
-    alone = {"version": 1, "endpoints": [{"id": "x.y", "tier": "c", "protocol": "http", "path": "/", "auth": "required",
-                                          "when": {"device_type": ["nvr"]}, "source": "s"}]}
+    alone = {
+        "version": 1,
+        "endpoints": [
+            {
+                "id": "x.y",
+                "tier": "c",
+                "protocol": "http",
+                "path": "/",
+                "auth": "required",
+                "when": {"device_type": ["nvr"]},
+                "source": "s",
+            }
+        ],
+    }
     with _pytest.raises(DataError):
         parse_endpoints(Path("probes.yaml"), alone)

@@ -89,7 +89,9 @@ def test_put_waits_for_room(db: Path) -> None:
         assert len(store.scans()) == 3
 
 
-def test_a_locked_database_waits_in_the_thread_not_on_the_loop(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locked_database_waits_in_the_thread_not_on_the_loop(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Another process holds the write lock for 1 s: the loop keeps ticking and the write lands after."""
     monkeypatch.setattr("camscan.store.BUSY_TIMEOUT_MS", 5000)
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)

@@ -86,7 +86,10 @@ def concerns_cmd(
 def signatures_test(
     json_out: JsonOption = False,
     corpus: Annotated[
-        bool, typer.Option("--corpus", help="Also score the engine on the real-device corpus (tests/fixtures/real).")
+        bool,
+        typer.Option(
+            "--corpus", help="Also score the engine on the real-device corpus (tests/fixtures/real)."
+        ),
     ] = False,
     corpus_dir: Annotated[
         Path | None, typer.Option("--corpus-dir", help="Score this corpus folder instead (implies --corpus).")
@@ -130,7 +133,9 @@ def signatures_test(
 
         folder = corpus_dir or default_corpus_dir()
         if folder is None:
-            raise UsageError("no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)")
+            raise UsageError(
+                "no corpus here: pass --corpus-dir (the corpus lives in a checkout's tests/fixtures/real)"
+            )
         summary = summarise(Scorer(engine).run(load_corpus(folder, engine.knowledge.device_types)))
         floor_file = default_floor_file()
         floor = json.loads(floor_file.read_text()) if corpus_dir is None and floor_file.is_file() else {}
@@ -278,5 +283,3 @@ def register(app: typer.Typer) -> None:
     app.command("concerns")(concerns_cmd)
     app.command("demo")(demo)
     app.add_typer(signatures_app, name="signatures")
-
-

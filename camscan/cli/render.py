@@ -38,14 +38,26 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
     )
     table = Table(title=title, title_justify="left")
     with_os = any(r.get("os") for r in rows)  # the column appears when some device said what it runs
-    for col in ("ip", "brand", "manufacturer", "model", "firmware", "type", *(("os",) if with_os else ()), "conf.", "concerns"):
+    for col in (
+        "ip",
+        "brand",
+        "manufacturer",
+        "model",
+        "firmware",
+        "type",
+        *(("os",) if with_os else ()),
+        "conf.",
+        "concerns",
+    ):
         table.add_column(col)
     for r, depth in tree_order(rows):  # each recorder with the cameras on its channels under it (issue 14)
         brand = r["brand"] or ""
         maker = r["manufacturer"] or "(unknown)"
         where = safe(r["ip"])
         if r.get("parent"):
-            where = ("└ " if depth else "") + safe(channel_label(r)) + (f" · {safe(r['ip'])}" if r["ip"] else "")
+            where = (
+                ("└ " if depth else "") + safe(channel_label(r)) + (f" · {safe(r['ip'])}" if r["ip"] else "")
+            )
         table.add_row(
             where,
             safe(brand),
@@ -60,7 +72,9 @@ def render_devices(rows: list[dict[str, Any]]) -> None:
     out.print(table)
     for view in recorder_views(rows):
         r = view.recorder
-        out.print(f"recorder {safe(r['ip'] or r['key'])} ({safe(r['model'] or r['device_type'] or '?')}): {safe(view.describe())}")
+        out.print(
+            f"recorder {safe(r['ip'] or r['key'])} ({safe(r['model'] or r['device_type'] or '?')}): {safe(view.describe())}"
+        )
     if any(r["brand"] and r["manufacturer"] and r["brand"] != r["manufacturer"] for r in rows):
         out.print("* sold under another brand: the manufacturer is who really made it.")
     if any(r["concerns"] for r in rows):
@@ -83,7 +97,9 @@ def render_vendor_summary(devices: list[dict[str, Any]]) -> None:
     out.print(table)
 
 
-def render_found(devices: list[dict[str, Any]], summary: ScanSummary, *, table: bool | None, db: object) -> None:
+def render_found(
+    devices: list[dict[str, Any]], summary: ScanSummary, *, table: bool | None, db: object
+) -> None:
     """The end of a scan or an import: the summary, the device table when it is short (or asked for), and where
     to look next."""
     if table or (table is None and len(devices) <= TABLE_UP_TO):
@@ -94,7 +110,10 @@ def render_found(devices: list[dict[str, Any]], summary: ScanSummary, *, table: 
     if summary.counts.get("of_concern"):
         hints.append(f"camscan devices --concern{db_arg}")
     hints.append(f"camscan report -o estate.html{db_arg}")
-    if summary.changes is not None and summary.changes.summary()["new"] + summary.changes.summary()["changed"]:
+    if (
+        summary.changes is not None
+        and summary.changes.summary()["new"] + summary.changes.summary()["changed"]
+    ):
         hints.append(f"camscan diff{db_arg}")
     out.print("Next: " + "   ·   ".join(hints))
 
@@ -135,7 +154,11 @@ def render_diff(result: ScanDiff) -> None:
         f"scan {b.id} ({safe(b.kind)}, {safe(b.started)}) → scan {a.id} ({safe(a.kind)}, {safe(a.started)}): "
         f"{s['new']} new, {s['gone']} gone, {s['changed']} changed "
         f"(firmware {s['firmware']}, identity {s['identity']}, address {s['address']}), {s['unchanged']} unchanged"
-        + (f", {s['swapped']} camera{'' if s['swapped'] == 1 else 's'} swapped on a recorder channel" if s["swapped"] else "")
+        + (
+            f", {s['swapped']} camera{'' if s['swapped'] == 1 else 's'} swapped on a recorder channel"
+            if s["swapped"]
+            else ""
+        )
     )
     if not (result.new or result.gone or result.changed):
         return
@@ -162,7 +185,9 @@ def render_diff(result: ScanDiff) -> None:
     for swap in result.swapped:  # a camera replaced on a recorder channel (issue 14)
         old, new = (f"{safe(x.identity.get('model') or '?')} {safe(x.identity.get('serial') or '')}".strip()
                     for x in (swap.before, swap.after))  # fmt: skip
-        out.print(f"swapped: channel {swap.channel} of recorder {safe(swap.recorder_ip or swap.parent)}: {old} → {new}")
+        out.print(
+            f"swapped: channel {swap.channel} of recorder {safe(swap.recorder_ip or swap.parent)}: {old} → {new}"
+        )
 
 
 def problems(lines: list[str], *, most: int = 10) -> None:

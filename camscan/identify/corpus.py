@@ -20,7 +20,17 @@ from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.engine import Engine
 from camscan.model import CAMERA_TYPES, Identity, Observation, ObservationError
 
-CATEGORIES = ("camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control", "non_camera", "lookalike")
+CATEGORIES = (
+    "camera",
+    "nvr",
+    "dvr",
+    "encoder",
+    "vms",
+    "intercom",
+    "access_control",
+    "non_camera",
+    "lookalike",
+)
 SCORED_FIELDS = ("manufacturer", "brand", "model", "firmware", "device_type")
 SPLITS = ("dev", "held_out")
 _FOLD = re.compile(r"[^0-9a-z]+")
@@ -96,14 +106,18 @@ def _case(
         raise DataError(path, entry, "'truth' needs at least 'device_type' and 'is_camera'")
     _check_truth_type(path, entry, truth["device_type"], vocabulary)
     if bool(truth["is_camera"]) != (truth["device_type"] in CAMERA_TYPES):
-        raise DataError(path, entry, f"is_camera {truth['is_camera']} contradicts device_type {truth['device_type']!r}")
+        raise DataError(
+            path, entry, f"is_camera {truth['is_camera']} contradicts device_type {truth['device_type']!r}"
+        )
     if (category in CAMERA_TYPES) != bool(truth["is_camera"]):
         raise DataError(path, entry, f"category {category!r} contradicts is_camera {truth['is_camera']}")
     supports = raw.get("supports") or []
     if not isinstance(supports, list) or any(s not in truth for s in supports):
         raise DataError(path, entry, "'supports' must list fields present in 'truth'")
     if not isinstance(raw.get("verbatim"), bool):
-        raise DataError(path, entry, "needs 'verbatim: true|false' (false when anything was composed; notes say what)")
+        raise DataError(
+            path, entry, "needs 'verbatim: true|false' (false when anything was composed; notes say what)"
+        )
     if raw["verbatim"] is False and not raw.get("notes"):
         raise DataError(path, entry, "'verbatim: false' needs 'notes' saying what was composed")
     if not raw.get("where"):
@@ -195,7 +209,11 @@ class Scorer:
             if name in ("manufacturer", "brand"):
                 ok = got is not None and self._vendor_key(got) == self._vendor_key(want)
             elif name == "model":
-                makers = tuple(n for n in (truth.get("manufacturer"), truth.get("brand"), ident.manufacturer, ident.brand) if n)
+                makers = tuple(
+                    n
+                    for n in (truth.get("manufacturer"), truth.get("brand"), ident.manufacturer, ident.brand)
+                    if n
+                )
                 ok = got is not None and fold_model(str(got), makers) == fold_model(str(want), makers)
             else:
                 ok = got is not None and self._firmware_key(got) == self._firmware_key(str(want))
@@ -227,7 +245,11 @@ class Tally:
         self.right += int(ok)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"right": self.right, "total": self.total, "rate": None if self.rate is None else round(self.rate, 4)}
+        return {
+            "right": self.right,
+            "total": self.total,
+            "rate": None if self.rate is None else round(self.rate, 4),
+        }
 
 
 @dataclass(slots=True)
@@ -272,7 +294,11 @@ class Summary:
             "camera_recall_stated": self.camera_recall_stated.to_dict(),
             "false_cameras": self.false_cameras,
             "false_cameras_by_split": dict(sorted(self.false_cameras_by_split.items())),
-            "wrong_makers": {"count": len(self.wrong_makers), "by_split": dict(sorted(self.wrong_makers_by_split.items())), "cases": self.wrong_makers},
+            "wrong_makers": {
+                "count": len(self.wrong_makers),
+                "by_split": dict(sorted(self.wrong_makers_by_split.items())),
+                "cases": self.wrong_makers,
+            },
             "by_maker": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_maker.items())},
             "by_kind": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_kind.items())},
             "by_split": {m: {k: t.to_dict() for k, t in f.items()} for m, f in sorted(self.by_split.items())},
@@ -315,8 +341,13 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         truth = o.case.truth
         if o.wrong_maker:
             wrong_makers.append(
-                {"id": o.case.id, "file": o.case.file, "split": o.case.split,
-                 "truth": truth.get("manufacturer"), "got": o.identity.manufacturer}
+                {
+                    "id": o.case.id,
+                    "file": o.case.file,
+                    "split": o.case.split,
+                    "truth": truth.get("manufacturer"),
+                    "got": o.identity.manufacturer,
+                }
             )
             wrong_by_split[o.case.split] += 1
         for name, ok in o.right.items():
@@ -349,7 +380,9 @@ def summarise(outcomes: list[Outcome]) -> Summary:
                     "split": o.case.split,
                     "missed": o.missed,
                     "truth": {k: truth.get(k) for k in (*o.missed, "device_type") if k != "is_camera"},
-                    "got": {k: getattr(o.identity, k) for k in (*o.missed, "device_type") if k != "is_camera"},
+                    "got": {
+                        k: getattr(o.identity, k) for k in (*o.missed, "device_type") if k != "is_camera"
+                    },
                 }
             )
     makers = {str(o.case.truth.get("manufacturer") or o.case.truth.get("brand")) for o in outcomes}
@@ -395,7 +428,9 @@ def below_floor(s: Summary, floor: dict[str, Any]) -> list[str]:
     for name, recorded in sorted(floor.get("rates", {}).items()):
         now = got.get(name)
         if now is None or now + 1e-9 < recorded:
-            out.append(f"{name} {'none' if now is None else f'{now:.4f}'} is below the recorded {recorded:.4f}")
+            out.append(
+                f"{name} {'none' if now is None else f'{now:.4f}'} is below the recorded {recorded:.4f}"
+            )
     for name, count in (("false_cameras", len(s.false_cameras)), ("wrong_makers", len(s.wrong_makers))):
         ceiling = floor.get(name, 0 if name == "false_cameras" else None)
         if ceiling is not None and count > ceiling:
@@ -416,7 +451,9 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
     lines = [f"corpus: {s.cases} cases, {s.makers} makers ({cats})"]
     for name, t in s.fields.items():
         lines.append(f"  {name:<13} {_pct(t)}  ({t.right}/{t.total})")
-    lines.append(f"  camera recall     {_pct(s.camera_recall)}  ({s.camera_recall.right}/{s.camera_recall.total})")
+    lines.append(
+        f"  camera recall     {_pct(s.camera_recall)}  ({s.camera_recall.right}/{s.camera_recall.total})"
+    )
     r = s.camera_recall_supported
     lines.append(f"    … of cases with more than a MAC {_pct(r)}  ({r.right}/{r.total})")
     r = s.camera_recall_stated
@@ -424,18 +461,28 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
     lines.append(
         f"  camera precision  {_pct(s.camera_precision)}  ({s.camera_precision.right}/{s.camera_precision.total})"
     )
-    split_of = {m["id"]: m["split"] for m in s.misses}  # a false camera is always a miss: is_camera is always scored
+    split_of = {
+        m["id"]: m["split"] for m in s.misses
+    }  # a false camera is always a miss: is_camera is always scored
     named = [c for c in s.false_cameras if held_out_misses or split_of.get(c) != "held_out"]
     lines.append(
         f"  non-cameras called cameras: {len(s.false_cameras)}"
         + (f" ({', '.join(named)})" if named else "")
-        + (f"; {len(s.false_cameras) - len(named)} held-out, not named" if len(named) < len(s.false_cameras) else "")
+        + (
+            f"; {len(s.false_cameras) - len(named)} held-out, not named"
+            if len(named) < len(s.false_cameras)
+            else ""
+        )
     )
     listed = [w for w in s.wrong_makers if held_out_misses or w["split"] != "held_out"]
     unlisted = len(s.wrong_makers) - len(listed)
     lines.append(
         f"  wrong makers named: {len(s.wrong_makers)}"
-        + (" (" + "; ".join(f"{w['id']}: {w['got']!r}, truth {w['truth']!r}" for w in listed) + ")" if listed else "")
+        + (
+            " (" + "; ".join(f"{w['id']}: {w['got']!r}, truth {w['truth']!r}" for w in listed) + ")"
+            if listed
+            else ""
+        )
         + (f"; {unlisted} held-out, not named" if unlisted else "")
     )
     for split, tallies in sorted(s.by_split.items()):
@@ -445,7 +492,9 @@ def summary_lines(s: Summary, misses: int = 0, *, held_out_misses: bool = False)
         lines.append(f"  {split} split ({max(t.total for t in tallies.values())} cases): " + ", ".join(parts))
     shown = [m for m in s.misses if held_out_misses or m["split"] != "held_out"]
     for miss in shown[:misses]:
-        lines.append(f"  MISS {miss['id']} ({miss['file']}): {', '.join(miss['missed'])}: got {miss['got']}, truth {miss['truth']}")
+        lines.append(
+            f"  MISS {miss['id']} ({miss['file']}): {', '.join(miss['missed'])}: got {miss['got']}, truth {miss['truth']}"
+        )
     if misses and len(shown) > misses:
         lines.append(f"  … {len(shown) - misses} more misses (--json lists them all)")
     hidden = len(s.misses) - len(shown)
@@ -492,7 +541,9 @@ def markdown_tables(s: Summary, min_cases: int = 3) -> str:
         )
         out.append(f"\nCamera recall over the camera cases {cases}: " + "; ".join(per_split) + ".\n")
     out += [f"\n### Per maker (makers with at least {min_cases} cases)\n\n", head]
-    for maker, tallies in sorted(s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])):
+    for maker, tallies in sorted(
+        s.by_maker.items(), key=lambda kv: (-max(t.total for t in kv[1].values()), kv[0])
+    ):
         if max(t.total for t in tallies.values()) >= min_cases:
             out.append(row(maker, tallies))
     out += ["\n### Per observation kind (cases that contain the kind)\n\n", head]

@@ -88,7 +88,9 @@ class DeviceTypes:
                 "words or synonyms, or add the class there with its meaning",
             )
         if self.words[got].truth_only:
-            raise DataError(path, entry, f"{what} {word!r} is for corpus truths only ({self._where()}), not for data")
+            raise DataError(
+                path, entry, f"{what} {word!r} is for corpus truths only ({self._where()}), not for data"
+            )
         return got
 
     def _where(self) -> str:
@@ -108,7 +110,9 @@ class DeviceTypes:
                 if s in doc["words"]:
                     raise DataError(path, f"word {name!r}", f"synonym {s!r} is a word of its own")
                 if s in owner:
-                    raise DataError(path, f"word {name!r}", f"synonym {s!r} is already a synonym of {owner[s]!r}")
+                    raise DataError(
+                        path, f"word {name!r}", f"synonym {s!r} is already a synonym of {owner[s]!r}"
+                    )
                 owner[s] = name
             words[name] = Word(
                 name,

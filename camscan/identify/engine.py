@@ -148,18 +148,24 @@ class Engine:
         self.firmware = knowledge.firmware
         self.product_lines: ProductLines | None = getattr(knowledge, "product_lines", None)
         self.video_sources: VideoSources = getattr(knowledge, "video_sources", None) or VideoSources.empty()
-        self.nmap_rules: nmap_probes.NmapRules = getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
+        self.nmap_rules: nmap_probes.NmapRules = (
+            getattr(knowledge, "nmap_rules", None) or nmap_probes.NmapRules.empty()
+        )
         self.maker_words: MakerWords = getattr(knowledge, "maker_words", None) or MakerWords.empty()
         self.kind_words: KindWords = getattr(knowledge, "kind_words", None) or KindWords.empty()
-        self.identity_objects: IdentityObjects = getattr(knowledge, "identity_objects", None) or IdentityObjects.empty()
+        self.identity_objects: IdentityObjects = (
+            getattr(knowledge, "identity_objects", None) or IdentityObjects.empty()
+        )
         names = getattr(self.product_lines, "model_names", None) or []
         self._name_vendors: dict[str, str] = {f"{MODEL_NAME}.{m.id}": m.vendor for m in names}
         #: Generic readers whose weak models name no maker (`names_maker: false`; the free-text rule is one too).
-        self._maker_blind: frozenset[str] = frozenset(s.id for s in self.signatures if not s.names_maker) | frozenset(
-            f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds
-        )
+        self._maker_blind: frozenset[str] = frozenset(
+            s.id for s in self.signatures if not s.names_maker
+        ) | frozenset(f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds)
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
-        self._sets_aside: dict[str, tuple[str, ...]] = {s.id: s.sets_aside for s in self.signatures if s.sets_aside}
+        self._sets_aside: dict[str, tuple[str, ...]] = {
+            s.id: s.sets_aside for s in self.signatures if s.sets_aside
+        }
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
@@ -170,10 +176,16 @@ class Engine:
             if obs.error is not None:
                 continue
             for m in self.signatures.match_all(obs.kind, obs.value):
-                if obs.kind == "http_body" and m.signature.id.startswith(BODY_TWINS) and obs.value in path_bodies:
+                if (
+                    obs.kind == "http_body"
+                    and m.signature.id.startswith(BODY_TWINS)
+                    and obs.value in path_bodies
+                ):
                     continue  # the same answer read with its path: one fact, one statement (issue 11 item 3)
                 values = {
-                    key: self.vendors.words.display(value) if key in VENDOR_FIELDS and key in m.unresolved else value
+                    key: self.vendors.words.display(value)
+                    if key in VENDOR_FIELDS and key in m.unresolved
+                    else value
                     for key, value in m.values.items()
                 }
                 asserts, ignored = self._without_placeholders(values)
@@ -181,7 +193,13 @@ class Engine:
                 if asserts or ignored or m.signature.sets_aside:
                     out.append(
                         _observed(
-                            obs, m.signature.id, asserts, m.signature.weight, m.signature.tier, ignored=ignored, note=note
+                            obs,
+                            m.signature.id,
+                            asserts,
+                            m.signature.weight,
+                            m.signature.tier,
+                            ignored=ignored,
+                            note=note,
                         )
                     )
             out.extend(self._maker_urls(obs))
@@ -223,8 +241,13 @@ class Engine:
                 stated.add(got.field)
                 out.append(
                     _observed(
-                        obs, f"{IDENTITY_OBJECT}.{obs.kind}.{got.field}", asserts, reader.weight, TIERS["banner"],
-                        ignored=ignored, note=f"{got.key!r} beside {got.beside!r} in the answer's identity object",
+                        obs,
+                        f"{IDENTITY_OBJECT}.{obs.kind}.{got.field}",
+                        asserts,
+                        reader.weight,
+                        TIERS["banner"],
+                        ignored=ignored,
+                        note=f"{got.key!r} beside {got.beside!r} in the answer's identity object",
                     )
                 )
         return out
@@ -264,11 +287,17 @@ class Engine:
             if hit.kind != chosen or obs.kind in seen:
                 continue
             seen.add(obs.kind)
-            note = hit.note + (f" (also named: {', '.join(others)}; {chosen!r} ranks first)" if others else "")
+            note = hit.note + (
+                f" (also named: {', '.join(others)}; {chosen!r} ranks first)" if others else ""
+            )
             out.append(
                 _observed(
-                    obs, f"{KIND_WORDS}.{obs.kind}", {"device_type": chosen}, rules.field_weight(obs.kind),
-                    TIERS["banner"], note=note,
+                    obs,
+                    f"{KIND_WORDS}.{obs.kind}",
+                    {"device_type": chosen},
+                    rules.field_weight(obs.kind),
+                    TIERS["banner"],
+                    note=note,
                 )
             )
         return out
@@ -341,9 +370,15 @@ class Engine:
             if index is None:
                 index = build_index(rules, self.vendors)
             leading, listed_only = obs.kind in rules.leading, obs.kind in rules.listed_only
-            hits = {h.maker: h for text in texts for h in index.find(text, leading=leading, listed_only=listed_only)}
+            hits = {
+                h.maker: h
+                for text in texts
+                for h in index.find(text, leading=leading, listed_only=listed_only)
+            }
             # the device's own host name in its firmware-default shape, read as a DHCP host name is
-            hits.update((h.maker, h) for name in hosts for h in index.find(name, leading=True, listed_only=True))
+            hits.update(
+                (h.maker, h) for name in hosts for h in index.find(name, leading=True, listed_only=True)
+            )
             if len(hits) != 1:
                 continue
             hit = next(iter(hits.values()))
@@ -351,7 +386,11 @@ class Engine:
                 continue
             out.append(
                 _observed(
-                    obs, f"{MAKER_WORDS}.{obs.kind}", {"manufacturer": hit.maker}, rules.weight, TIERS["banner"],
+                    obs,
+                    f"{MAKER_WORDS}.{obs.kind}",
+                    {"manufacturer": hit.maker},
+                    rules.weight,
+                    TIERS["banner"],
                     note=hit.note,
                 )
             )
@@ -447,7 +486,11 @@ class Engine:
                 hit, model, firmware = got
                 if stated and not any(self._related("manufacturer", hit.maker, s) for s in stated):
                     continue
-                values = {"model": model} if has_firmware or not firmware else {"model": model, "firmware": firmware}
+                values = (
+                    {"model": model}
+                    if has_firmware or not firmware
+                    else {"model": model, "firmware": firmware}
+                )
                 asserts, ignored = self._without_placeholders(values)
                 kind_of = None if has_type else model_rule.device_class(text, hit.words)
                 if "model" not in asserts:
@@ -455,17 +498,28 @@ class Engine:
                 note = f"{model!r} follows the maker's name {hit.words!r} ({hit.origin})"
                 out.append(
                     _observed(
-                        obs, f"{MODEL_WORDS}.{obs.kind}", asserts, model_rule.weight, TIERS["banner"],
-                        ignored=ignored, note=note,
+                        obs,
+                        f"{MODEL_WORDS}.{obs.kind}",
+                        asserts,
+                        model_rule.weight,
+                        TIERS["banner"],
+                        ignored=ignored,
+                        note=note,
                     )
                 )
-                if not maker_named and obs.kind not in rules.kinds and not self.placeholders.is_placeholder(
-                    "manufacturer", hit.maker
+                if (
+                    not maker_named
+                    and obs.kind not in rules.kinds
+                    and not self.placeholders.is_placeholder("manufacturer", hit.maker)
                 ):
                     maker_named = True
                     out.append(
                         _observed(
-                            obs, f"{MAKER_WORDS}.{obs.kind}", {"manufacturer": hit.maker}, rules.weight, TIERS["banner"],
+                            obs,
+                            f"{MAKER_WORDS}.{obs.kind}",
+                            {"manufacturer": hit.maker},
+                            rules.weight,
+                            TIERS["banner"],
                             note=f"{hit.note}, followed by the model {model!r}",
                         )
                     )
@@ -474,8 +528,12 @@ class Engine:
                     # that any signature, product line or answer outranks
                     out.append(
                         _observed(
-                            obs, f"{MODEL_WORDS}.{obs.kind}.class", {"device_type": kind_of}, model_rule.class_weight,
-                            TIERS["banner"], note=f"the description names the class {kind_of!r}",
+                            obs,
+                            f"{MODEL_WORDS}.{obs.kind}.class",
+                            {"device_type": kind_of},
+                            model_rule.class_weight,
+                            TIERS["banner"],
+                            note=f"the description names the class {kind_of!r}",
                         )
                     )
                 break
@@ -494,7 +552,11 @@ class Engine:
         if kind_of is None:
             return None
         return _observed(
-            obs, f"{MODEL_WORDS}.{obs.kind}.class", {"device_type": kind_of}, rule.class_weight, TIERS["banner"],
+            obs,
+            f"{MODEL_WORDS}.{obs.kind}.class",
+            {"device_type": kind_of},
+            rule.class_weight,
+            TIERS["banner"],
             note=f"the description names the class {kind_of!r} after the maker's name {hits[0].words!r}",
         )
 
@@ -504,7 +566,9 @@ class Engine:
         # are host names and software names, which small registrants share
         listed_only = kind in words.listed_only or kind not in words.kinds
         index = build_index(words, self.vendors)
-        if kind in words.products:  # a Server header: each product's name is read on its own (RFC 9110 s10.2.4)
+        if (
+            kind in words.products
+        ):  # a Server header: each product's name is read on its own (RFC 9110 s10.2.4)
             hits = {
                 h.maker: h
                 for name in server_products(text)
@@ -589,8 +653,10 @@ class Engine:
         for part, vendor, _product, _model in hit.cpes:
             if part == "h" and vendor:
                 name = vendor.replace("_", " ")
-                return self.vendors.resolve(name) or self.vendors.resolve_label(vendor) or self.vendors.words.display(
-                    nmap_probes.spelt_as_in(name, hit.info.get("p", ""))
+                return (
+                    self.vendors.resolve(name)
+                    or self.vendors.resolve_label(vendor)
+                    or self.vendors.words.display(nmap_probes.spelt_as_in(name, hit.info.get("p", "")))
                 )
         for part, vendor, _product, _model in hit.cpes:
             if part == "o" and vendor and vendor not in self.nmap_rules.os_not_makers:
@@ -619,7 +685,13 @@ class Engine:
                         continue
                     seen.add(name)
                     out.append(
-                        _observed(obs, f"{MODEL_NAME}.{entry.id}", {"model": name}, MODEL_NAME_WEIGHT, tier_of(obs.kind))
+                        _observed(
+                            obs,
+                            f"{MODEL_NAME}.{entry.id}",
+                            {"model": name},
+                            MODEL_NAME_WEIGHT,
+                            tier_of(obs.kind),
+                        )
                     )
         return out
 
@@ -633,12 +705,23 @@ class Engine:
         if not rule.enabled:
             return []
         live = next(
-            (o for o in observations if o.kind == "sdp" and o.error is None and isinstance(o.value, str) and is_video_source_stream(o.value)),
+            (
+                o
+                for o in observations
+                if o.kind == "sdp"
+                and o.error is None
+                and isinstance(o.value, str)
+                and is_video_source_stream(o.value)
+            ),
             None,
         )
         if live is None:
             return []
-        return [_observed(live, VIDEO_SOURCE, {"device_type": rule.device_type}, rule.confidence, TIERS["inference"])]
+        return [
+            _observed(
+                live, VIDEO_SOURCE, {"device_type": rule.device_type}, rule.confidence, TIERS["inference"]
+            )
+        ]
 
     def _maker_urls(self, obs: Observation) -> list[Evidence]:
         """A label's maker named by its web address (UPnP manufacturerURL `http://www.belkin.com` → Belkin)."""
@@ -652,7 +735,9 @@ class Engine:
             if vendor is None or self.placeholders.is_placeholder("brand", vendor):
                 continue
             out.append(
-                _observed(obs, f"engine.maker_url.{path}", {"brand": vendor}, MAKER_URL_WEIGHT, tier_of(obs.kind))
+                _observed(
+                    obs, f"engine.maker_url.{path}", {"brand": vendor}, MAKER_URL_WEIGHT, tier_of(obs.kind)
+                )
             )
         return out
 
@@ -684,7 +769,9 @@ class Engine:
                     prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
                 continue
             if ev.signature in self._name_vendors:
-                named.append(ev)  # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
+                named.append(
+                    ev
+                )  # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
                 continue
             for key, value in ev.asserts.items():
                 if key == "firmware":
@@ -865,7 +952,14 @@ class Engine:
         if maker is None:
             return
         conf = MODEL_MAKER_FACTOR * ident.field_confidence.get("model", 0.0)
-        _infer(ident, "manufacturer", maker.vendor, f"model_maker.{maker.id}", confidence=conf, tier=TIERS["inference"])
+        _infer(
+            ident,
+            "manufacturer",
+            maker.vendor,
+            f"model_maker.{maker.id}",
+            confidence=conf,
+            tier=TIERS["inference"],
+        )
 
     def _derive_manufacturer(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""
@@ -951,7 +1045,9 @@ class Engine:
         ident.field_confidence.pop("manufacturer", None)
 
     def _mark_unlisted(self, ident: Identity) -> None:
-        ident.unlisted = [f for f in VENDOR_FIELDS if getattr(ident, f) and getattr(ident, f) not in self.vendors]
+        ident.unlisted = [
+            f for f in VENDOR_FIELDS if getattr(ident, f) and getattr(ident, f) not in self.vendors
+        ]
 
     def _family(self, ident: Identity) -> list[str]:
         """The device's vendors for product-line look-ups: maker, label, their owners, then the labels the maker
@@ -981,19 +1077,25 @@ class Engine:
         line = self.product_lines.match(family, ident.model)
         if line is None:
             return
-        conf = max(ident.field_confidence.get("device_type", 0.0) if ident.device_type == line.device_type else 0.0,
-                   0.9 * ident.field_confidence.get("model", 0.0))
+        conf = max(
+            ident.field_confidence.get("device_type", 0.0) if ident.device_type == line.device_type else 0.0,
+            0.9 * ident.field_confidence.get("model", 0.0),
+        )
         if ident.device_type and ident.device_type != line.device_type:
             ident.conflicts["device_type"] = [ident.device_type, *ident.conflicts.get("device_type", [])]
-        _infer(ident, "device_type", line.device_type, f"product_line.{line.id}", confidence=conf, tier=TIERS["vendor_api"])
+        _infer(
+            ident,
+            "device_type",
+            line.device_type,
+            f"product_line.{line.id}",
+            confidence=conf,
+            tier=TIERS["vendor_api"],
+        )
 
     def _infer_device_type(self, ident: Identity) -> None:
         if ident.device_type or not ident.manufacturer:
             return
-        if (
-            self.vendors.is_video_only(ident.manufacturer)
-            and ident.field_confidence["manufacturer"] >= 0.5
-        ):
+        if self.vendors.is_video_only(ident.manufacturer) and ident.field_confidence["manufacturer"] >= 0.5:
             _infer(
                 ident,
                 "device_type",
@@ -1017,7 +1119,8 @@ class Engine:
             ident.field_confidence["model"] = used.weight
         unused = [ev for ev in named if ev is not used]
         ident.evidence = [
-            replace(ev, asserts={}, ignored=dict(ev.asserts)) if any(ev is u for u in unused) else ev for ev in ident.evidence
+            replace(ev, asserts={}, ignored=dict(ev.asserts)) if any(ev is u for u in unused) else ev
+            for ev in ident.evidence
         ]
 
     def _type_from_services(self, ident: Identity, prior: Evidence | None) -> None:
@@ -1084,8 +1187,15 @@ def _observed(
 ) -> Evidence:
     """Evidence that one observation (its kind, port and source) gave for these values."""
     return Evidence(
-        kind=obs.kind, signature=signature, asserts=asserts, weight=weight, port=obs.port, source=obs.source,
-        tier=tier, ignored=ignored or {}, note=note,
+        kind=obs.kind,
+        signature=signature,
+        asserts=asserts,
+        weight=weight,
+        port=obs.port,
+        source=obs.source,
+        tier=tier,
+        ignored=ignored or {},
+        note=note,
     )
 
 
@@ -1118,7 +1228,9 @@ def _placeholder_mac(obs: Observation) -> list[Evidence]:
     if why is None:
         return []
     note = f"placeholder MAC ({why}): shared by every unit whose firmware sets no address of its own; names no maker"
-    return [_observed(obs, PLACEHOLDER_MAC, {}, 0.0, tier_of(obs.kind), ignored={"mac": obs.value}, note=note)]
+    return [
+        _observed(obs, PLACEHOLDER_MAC, {}, 0.0, tier_of(obs.kind), ignored={"mac": obs.value}, note=note)
+    ]
 
 
 def _printed_subject(obs: Observation) -> Observation:
@@ -1135,7 +1247,9 @@ def _one_services_statement(observations: list[Observation]) -> list[Observation
     """A host's ONVIF service lists (its GetServices and GetCapabilities answers, on every port) are one statement
     of what it offers: merged into one `onvif_services` observation (`camscan.parse.onvif_services.merge_services`),
     so that "no Media service" means that no answer listed one."""
-    found = [o for o in observations if o.kind == SERVICES_KIND and o.error is None and isinstance(o.value, dict)]
+    found = [
+        o for o in observations if o.kind == SERVICES_KIND and o.error is None and isinstance(o.value, dict)
+    ]
     if len(found) < 2:
         return observations
     merged = replace(found[0], value=merge_services([o.value for o in found]))
@@ -1146,7 +1260,9 @@ def _one_services_statement(observations: list[Observation]) -> list[Observation
 
 def _named_in_text_only(winner: _Candidate | None) -> bool:
     """The winning maker rests on nothing but makers named in free text."""
-    return winner is not None and all(sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values())
+    return winner is not None and all(
+        sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values()
+    )
 
 
 def _weakly_stated(winner: _Candidate | None, generic: frozenset[str]) -> bool:

@@ -120,7 +120,9 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     lines_file = directory / "product_lines.yaml"
     # Optional: a data directory without product lines (an old or hand-made one) types devices from signatures only.
     product_lines = (
-        ProductLines.load(lines_file, vendors, device_types) if lines_file.exists() else ProductLines.empty(vendors)
+        ProductLines.load(lines_file, vendors, device_types)
+        if lines_file.exists()
+        else ProductLines.empty(vendors)
     )
     signatures = SignatureSet.load(directory / "signatures", vendors, device_types)
     # The shipped register must carry its change tracking (added/status); a test data directory need not.
@@ -142,7 +144,19 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     # Optional: without the file no short key is read from an answer's identity object.
     identity_objects = IdentityObjects.load(directory / "identity_objects.yaml")
     return Knowledge(
-        vendors, signatures, concerns, directory, placeholders, firmware, product_lines, advisories, video_sources,
-        maker_words, nmap_rules, device_types, kind_words=kind_words, identity_objects=identity_objects,
+        vendors,
+        signatures,
+        concerns,
+        directory,
+        placeholders,
+        firmware,
+        product_lines,
+        advisories,
+        video_sources,
+        maker_words,
+        nmap_rules,
+        device_types,
+        kind_words=kind_words,
+        identity_objects=identity_objects,
         digest=data_digest(directory, extra_concerns),
     )

@@ -85,7 +85,9 @@ _CLAUSE_END = re.compile(r"[,;(\[|\"]|\s[-/–]\s")
 
 def _name_pattern(words: str) -> re.Pattern[str]:
     """A maker's folded name as it may be written in a text (any punctuation between its words)."""
-    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words.split()) + r"(?![^\W_])", re.IGNORECASE)
+    return re.compile(
+        r"(?<![^\W_])" + r"[\W_]*".join(re.escape(w) for w in words.split()) + r"(?![^\W_])", re.IGNORECASE
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -98,7 +100,9 @@ class ModelRule:
     kinds: frozenset[str]
     token: re.Pattern[str]
     not_tokens: tuple[re.Pattern[str], ...]
-    skip: frozenset[str]  #: words between the maker's name and its model that are part of the name ("Inc", "Co")
+    skip: frozenset[
+        str
+    ]  #: words between the maker's name and its model that are part of the name ("Inc", "Co")
     firmware: re.Pattern[str] | None
     examples: tuple[dict[str, Any], ...] = ()
     #: Device-class nouns (folded phrase → type word) a device's own description ends its name with: "… Switch".
@@ -121,11 +125,16 @@ class ModelRule:
     def load(cls, doc: dict[str, Any]) -> ModelRule:
         classes = {_phrase(w): c["device_type"] for c in (doc.get("classes") or ()) for w in c["words"]}
         return cls(
-            float(doc["weight"]), int(doc["window"]), frozenset(doc["kinds"]), re.compile(doc["token"]),
+            float(doc["weight"]),
+            int(doc["window"]),
+            frozenset(doc["kinds"]),
+            re.compile(doc["token"]),
             tuple(re.compile(t["pattern"], re.IGNORECASE) for t in doc["not_tokens"]),
             frozenset(w.casefold() for w in doc.get("skip") or ()),
             re.compile(doc["firmware"], re.IGNORECASE) if doc.get("firmware") else None,
-            tuple(doc.get("examples") or ()), classes, float(doc.get("class_weight", 0.0)),
+            tuple(doc.get("examples") or ()),
+            classes,
+            float(doc.get("class_weight", 0.0)),
             re.compile(doc["first_token"]) if doc.get("first_token") else None,
             re.compile(doc["stop_after"], re.IGNORECASE) if doc.get("stop_after") else None,
         )
@@ -138,9 +147,9 @@ class ModelRule:
         m = _name_pattern(words).search(text)
         if m is None:
             return None
-        rest = text[m.end():]
+        rest = text[m.end() :]
         legal = self._legal_form.match(rest) if self._legal_form is not None else None
-        clause = _CLAUSE_END.split(rest[legal.end() if legal else 0:], 1)[0]
+        clause = _CLAUSE_END.split(rest[legal.end() if legal else 0 :], 1)[0]
         ws = words_of(clause)
         found = None
         i = 0
@@ -168,7 +177,7 @@ class ModelRule:
         m = _name_pattern(words).search(text)
         if m is None:
             return None
-        rest = text[m.end():]
+        rest = text[m.end() :]
         seen = 0
         for tok in re.finditer(r"\S+", rest):
             raw = tok.group(0)
@@ -180,10 +189,12 @@ class ModelRule:
             seen += 1
             word = raw.rstrip(",;:.)]\"'")
             if self.is_model(word) or (
-                seen == 1 and self.first_token is not None and self.first_token.fullmatch(word)
+                seen == 1
+                and self.first_token is not None
+                and self.first_token.fullmatch(word)
                 and not any(t.fullmatch(word) for t in self.not_tokens)
             ):
-                return word, self._firmware(rest[tok.end():])
+                return word, self._firmware(rest[tok.end() :])
             if seen >= self.window or raw[-1] in ",;:\"'":
                 return None
             if self.stop_after is not None and self.stop_after.fullmatch(word):
@@ -203,7 +214,9 @@ class MakerWords:
 
     weight: float = 0.0
     min_length: int = 4
-    kinds: dict[str, frozenset[str] | None] = field(default_factory=dict)  # kind → SDP fields read, or whole text
+    kinds: dict[str, frozenset[str] | None] = field(
+        default_factory=dict
+    )  # kind → SDP fields read, or whole text
     leading: frozenset[str] = frozenset()  #: kinds whose text names its maker only in its first words
     listed_only: frozenset[str] = frozenset()  #: kinds where only vendors.yaml names count, not registrants
     not_makers: frozenset[str] = frozenset()
@@ -244,8 +257,16 @@ class MakerWords:
         generic = frozenset(_phrase(w) for w in doc["generic"]["words"])
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return cls(
-            float(doc["weight"]), int(doc["min_length"]), kinds, leading, listed_only, not_makers - {""}, generic - {""},
-            tuple(doc.get("examples") or ()), str(doc.get("version", "unknown")), digest,
+            float(doc["weight"]),
+            int(doc["min_length"]),
+            kinds,
+            leading,
+            listed_only,
+            not_makers - {""},
+            generic - {""},
+            tuple(doc.get("examples") or ()),
+            str(doc.get("version", "unknown")),
+            digest,
             ModelRule.load(doc["models"]) if doc.get("models") else None,
             frozenset((doc.get("product_names") or {}).get("kinds") or ()),
             {k["kind"]: re.compile(k["shape"]) for k in doc["kinds"] if k.get("shape")},
@@ -318,7 +339,11 @@ class MakerWords:
             return [text] if isinstance(text, str) and text.strip() else []
         if kind == "onvif_scopes" and isinstance(value, list):
             # the name scope (ONVIF Core Specification 7.3.2.2: "onvif://www.onvif.org/name/<device name>"), decoded
-            names = [urllib.parse.unquote(v.split("/name/", 1)[1]) for v in value if isinstance(v, str) and "/name/" in v]
+            names = [
+                urllib.parse.unquote(v.split("/name/", 1)[1])
+                for v in value
+                if isinstance(v, str) and "/name/" in v
+            ]
             return [n for n in names if n.strip()]
         if kind == "tls_subject" and isinstance(value, str):
             return [m.group(2).strip() for m in _RDN.finditer(value) if m.group(2).strip()]
@@ -367,7 +392,10 @@ class MakerIndex:
     """Folded phrase (one to three words) → the maker it names; a phrase that names two makers names none."""
 
     def __init__(
-        self, names: dict[str, tuple[str, str] | None], stop: frozenset[str], not_after: frozenset[str] = frozenset()
+        self,
+        names: dict[str, tuple[str, str] | None],
+        stop: frozenset[str],
+        not_after: frozenset[str] = frozenset(),
     ) -> None:
         self.names = names
         self.stop = stop
@@ -437,7 +465,9 @@ def index_key(rules: MakerWords, vendors: VendorRegistry, registrants: list[str]
     name, role, aliases, legal names (they decide which vendor a registrant names, `oui.maker_name`) and network
     parts, the company words names fold by, and the registrants that name no maker."""
     h = hashlib.sha256("\n".join(registrants).encode())
-    h.update(f"\0{rules.digest}\0{vendors.version}\0{len(vendors.vendors)}\0{INDEX_FORMAT}\0{LONGEST}".encode())
+    h.update(
+        f"\0{rules.digest}\0{vendors.version}\0{len(vendors.vendors)}\0{INDEX_FORMAT}\0{LONGEST}".encode()
+    )
     for v in sorted(vendors.vendors):
         vendor = vendors.vendors[v]
         parts = vendor.network_parts.kind if vendor.network_parts else ""

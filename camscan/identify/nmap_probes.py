@@ -85,9 +85,19 @@ HEADER_KINDS = {"http_www_authenticate": "http", "html_title": "http", "rtsp_www
 
 _PROBE = re.compile(r"^Probe (TCP|UDP) (\S+) ")
 _POSIX = {
-    "[:alpha:]": "a-zA-Z", "[:digit:]": "0-9", "[:alnum:]": "a-zA-Z0-9", "[:upper:]": "A-Z", "[:lower:]": "a-z",
-    "[:space:]": r"\s", "[:xdigit:]": "0-9A-Fa-f", "[:print:]": r"\x20-\x7e", "[:punct:]": r"!-/:-@\[-`{-~",
-    "[:cntrl:]": r"\x00-\x1f\x7f", "[:graph:]": r"\x21-\x7e", "[:word:]": r"\w", "[:blank:]": r" \t",
+    "[:alpha:]": "a-zA-Z",
+    "[:digit:]": "0-9",
+    "[:alnum:]": "a-zA-Z0-9",
+    "[:upper:]": "A-Z",
+    "[:lower:]": "a-z",
+    "[:space:]": r"\s",
+    "[:xdigit:]": "0-9A-Fa-f",
+    "[:print:]": r"\x20-\x7e",
+    "[:punct:]": r"!-/:-@\[-`{-~",
+    "[:cntrl:]": r"\x00-\x1f\x7f",
+    "[:graph:]": r"\x21-\x7e",
+    "[:word:]": r"\w",
+    "[:blank:]": r" \t",
 }
 _SUBST = re.compile(r'\$(?:(\d)|P\((\d)\)|SUBST\((\d),"([^"]*)","([^"]*)"\)|I\((\d),"[<>]"\))')
 
@@ -231,7 +241,9 @@ class Needles(NamedTuple):
 
     folded: bool  # the regex ignores case (compare lower-cased texts)
     runs: tuple[str, ...]  # fixed texts every match contains
-    start: str | None  # the fixed text every match starts with, when the regex is anchored at the start (`^`, `\A`)
+    start: (
+        str | None
+    )  # the fixed text every match starts with, when the regex is anchored at the start (`^`, `\A`)
 
 
 def needles(pattern: str, flags: str) -> Needles | None:
@@ -258,9 +270,13 @@ def needles(pattern: str, flags: str) -> Needles | None:
         runs.append("".join(current))
     start = None
     items = list(tree.data)
-    if items and items[0][0] is _sre.AT and (
-        items[0][1] is _sre.AT_BEGINNING_STRING
-        or (items[0][1] is _sre.AT_BEGINNING and not tree.state.flags & re.MULTILINE)
+    if (
+        items
+        and items[0][0] is _sre.AT
+        and (
+            items[0][1] is _sre.AT_BEGINNING_STRING
+            or (items[0][1] is _sre.AT_BEGINNING and not tree.state.flags & re.MULTILINE)
+        )
     ):
         prefix: list[str] = []
         _prefix(items[1:], prefix)
@@ -271,7 +287,9 @@ def needles(pattern: str, flags: str) -> Needles | None:
 def _runs(items: Any, runs: list[str], current: list[str]) -> None:
     for op, av in items:
         if op is _sre.LITERAL and av <= 0xFF:
-            current.append(chr(av))  # responses are Latin-1: a wider character matches none of theirs but by case
+            current.append(
+                chr(av)
+            )  # responses are Latin-1: a wider character matches none of theirs but by case
             continue
         if op is _sre.SUBPATTERN and not av[1] and not av[2]:
             _runs(av[3], runs, current)  # (group, add flags, del flags, items): matched once, in sequence
@@ -376,8 +394,12 @@ class _Group:
 
     lines: list[Line]
     variants: list[int]  # which rebuilt response a line reads: 0, or 1 (the HTTP/1.1 spelling)
-    checks: list[tuple[str, bool]]  # (a fixed text every match contains or "", compared with the folded response)
-    regexes: list[re.Pattern[str] | Literal[False] | None]  # compiled on first use; False: Python's re cannot compile it
+    checks: list[
+        tuple[str, bool]
+    ]  # (a fixed text every match contains or "", compared with the folded response)
+    regexes: list[
+        re.Pattern[str] | Literal[False] | None
+    ]  # compiled on first use; False: Python's re cannot compile it
     by_gram: dict[str, list[int]]  # piece of fixed text (folded) → the lines keyed by it
     always: list[int]  # lines with no such piece: tried for every response
 
@@ -610,7 +632,9 @@ def hit_of_service(value: dict[str, Any]) -> Hit | None:
             if model and at >= 0:
                 model = str(value["product"])[at : at + len(model)]
             cpes.append((parts[0], parts[1].lower(), product.lower(), model))
-    info = {k: str(value.get(f) or "") for k, f in (("p", "product"), ("i", "extrainfo"), ("d", "devicetype"))}
+    info = {
+        k: str(value.get(f) or "") for k, f in (("p", "product"), ("i", "extrainfo"), ("d", "devicetype"))
+    }
     if not cpes and not info["d"]:
         return None
     hit = Hit(0, str(value.get("name") or ""), {k: v for k, v in info.items() if v}, tuple(cpes))
@@ -707,7 +731,10 @@ def _load(path: Path) -> ProbeDatabase | None:
         pre = prefilters(lines)
         doc = {
             "unreadable": bad,
-            "lines": [[ln.number, ln.probe, ln.service, ln.pattern, ln.flags, ln.info, list(ln.cpes)] for ln in lines],
+            "lines": [
+                [ln.number, ln.probe, ln.service, ln.pattern, ln.flags, ln.info, list(ln.cpes)]
+                for ln in lines
+            ],
             "prefilters": [list(p) if p is not None else None for p in pre],
         }
         datacache.put(key, doc)
@@ -720,7 +747,10 @@ def _from_cache(doc: Any) -> tuple[list[Line], list[Prefilter | None], int] | No
         return None
     try:
         lines = [Line(n, p, s, pat, f, dict(i), tuple(c)) for n, p, s, pat, f, i, c in doc["lines"]]
-        pre = [None if p is None else Prefilter(str(p[0]), bool(p[1]), str(p[2]), int(p[3])) for p in doc["prefilters"]]
+        pre = [
+            None if p is None else Prefilter(str(p[0]), bool(p[1]), str(p[2]), int(p[3]))
+            for p in doc["prefilters"]
+        ]
         bad = int(doc["unreadable"])
     except (TypeError, KeyError, IndexError, ValueError):
         return None
@@ -768,13 +798,20 @@ class NmapRules:
                     re.compile(raw["requires"]) if raw.get("requires") else None,
                     re.compile(raw["unless"]) if raw.get("unless") else None,
                     tuple(
-                        (re.compile(r["pattern"]), vocabulary.check(path, f"{entry} refine", r["device_type"]))
+                        (
+                            re.compile(r["pattern"]),
+                            vocabulary.check(path, f"{entry} refine", r["device_type"]),
+                        )
                         for r in raw.get("refine") or ()
                     ),
                 )
             except re.error as exc:
-                raise DataError(path, f"device type {name!r}", f"not a valid regular expression: {exc}") from None
-        return cls(types, frozenset(v.lower() for v in doc.get("os_not_makers") or ()), str(doc.get("version")))
+                raise DataError(
+                    path, f"device type {name!r}", f"not a valid regular expression: {exc}"
+                ) from None
+        return cls(
+            types, frozenset(v.lower() for v in doc.get("os_not_makers") or ()), str(doc.get("version"))
+        )
 
     def device_type(self, hit: Hit) -> tuple[str | None, str | None]:
         """(type, withheld type): the type nmap's `d/` gives, or the one withheld because the product does not

@@ -40,7 +40,9 @@ class Placeholders:
         for i, raw in enumerate(doc["placeholders"], 1):
             bad = [f for f in raw["fields"] if f not in IDENTITY_FIELDS]
             if bad:
-                raise DataError(path, f"placeholder #{i}", f"fields {bad} are not identity fields {IDENTITY_FIELDS}")
+                raise DataError(
+                    path, f"placeholder #{i}", f"fields {bad} are not identity fields {IDENTITY_FIELDS}"
+                )
             if "value" in raw:
                 alternative = re.escape(str(raw["value"]).strip())
             else:
@@ -48,7 +50,9 @@ class Placeholders:
                 try:
                     re.compile(alternative)
                 except re.error as exc:
-                    raise DataError(path, f"placeholder #{i}", f"'pattern' is not a valid regular expression: {exc}") from None
+                    raise DataError(
+                        path, f"placeholder #{i}", f"'pattern' is not a valid regular expression: {exc}"
+                    ) from None
             for f in raw["fields"]:
                 alternatives.setdefault(f, []).append(f"(?:{alternative})")
         compiled = {f: re.compile("|".join(alts), re.IGNORECASE) for f, alts in alternatives.items()}

@@ -113,7 +113,9 @@ class ProductLines:
     # ------------------------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, path: Path, vendors: VendorRegistry, device_types: DeviceTypes | None = None) -> ProductLines:
+    def load(
+        cls, path: Path, vendors: VendorRegistry, device_types: DeviceTypes | None = None
+    ) -> ProductLines:
         """Load and validate; a broken entry is a DataError naming the file and the entry. Device types are words
         of the vocabulary (`device_types`, else the data directory's device_types.yaml)."""
         from camscan.datafile import load_yaml
@@ -227,7 +229,9 @@ class ProductLines:
             for n, example in enumerate(m.examples, 1):
                 got = self.maker_of(example)
                 if got is None or got.vendor != m.vendor:
-                    out.append((m.id, f"model maker example {n} {example!r} names {got.vendor if got else None!r}"))
+                    out.append(
+                        (m.id, f"model maker example {n} {example!r} names {got.vendor if got else None!r}")
+                    )
             for n, example in enumerate(m.not_examples, 1):
                 if m.pattern.match(example):
                     out.append((m.id, f"model maker not_example {n} {example!r} matches but must not"))
@@ -261,7 +265,9 @@ class ProductLines:
         )
 
 
-def _checked_vendor(path: Path, entry: str, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> str:
+def _checked_vendor(
+    path: Path, entry: str, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]
+) -> str:
     """An entry's id not seen before in its list (recorded) and its vendor a canonical vendors.yaml name."""
     if raw["id"] in seen:
         raise DataError(path, entry, "duplicate id")
@@ -293,18 +299,27 @@ def _parse_entry(
     return _Entry(line, _strings(raw, "examples"), _strings(raw, "not_examples"))
 
 
-def _parse_model_maker(path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> ModelMaker:
+def _parse_model_maker(
+    path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]
+) -> ModelMaker:
     """One schema-checked model maker: unique id, canonical vendor, a compiling pattern."""
     entry = f"model maker {raw['id']!r}"
     _checked_vendor(path, entry, raw, vendors, seen)
     pattern = _compile(path, entry, raw["pattern"])
     return ModelMaker(
-        raw["id"], raw["vendor"], pattern, str(raw["source"]), tuple(_strings(raw, "examples")),
-        tuple(_strings(raw, "not_examples")), tuple(_strings(raw, "label_prefixes")),
+        raw["id"],
+        raw["vendor"],
+        pattern,
+        str(raw["source"]),
+        tuple(_strings(raw, "examples")),
+        tuple(_strings(raw, "not_examples")),
+        tuple(_strings(raw, "label_prefixes")),
     )
 
 
-def _parse_model_names(path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]) -> ModelNames:
+def _parse_model_names(
+    path: Path, raw: dict[str, Any], vendors: VendorRegistry, seen: set[str]
+) -> ModelNames:
     """One schema-checked list of a maker's model names: unique id, canonical vendor, names long enough to match."""
     entry = f"model names {raw['id']!r}"
     _checked_vendor(path, entry, raw, vendors, seen)
@@ -313,7 +328,9 @@ def _parse_model_names(path: Path, raw: dict[str, Any], vendors: VendorRegistry,
     if short:
         raise DataError(path, entry, f"names {short} are shorter than {MIN_NAME_TOKEN} letters and digits")
     examples = tuple((str(ex["token"]), str(ex["model"])) for ex in raw.get("examples") or [])
-    return ModelNames(raw["id"], raw["vendor"], names, str(raw["source"]), examples, tuple(_strings(raw, "not_examples")))
+    return ModelNames(
+        raw["id"], raw["vendor"], names, str(raw["source"]), examples, tuple(_strings(raw, "not_examples"))
+    )
 
 
 def _compile(path: Path, entry: str, text: str) -> re.Pattern[str]:

@@ -97,10 +97,17 @@ def maker_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for n, ex in enumerate(kb.maker_words.examples, 1):
         ident = engine.identify([Observation(ex["kind"], ex["value"])])
-        got = [ev.asserts["manufacturer"] for ev in ident.evidence if ev.signature.startswith(MAKER_WORDS + ".")]
+        got = [
+            ev.asserts["manufacturer"] for ev in ident.evidence if ev.signature.startswith(MAKER_WORDS + ".")
+        ]
         want = [ex["maker"]] if ex["maker"] else []
         if got != want:
-            out.append((f"example {n}", f"{ex['kind']} {ex['value']!r} names {got or 'no maker'}, expected {want or 'none'}"))
+            out.append(
+                (
+                    f"example {n}",
+                    f"{ex['kind']} {ex['value']!r} names {got or 'no maker'}, expected {want or 'none'}",
+                )
+            )
     out.extend(_model_word_problems(kb, engine))
     return out
 
@@ -119,11 +126,18 @@ def kind_word_problems(kb: Knowledge) -> list[tuple[str, str]]:
     for n, ex in enumerate(words.examples, 1):
         ident = engine.identify([Observation(ex["kind"], ex["value"])])
         if ident.device_type != ex.get("expect"):
-            out.append((f"example {n}", f"{ex['kind']} {ex['value']!r} is typed {ident.device_type!r}, expected {ex.get('expect')!r}"))
+            out.append(
+                (
+                    f"example {n}",
+                    f"{ex['kind']} {ex['value']!r} is typed {ident.device_type!r}, expected {ex.get('expect')!r}",
+                )
+            )
     for n, ex in enumerate(words.not_examples, 1):
         said = sorted({h.kind for h in words.read(ex["kind"], ex["value"])} & set(CAMERA_TYPES))
         if said:
-            out.append((f"not_example {n}", f"{ex['kind']} {ex['value']!r} names {', '.join(said)} but must not"))
+            out.append(
+                (f"not_example {n}", f"{ex['kind']} {ex['value']!r} names {', '.join(said)} but must not")
+            )
     return out
 
 
@@ -137,20 +151,40 @@ def _model_word_problems(kb: Knowledge, engine: Any) -> list[tuple[str, str]]:
     rule = kb.maker_words.models
     out: list[tuple[str, str]] = []
     vocabulary = kb.device_types
-    for phrase, word in (rule.classes.items() if rule else ()):
+    for phrase, word in rule.classes.items() if rule else ():
         if vocabulary is not None and vocabulary.canonical(word) != word:
-            out.append((f"models class {phrase!r}", f"device_type {word!r} is not a word of the device-type vocabulary"))
+            out.append(
+                (
+                    f"models class {phrase!r}",
+                    f"device_type {word!r} is not a word of the device-type vocabulary",
+                )
+            )
         elif word in VIDEO_WORDS:
-            out.append((f"models class {phrase!r}", f"device_type {word!r}: no video-surveillance type may come from a class noun"))
+            out.append(
+                (
+                    f"models class {phrase!r}",
+                    f"device_type {word!r}: no video-surveillance type may come from a class noun",
+                )
+            )
     for n, ex in enumerate(rule.examples if rule else (), 1):
         got = engine.model_in_text(ex["kind"], ex["value"])
         model, firmware = (got[1], got[2]) if got else (None, None)
         if model != ex["model"]:
-            out.append((f"models example {n}", f"{ex['kind']} {ex['value']!r} gives model {model!r}, expected {ex['model']!r}"))
+            out.append(
+                (
+                    f"models example {n}",
+                    f"{ex['kind']} {ex['value']!r} gives model {model!r}, expected {ex['model']!r}",
+                )
+            )
         if "firmware" in ex:
             version = kb.firmware.parse(firmware).version if firmware else None
             if version != ex["firmware"]:
-                out.append((f"models example {n}", f"{ex['kind']} {ex['value']!r} gives firmware {version!r}, expected {ex['firmware']!r}"))
+                out.append(
+                    (
+                        f"models example {n}",
+                        f"{ex['kind']} {ex['value']!r} gives firmware {version!r}, expected {ex['firmware']!r}",
+                    )
+                )
     return out
 
 
@@ -172,20 +206,34 @@ def run(knowledge: Knowledge | None = None) -> tuple[int, int, list[Failure]]:
         failures.append(Failure(where, ident, message, what="product line"))
     sources = kb.video_sources
     examples += sources.example_count()
-    failures.extend(Failure("video_sources.yaml", ident, message, what="video-source rule") for ident, message in sources.problems())
+    failures.extend(
+        Failure("video_sources.yaml", ident, message, what="video-source rule")
+        for ident, message in sources.problems()
+    )
     words = kb.maker_words
     examples += len(words.examples) + (len(words.models.examples) if words.models else 0)
-    failures.extend(Failure("maker_words.yaml", ident, message, what="maker-words rule") for ident, message in maker_word_problems(kb))
+    failures.extend(
+        Failure("maker_words.yaml", ident, message, what="maker-words rule")
+        for ident, message in maker_word_problems(kb)
+    )
     objects = kb.identity_objects
     examples += objects.example_count()
-    failures.extend(Failure("identity_objects.yaml", ident, message, what="identity-object rule") for ident, message in objects.problems())
+    failures.extend(
+        Failure("identity_objects.yaml", ident, message, what="identity-object rule")
+        for ident, message in objects.problems()
+    )
     examples += kb.kind_words.example_count()
-    failures.extend(Failure("kind_words.yaml", ident, message, what="kind-words rule") for ident, message in kind_word_problems(kb))
+    failures.extend(
+        Failure("kind_words.yaml", ident, message, what="kind-words rule")
+        for ident, message in kind_word_problems(kb)
+    )
     from camscan.risk.selftest import run as run_advisories
 
     checked, problems = run_advisories(kb.advisories, kb.firmware)
     examples += checked
-    failures.extend(Failure("advisories.yaml", ident, message, what="advisory") for ident, message in problems)
+    failures.extend(
+        Failure("advisories.yaml", ident, message, what="advisory") for ident, message in problems
+    )
     return len(kb.signatures), examples, failures
 
 

@@ -309,7 +309,9 @@ class SignatureSet:
         return out
 
     @classmethod
-    def load(cls, directory: Path, registry: VendorRegistry, device_types: DeviceTypes | None = None) -> SignatureSet:
+    def load(
+        cls, directory: Path, registry: VendorRegistry, device_types: DeviceTypes | None = None
+    ) -> SignatureSet:
         """Every signature file of `directory`; device types are read through the vocabulary (`device_types`, else
         the data directory's device_types.yaml)."""
         from camscan.datafile import load_yaml
@@ -334,7 +336,8 @@ class SignatureSet:
             for target in sig.sets_aside:
                 if target not in ids and target not in ENGINE_PRIORS:
                     raise DataError(
-                        directory / sig.file, f"signature {sig.id!r}",
+                        directory / sig.file,
+                        f"signature {sig.id!r}",
                         f"sets_aside {target!r}, which is neither a signature id nor one of {', '.join(ENGINE_PRIORS)}",
                     )
                 if target == sig.id:
@@ -357,7 +360,9 @@ def compile_signature(
 
     kind = raw["kind"]
     if kind not in OBSERVATION_KINDS:
-        raise fail(f"kind {kind!r} is not an observation kind (one of {', '.join(sorted(OBSERVATION_KINDS))})")
+        raise fail(
+            f"kind {kind!r} is not an observation kind (one of {', '.join(sorted(OBSERVATION_KINDS))})"
+        )
     value_type = OBSERVATION_KINDS[kind]
     tier_name = raw.get("tier")
     if tier_name is not None and tier_name not in TIERS:
@@ -365,7 +370,9 @@ def compile_signature(
     for n, ex in enumerate(raw["examples"], 1):
         odd = sorted(set(ex.get("expect") or {}) - set(IDENTITY_FIELDS))
         if odd:
-            raise fail(f"example {n} expects {', '.join(map(repr, odd))}, which is not an identity field {IDENTITY_FIELDS}")
+            raise fail(
+                f"example {n} expects {', '.join(map(repr, odd))}, which is not an identity field {IDENTITY_FIELDS}"
+            )
     asserts = {str(k): str(v) for k, v in (raw.get("asserts") or {}).items()}
     flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
 
@@ -427,7 +434,9 @@ def compile_signature(
     if not asserts and not groups - {"vendor"} and not sig.sets_aside:
         raise fail("asserts nothing, extracts nothing and sets nothing aside")
     if sig.sets_aside and (set(asserts) | (groups - {"vendor"})) - {"device_type"}:
-        raise fail("a signature that sets type priors aside says what the device is, nothing else (device_type only)")
+        raise fail(
+            "a signature that sets type priors aside says what the device is, nothing else (device_type only)"
+        )
     gives = set(asserts) | (groups - {"vendor"})
     if gives & set(OS_FIELDS):
         if not gives <= set(OS_FIELDS):
@@ -442,7 +451,9 @@ def compile_signature(
     return sig
 
 
-def _examples_in_words(path: Path, entry: str, example: dict[str, Any], vocabulary: DeviceTypes) -> dict[str, Any]:
+def _examples_in_words(
+    path: Path, entry: str, example: dict[str, Any], vocabulary: DeviceTypes
+) -> dict[str, Any]:
     """An example whose expected device type is read as its vocabulary word (a synonym expects the word)."""
     expect = example.get("expect") or {}
     want = expect.get("device_type")

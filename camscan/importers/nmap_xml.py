@@ -264,10 +264,7 @@ def parse_host(host: Any, default_time: float) -> ParsedHost | None:
             value = {
                 "port": number,
                 "proto": proto,
-                **{
-                    key: _bounded(service.get(key))
-                    for key in NMAP_SERVICE_KEYS
-                },
+                **{key: _bounded(service.get(key)) for key in NMAP_SERVICE_KEYS},
                 "cpe": " ".join(_bounded(c.text) for c in service.iter("cpe") if c.text),
             }
             facts.append((number, "nmap_service", value))
@@ -281,7 +278,9 @@ def parse_host(host: Any, default_time: float) -> ParsedHost | None:
         if key in seen_facts:
             continue
         seen_facts.add(key)
-        parsed.observations.append(Observation(kind, value, host=ip, port=fact_port, source=SOURCE, time=seen))
+        parsed.observations.append(
+            Observation(kind, value, host=ip, port=fact_port, source=SOURCE, time=seen)
+        )
     return parsed
 
 
@@ -353,7 +352,9 @@ def import_nmap(store: Store, engine: Engine, path: Path, *, site: str | None = 
                     while parent is not None and elem.getprevious() is not None:
                         del parent[0]
                 elif elem.tag == "finished":
-                    finished = {k: elem.get(k) for k in ("time", "exit", "errormsg", "summary") if elem.get(k)}
+                    finished = {
+                        k: elem.get(k) for k in ("time", "exit", "errormsg", "summary") if elem.get(k)
+                    }
         except etree.XMLSyntaxError as exc:
             result.status = "interrupted"
             result.error = f"{path}: XML damaged at line {exc.lineno} ({exc.msg}); {result.hosts} hosts before it were imported"

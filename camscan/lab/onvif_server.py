@@ -75,7 +75,11 @@ def parse_soap_request(body: bytes) -> SoapRequest:
     except etree.XMLSyntaxError as exc:
         raise SoapError(f"not well-formed: {exc}") from exc
     tag = root.tag  # a str once parsed (lxml's stubs allow what a program may have set it to)
-    if not isinstance(tag, str) or _local(tag) != "Envelope" or etree.QName(tag).namespace not in SOAP_NAMESPACES:
+    if (
+        not isinstance(tag, str)
+        or _local(tag) != "Envelope"
+        or etree.QName(tag).namespace not in SOAP_NAMESPACES
+    ):
         raise SoapError("not a SOAP envelope")
     envelope_body = _child(root, "Body")
     if envelope_body is None:

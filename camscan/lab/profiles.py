@@ -250,7 +250,17 @@ def _auth(ctx: _Ctx, value: Any, entry: str) -> AuthSpec | None:
     data = ctx.mapping(value, entry)
     ctx.check_keys(
         data,
-        {"schemes", "realm", "challenges", "status", "reason", "headers", "body", "challenge_first", "cookie"},
+        {
+            "schemes",
+            "realm",
+            "challenges",
+            "status",
+            "reason",
+            "headers",
+            "body",
+            "challenge_first",
+            "cookie",
+        },
         entry,
     )
     schemes = tuple(str(s).lower() for s in ctx.items(data.get("schemes"), f"{entry}.schemes"))

@@ -18,7 +18,13 @@ READ_ONLY_HTTP_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_ONLY_RTSP_METHODS = frozenset({"OPTIONS", "DESCRIBE", "GET_PARAMETER", "TEARDOWN"})
 #: POST endpoints whose operation is a read (the operation is recorded as `action`).
 #: A login (Dahua RPC2_Login, UniFi OS /api/auth/login) opens a session and changes nothing on the device.
-READ_ONLY_POST_PATHS = ("/onvif/", "/RPC2_Login", "/HNAP1", "/axis-cgi/basicdeviceinfo.cgi", "/api/auth/login")
+READ_ONLY_POST_PATHS = (
+    "/onvif/",
+    "/RPC2_Login",
+    "/HNAP1",
+    "/axis-cgi/basicdeviceinfo.cgi",
+    "/api/auth/login",
+)
 WRITE_PREFIXES = (
     "Set",
     "Create",

@@ -12,6 +12,7 @@ Finding = tuple[str, Any]
 #: Longest banner or header value kept, in characters.
 MAX_TEXT = 4096
 
+
 class ParseError(ValueError):
     """The bytes are not (a complete, well-formed) message of the expected protocol."""
 

@@ -124,12 +124,16 @@ def from_services(body: Any) -> list[Finding]:
                         counts[key] = max(counts.get(key, 0), value)
     if not namespaces:
         return []
-    return [(KIND, {"answer": "GetServices", "services": sorted(services), "namespaces": namespaces, **counts})]
+    return [
+        (KIND, {"answer": "GetServices", "services": sorted(services), "namespaces": namespaces, **counts})
+    ]
 
 
 def from_capabilities(body: Any) -> list[Finding]:
     """A `GetCapabilitiesResponse` body: one `onvif_services` finding (none when it names no category)."""
-    capabilities = next((e for e in body.iter() if isinstance(e.tag, str) and local(e.tag) == "Capabilities"), None)
+    capabilities = next(
+        (e for e in body.iter() if isinstance(e.tag, str) and local(e.tag) == "Capabilities"), None
+    )
     if capabilities is None:
         return []
     services: set[str] = set()
@@ -177,7 +181,11 @@ def merge_services(values: list[dict[str, Any]]) -> dict[str, Any]:
             if isinstance(service, str) and (service in services or len(services) < MAX_SERVICES):
                 services.add(service)
         for namespace in _items(value.get("namespaces")):
-            if isinstance(namespace, str) and namespace not in namespaces and len(namespaces) < MAX_NAMESPACES:
+            if (
+                isinstance(namespace, str)
+                and namespace not in namespaces
+                and len(namespaces) < MAX_NAMESPACES
+            ):
                 namespaces.append(namespace)
         for key in COUNTS.values():
             count = value.get(key)

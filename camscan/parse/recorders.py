@@ -39,9 +39,13 @@ NO_ADDRESS = frozenset({"", "0.0.0.0", "192.168.0.0"})
 #: Hikvision's `resDesc` of an analogue input with no camera connected.
 NO_SIGNAL = re.compile(r"^\s*no\s*video\s*$", re.I)
 
-_SECRET_LINE = re.compile(r"(?im)^(table\.RemoteDevice\.[^\r\n=]*\.(?:Password|PassWord|Pwd)[^\r\n=]*)=[^\r\n]*")
+_SECRET_LINE = re.compile(
+    r"(?im)^(table\.RemoteDevice\.[^\r\n=]*\.(?:Password|PassWord|Pwd)[^\r\n=]*)=[^\r\n]*"
+)
 _SECRET_XML = re.compile(r"(?is)(<(?:\w+:)?(password|passwd)\b[^>]*>)(.*?)(</(?:\w+:)?\2\s*>)")
-_SECRET_JSON = re.compile(r'(?i)("(?:password|passwd|pwd|secret|token|apiKey|rtspAlias)"\s*:\s*)"(?:[^"\\]|\\.)*"')
+_SECRET_JSON = re.compile(
+    r'(?i)("(?:password|passwd|pwd|secret|token|apiKey|rtspAlias)"\s*:\s*)"(?:[^"\\]|\\.)*"'
+)
 #: In a recorder's answer, any JSON field whose name holds password, passwd, pwd, secret, token, key or alias
 #: (UniFi Protect's bootstrap carries an `accessKey` and RTSP aliases that open a camera's stream).
 _RECORDER_SECRET_JSON = re.compile(
@@ -277,11 +281,17 @@ _TITLE = re.compile(r"^\[(\d+)\]\.Name$")
 def dahua_channel_titles(body: str) -> list[Finding]:
     """`configManager.cgi?action=getConfig&name=ChannelTitle`: one title per channel (`[N]` is channel N+1),
     which gives the number of channels; the titles name the cameras of the remote devices."""
-    titles = {int(m.group(1)) + 1: v for k, v in _table(body, "ChannelTitle").items() if (m := _TITLE.match(k))}
+    titles = {
+        int(m.group(1)) + 1: v for k, v in _table(body, "ChannelTitle").items() if (m := _TITLE.match(k))
+    }
     if not titles:
         return []
     # a title alone does not say a camera is there: no `input`, so it only names a channel another answer lists
-    named = [("recorder_channel", {"api": "dahua_cgi", "channel": n, "name": t}) for n, t in sorted(titles.items()) if t]
+    named = [
+        ("recorder_channel", {"api": "dahua_cgi", "channel": n, "name": t})
+        for n, t in sorted(titles.items())
+        if t
+    ]
     return [_summary("dahua_cgi", listed=True, channels=len(titles)), *named]
 
 
@@ -290,7 +300,12 @@ def dahua_video_inputs(body: str) -> list[Finding]:
     channels 1..N. Counted here; which of them hold a camera comes from the video-loss answer."""
     for line in body.splitlines():
         key, sep, value = line.partition("=")
-        if sep and key.strip() == "result" and (count := _int(value)) is not None and 0 <= count <= MAX_CHANNELS:
+        if (
+            sep
+            and key.strip() == "result"
+            and (count := _int(value)) is not None
+            and 0 <= count <= MAX_CHANNELS
+        ):
             return [_summary("dahua_cgi", listed=False, analog_channels=count)]
     return []
 
@@ -303,8 +318,13 @@ def dahua_video_loss(body: str) -> list[Finding]:
     with no video signal now. With the input count (`dahua_video_inputs`) it says which analogue inputs have a
     camera (`analog_cameras`)."""
     lost = sorted(
-        {n + 1 for line in body.splitlines() if _LOSS.match(line.partition("=")[0].strip())
-         and (n := _int(line.partition("=")[2])) is not None and 0 <= n < MAX_CHANNELS}
+        {
+            n + 1
+            for line in body.splitlines()
+            if _LOSS.match(line.partition("=")[0].strip())
+            and (n := _int(line.partition("=")[2])) is not None
+            and 0 <= n < MAX_CHANNELS
+        }
     )
     value: dict[str, Any] = {"api": "dahua_cgi", "listed": False, "video_loss": lost}
     return [("recorder_summary", value)]
@@ -388,7 +408,12 @@ def onvif_capabilities(body: Any) -> list[Finding]:
     count = next((_int(e.text) for e in body.iter() if local(e.tag) == "VideoSources" and len(e) == 0), None)
     if count is None or count <= 1:
         return []
-    value = {"api": "onvif", "listed": False, "channels": count, "counted_by": "ONVIF GetCapabilities (no login)"}
+    value = {
+        "api": "onvif",
+        "listed": False,
+        "channels": count,
+        "counted_by": "ONVIF GetCapabilities (no login)",
+    }
     return [("recorder_summary", value)]
 
 
@@ -413,7 +438,10 @@ def _json_items(text: str) -> tuple[list[Any], bool]:
     items: list[Any]
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError):  # RecursionError: arrays or objects nested past Python's recursion limit
+    except (
+        ValueError,
+        RecursionError,
+    ):  # RecursionError: arrays or objects nested past Python's recursion limit
         data = None
     if data is not None:
         found = data.get("cameras") if isinstance(data, dict) else data
@@ -489,7 +517,13 @@ _JSON_READERS: dict[str, Callable[[str], list[Finding]]] = {
 }
 #: The request paths (query excluded) whose answers this module reads: what a probe asks for.
 PATHS = frozenset(
-    {*_XML_READERS, *_JSON_READERS, "/cgi-bin/configManager.cgi", "/cgi-bin/devVideoInput.cgi", "/cgi-bin/eventManager.cgi"}
+    {
+        *_XML_READERS,
+        *_JSON_READERS,
+        "/cgi-bin/configManager.cgi",
+        "/cgi-bin/devVideoInput.cgi",
+        "/cgi-bin/eventManager.cgi",
+    }
 )
 
 

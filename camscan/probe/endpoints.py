@@ -92,7 +92,9 @@ def _endpoint(raw: dict[str, Any]) -> Endpoint:
         return Endpoint(
             ident, tier, protocol, when, method, raw["path"], auth, ports, None, reads, raw["source"], body
         )
-    return Endpoint(ident, tier, protocol, when, "DATAGRAM", "", auth, ports, raw["payload"], reads, raw["source"])
+    return Endpoint(
+        ident, tier, protocol, when, "DATAGRAM", "", auth, ports, raw["payload"], reads, raw["source"]
+    )
 
 
 def _read_only_problem(e: Endpoint) -> str | None:
@@ -124,7 +126,9 @@ def _build(path: Path, data: dict[str, Any]) -> EndpointSet:
         if problem:
             raise DataError(path, f"endpoint {e.id!r}", problem)
         # `when: device_type` compares with the engine's answer: words of the vocabulary, synonyms read as their word
-        words = frozenset(vocabulary.check(path, f"endpoint {e.id!r}", w, "when device_type") for w in e.when.device_type)
+        words = frozenset(
+            vocabulary.check(path, f"endpoint {e.id!r}", w, "when device_type") for w in e.when.device_type
+        )
         endpoints.append(replace(e, when=replace(e.when, device_type=words)))
     return EndpointSet(tuple(endpoints), str(path), frozenset(seen))
 

@@ -234,7 +234,9 @@ async def fetch_with_credentials(
     A `body` (a JSON-RPC read POSTed, probes.yaml) is sent as JSON."""
     cap = limits.settings.max_list_bytes if is_recorder_path(path) else None
     headers = [("Content-Type", "application/json")] if body else []
-    first = await fetch(host, port, path, limits, tls=tls, method=method, headers=headers, body=body, max_bytes=cap)
+    first = await fetch(
+        host, port, path, limits, tls=tls, method=method, headers=headers, body=body, max_bytes=cap
+    )
     if first.response.status != 401 or credential is None:
         return [first]
     challenges = first.response.head.get_all("WWW-Authenticate")
@@ -242,7 +244,16 @@ async def fetch_with_credentials(
     if header is None:
         return [first]
     second = await fetch(
-        host, port, path, limits, tls=tls, method=method, auth=header, headers=headers, body=body, max_bytes=cap
+        host,
+        port,
+        path,
+        limits,
+        tls=tls,
+        method=method,
+        auth=header,
+        headers=headers,
+        body=body,
+        max_bytes=cap,
     )
     return [first, second]
 

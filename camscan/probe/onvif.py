@@ -142,7 +142,9 @@ class CappedTransport(AsyncTransportProtocolErrorHandler):
         )
         if self.raw_only:
             raise Captured
-        refuse_declarations(bytes(body))  # zeep parses this answer: the one refusal first, before lxml sees it
+        refuse_declarations(
+            bytes(body)
+        )  # zeep parses this answer: the one refusal first, before lxml sees it
         return response, bytes(body)
 
 
@@ -331,7 +333,9 @@ async def _authenticated_calls(camera: ScanCamera, host: str) -> None:
         with contextlib.suppress(Exception):
             await _call(camera, host, camera.update_xaddrs(), raw=False)
     devicemgmt = await camera.create_devicemgmt_service()
-    for name in IDENTITY_CALLS:  # each coroutine made when it is awaited: a cancelled scan leaves none un-awaited
+    for (
+        name
+    ) in IDENTITY_CALLS:  # each coroutine made when it is awaited: a cancelled scan leaves none un-awaited
         if camera.answered(name):
             continue  # answered without a login: credentials add nothing
         try:

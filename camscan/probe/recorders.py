@@ -18,9 +18,13 @@ from camscan.parse.recorders import SESSION_LOGIN_PATHS, is_recorder_path
 RECORDER_TYPES = frozenset({"nvr", "dvr"})
 #: The recorder API camscan uses for a maker (canonical names from vendors.yaml).
 API_BY_MAKER = {"Hikvision": "hikvision_isapi", "Dahua": "dahua_cgi", "Ubiquiti": "unifi_protect"}
-NO_CREDENTIALS = "no credentials were given for this recorder: the cameras on its channels could not be listed"
+NO_CREDENTIALS = (
+    "no credentials were given for this recorder: the cameras on its channels could not be listed"
+)
 REFUSED = "the recorder refused the credentials given: the cameras on its channels could not be listed"
-NOT_ANSWERED = "the recorder did not answer any channel-list call camscan knows: its cameras could not be listed"
+NOT_ANSWERED = (
+    "the recorder did not answer any channel-list call camscan knows: its cameras could not be listed"
+)
 
 
 def recorder_api(identity: Identity) -> str | None:

@@ -43,7 +43,9 @@ def _login_observation(host: str, port: int, status: int) -> Observation:
     return Observation("http_path", value, host=host, port=port, source=SOURCE)
 
 
-async def probe_unifi_protect(host: str, port: int, limits: Limits, credential: Credential) -> list[Observation]:
+async def probe_unifi_protect(
+    host: str, port: int, limits: Limits, credential: Credential
+) -> list[Observation]:
     """Log in to the console and read the cameras Protect adopted (`recorder_channel` observations through
     `camscan.parse.recorders`). A refused login is recorded by its status, so the report can say so."""
     body = json.dumps({"username": credential.username, "password": credential.password.reveal()}).encode()
@@ -76,7 +78,13 @@ async def probe_unifi_protect(host: str, port: int, limits: Limits, credential: 
         headers.append(("X-CSRF-Token", csrf))
     try:
         cameras = await fetch(
-            host, port, CAMERAS_PATH, limits, tls=True, headers=headers, max_bytes=limits.settings.max_list_bytes
+            host,
+            port,
+            CAMERAS_PATH,
+            limits,
+            tls=True,
+            headers=headers,
+            max_bytes=limits.settings.max_list_bytes,
         )
     except ProbeError as exc:
         found.append(failure("http_path", host, port, SOURCE, str(exc), value={"path": CAMERAS_PATH}))

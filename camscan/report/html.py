@@ -446,14 +446,16 @@ def _recorders(e: q.Estate) -> str:
                    ("firmware", ""), ("serial", ""), ("also reached at", ""), ("concerns", "num")]  # fmt: skip
         rows = []
         for c in view.cameras:
-            concern = _badge(str(len(c.concerns)), "concern") if c.concerns else '<span class="muted">0</span>'
+            concern = (
+                _badge(str(len(c.concerns)), "concern") if c.concerns else '<span class="muted">0</span>'
+            )
             status = f" {_badge('offline', 'warn')}" if c.channel_status == "offline" else ""
             camera = esc(camera_text(c)) + (
                 f'<br><span class="rebadge">sold as {esc(c.brand)}</span>' if c.rebadged else ""
             )
             rows.append(
                 f'<tr><td class="num">{esc(c.channel)}</td><td>{esc(INPUT_WORDS.get(c.channel_input or "", ""))}</td>'
-                f"<td>{esc(c.channel_name)}{status}</td><td class=\"mono\">{esc(c.private_address)}</td>"
+                f'<td>{esc(c.channel_name)}{status}</td><td class="mono">{esc(c.private_address)}</td>'
                 f'<td>{camera}</td><td class="mono fw">{esc(c.firmware)}</td>'
                 f'<td class="mono serial">{esc(c.serial)}</td><td class="mono">{esc(c.ip)}</td>'
                 f'<td class="num">{concern}</td></tr>'
@@ -462,7 +464,11 @@ def _recorders(e: q.Estate) -> str:
     lead = (
         f"{_n(b.cameras_behind, 'camera')} found on the channels of {_n(b.listed, 'recorder')}, "
         f"{b.also_direct} of them also reached directly (counted once)"
-        + (f"; {_n(b.unlisted, 'recorder')} could not list {_verb(b.unlisted, 'its', 'their')} cameras" if b.unlisted else "")
+        + (
+            f"; {_n(b.unlisted, 'recorder')} could not list {_verb(b.unlisted, 'its', 'their')} cameras"
+            if b.unlisted
+            else ""
+        )
         + ". What each camera is, is what its recorder says: an analogue camera has no maker unless the recorder "
         "names one."
     )
@@ -477,7 +483,7 @@ def _evidence(d: q.DeviceRow) -> str:
             f'<li><span class="mono">{esc(ev.signature)}</span> on {esc(ev.kind)}'
             + (f" via {esc(ev.source)}" if ev.source else "")
             + (f': <span class="muted">{esc(asserted)}</span>' if asserted else "")
-            + (f' — {esc(ev.note)}' if ev.note else "")
+            + (f" — {esc(ev.note)}" if ev.note else "")
             + "</li>"
         )
     return (

@@ -626,7 +626,9 @@ def clock_skew(estate: Estate, threshold_s: float = SKEW_THRESHOLD_S) -> list[De
     if threshold_s == SKEW_THRESHOLD_S:
         found = [d for d in estate.devices if d.clock_skewed]
     else:
-        found = [d for d in estate.devices if d.clock_skew_s is not None and abs(d.clock_skew_s) > threshold_s]
+        found = [
+            d for d in estate.devices if d.clock_skew_s is not None and abs(d.clock_skew_s) > threshold_s
+        ]
     return sorted(found, key=lambda d: -abs(d.clock_skew_s or 0.0))
 
 
@@ -640,7 +642,9 @@ class EvidenceLine:
     signature: str
     asserts: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
-    note: str | None = None  #: why, in words, where the signature id does not say (a maker named in free text)
+    note: str | None = (
+        None  #: why, in words, where the signature id does not say (a maker named in free text)
+    )
 
 
 def evidence_lines(device: DeviceRow) -> list[EvidenceLine]:
@@ -648,7 +652,11 @@ def evidence_lines(device: DeviceRow) -> list[EvidenceLine]:
     items = sorted(device.evidence, key=lambda e: -(e.get("weight") or 0.0))
     return [
         EvidenceLine(
-            str(e.get("kind")), str(e.get("signature")), dict(e.get("asserts") or {}), e.get("source"), e.get("note")
+            str(e.get("kind")),
+            str(e.get("signature")),
+            dict(e.get("asserts") or {}),
+            e.get("source"),
+            e.get("note"),
         )
         for e in items
     ]

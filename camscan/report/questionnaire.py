@@ -331,16 +331,34 @@ def _recorders(e: q.Estate) -> Table:
     rows = []
     for view in recorder_views(e.devices):
         r = view.recorder
-        base = {"recorder_ip": r.ip, "site": r.site, "recorder": " ".join(x for x in (r.maker, r.model) if x),
-                "recorder_channels": view.channels, "listed": view.listed}
+        base = {
+            "recorder_ip": r.ip,
+            "site": r.site,
+            "recorder": " ".join(x for x in (r.maker, r.model) if x),
+            "recorder_channels": view.channels,
+            "listed": view.listed,
+        }
         if not view.cameras:
             rows.append({**base, "note": view.describe()})
         for c in view.cameras:
-            rows.append({**base, "channel": c.channel, "input": c.channel_input, "channel_name": c.channel_name,
-                         "private_address": c.private_address, "camera": camera_text(c), "brand": c.brand,
-                         "manufacturer": c.manufacturer, "model": c.model, "firmware": c.firmware,
-                         "serial": c.serial, "also_direct_ip": c.ip, "status": c.channel_status,
-                         "concerns": c.concerns})
+            rows.append(
+                {
+                    **base,
+                    "channel": c.channel,
+                    "input": c.channel_input,
+                    "channel_name": c.channel_name,
+                    "private_address": c.private_address,
+                    "camera": camera_text(c),
+                    "brand": c.brand,
+                    "manufacturer": c.manufacturer,
+                    "model": c.model,
+                    "firmware": c.firmware,
+                    "serial": c.serial,
+                    "also_direct_ip": c.ip,
+                    "status": c.channel_status,
+                    "concerns": c.concerns,
+                }
+            )
     return Table(
         "recorders",
         "Recorders and the cameras behind them",

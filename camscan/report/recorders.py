@@ -126,7 +126,9 @@ def tree_order(devices: Sequence[Any]) -> list[tuple[Any, int]]:
         if id(d) in placed:
             continue
         out.append((d, 0))
-        for c in sorted(children.get(_get(d, "key"), []), key=lambda c: (_get(c, "channel") or 0, str(_get(c, "key")))):
+        for c in sorted(
+            children.get(_get(d, "key"), []), key=lambda c: (_get(c, "channel") or 0, str(_get(c, "key")))
+        ):
             out.append((c, 1))
     return out
 

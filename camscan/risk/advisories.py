@@ -180,7 +180,9 @@ class AdvisorySet:
         return cls(advisories, str(doc["version"]), dict(doc.get("kev_catalog") or {}), path)
 
 
-def _product(path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any], vocabulary: DeviceTypes) -> Product:
+def _product(
+    path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any], vocabulary: DeviceTypes
+) -> Product:
     where = f"{entry}, product {raw['product']!r}"
     patterns = []
     for text in raw["models"]:
@@ -210,7 +212,9 @@ def _product(path: Path, entry: str, adv: dict[str, Any], raw: dict[str, Any], v
     return Product(
         name=raw["product"],
         patterns=tuple(patterns),
-        device_types=frozenset(vocabulary.check(path, f"{entry} product {raw['product']!r}", t) for t in raw["device_types"]),
+        device_types=frozenset(
+            vocabulary.check(path, f"{entry} product {raw['product']!r}", t) for t in raw["device_types"]
+        ),
         combined=re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE),
         ranges=tuple(ranges),
         versions=tuple(raw.get("versions") or ()),

@@ -182,7 +182,9 @@ async def tier_endpoints(
         )
 
 
-async def tier_unifi(ctx: Context, state: HostState, credential: Credential | None, identity: Identity) -> bool:
+async def tier_unifi(
+    ctx: Context, state: HostState, credential: Credential | None, identity: Identity
+) -> bool:
     """With the console's credentials: the cameras UniFi Protect adopted (a session login, then one read).
     `identity` is the host's identity so far; True when something was learned (the identity is then stale)."""
     if credential is None:
@@ -211,7 +213,9 @@ async def fingerprint(ctx: Context, state: HostState) -> list[asyncio.Task[None]
             await asyncio.wait({wsd_task}, timeout=WSD_GRACE_S)
             await tier_onvif(ctx, state, credential)
             await tier_endpoints(ctx, state, credential, background)
-            identity = ctx.engine.identify(state.observations)  # once: the UniFi tier and the note both use it
+            identity = ctx.engine.identify(
+                state.observations
+            )  # once: the UniFi tier and the note both use it
             if await tier_unifi(ctx, state, credential, identity):
                 identity = ctx.engine.identify(state.observations)
             # a recorder whose cameras could not be listed says why (issue 14)

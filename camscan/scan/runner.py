@@ -449,7 +449,9 @@ class Scan:
                 raise
             await self.writer.flush_all()
         finally:
-            await self.writer.thread.aclose()  # the store's writer thread ends before the scan row is finished
+            await (
+                self.writer.thread.aclose()
+            )  # the store's writer thread ends before the scan row is finished
         with contextlib.suppress(Exception):
             await self.p.nmap.close()
 

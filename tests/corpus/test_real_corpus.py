@@ -89,7 +89,9 @@ def test_no_more_wrong_makers_than_recorded(summary):
         pytest.skip("no wrong-maker ceiling recorded yet (bench/bench_accuracy.py --record)")
     ceiling = json.loads(FLOOR.read_text())["wrong_makers"]
     dev = [w["id"] for w in summary.wrong_makers if w["split"] != "held_out"]
-    assert len(summary.wrong_makers) <= ceiling, f"{len(summary.wrong_makers)} wrong makers > {ceiling}; dev: {dev}"
+    assert len(summary.wrong_makers) <= ceiling, (
+        f"{len(summary.wrong_makers)} wrong makers > {ceiling}; dev: {dev}"
+    )
 
 
 def test_a_wrong_maker_is_a_different_maker_not_a_missing_one():
@@ -100,12 +102,18 @@ def test_a_wrong_maker_is_a_different_maker_not_a_missing_one():
 
     scorer = Scorer(get_engine())
     case = Case(
-        id="invented", file="invented.yaml", category="camera",
+        id="invented",
+        file="invented.yaml",
+        category="camera",
         observations=(Observation("html_title", "invented"),),
         truth={"manufacturer": "Hikvision", "device_type": "camera", "is_camera": True},
-        supports=(), where="invented", source="invented",
+        supports=(),
+        where="invented",
+        source="invented",
     )
-    assert not scorer.wrong_maker(case, Identity(manufacturer="Hangzhou Hikvision Digital Technology Co.,Ltd."))
+    assert not scorer.wrong_maker(
+        case, Identity(manufacturer="Hangzhou Hikvision Digital Technology Co.,Ltd.")
+    )
     assert not scorer.wrong_maker(case, Identity(manufacturer="Hikvision"))
     assert scorer.wrong_maker(case, Identity(manufacturer="Dahua"))
     assert not scorer.wrong_maker(case, Identity())
@@ -126,15 +134,26 @@ def test_below_floor_names_every_way_of_doing_worse(summary):
     from camscan.identify.corpus import below_floor
 
     rates = {k: v for k, v in summary.rates().items() if v is not None}
-    assert below_floor(summary, {"rates": rates, "false_cameras": len(summary.false_cameras),
-                                 "wrong_makers": len(summary.wrong_makers)}) == []
+    assert (
+        below_floor(
+            summary,
+            {
+                "rates": rates,
+                "false_cameras": len(summary.false_cameras),
+                "wrong_makers": len(summary.wrong_makers),
+            },
+        )
+        == []
+    )
     false = len(summary.false_cameras)
     name = next(iter(rates))
     worse = below_floor(summary, {"rates": {name: rates[name] + 0.01}, "false_cameras": false})
     assert len(worse) == 1 and worse[0].startswith(f"{name} ")
     assert below_floor(summary, {"wrong_makers": len(summary.wrong_makers) - 1, "false_cameras": false}) != []
     assert below_floor(summary, {"false_cameras": false - 1}) != []
-    assert (below_floor(summary, {}) == []) == (not summary.false_cameras)  # no floor: no non-camera may be a camera
+    assert (below_floor(summary, {}) == []) == (
+        not summary.false_cameras
+    )  # no floor: no non-camera may be a camera
 
 
 def test_the_command_scores_the_corpus():
@@ -153,7 +172,9 @@ def test_held_out_misses_are_listed_only_when_asked(summary):
     from camscan.identify.corpus import summary_lines
 
     held_out = [m for m in summary.misses if m["split"] == "held_out"]
-    if not held_out:  # between a retired held-out split and its successor (docs/accuracy.md, "Held-out rotation"):
+    if (
+        not held_out
+    ):  # between a retired held-out split and its successor (docs/accuracy.md, "Held-out rotation"):
         # the hiding is still checked, on a dev miss filed as held-out for this test (it never skips)
         assert summary.misses, "the corpus has misses"
         held_out = [{**summary.misses[0], "split": "held_out"}]
@@ -168,7 +189,9 @@ def test_held_out_misses_are_listed_only_when_asked(summary):
 def test_camera_recall_over_cases_with_more_than_a_mac_is_given_per_split(summary):
     """The per-split recall over camera cases with more than a MAC adds up to the overall one (docs/accuracy.md's
     table reads it from here, not from a hand count)."""
-    tallies = [t["camera_recall_supported"] for t in summary.by_split.values() if "camera_recall_supported" in t]
+    tallies = [
+        t["camera_recall_supported"] for t in summary.by_split.values() if "camera_recall_supported" in t
+    ]
     assert sum(t.right for t in tallies) == summary.camera_recall_supported.right
     assert sum(t.total for t in tallies) == summary.camera_recall_supported.total
     # a MAC-only camera counts in the split's recall but not in its recall over cases with more than a MAC
@@ -194,14 +217,20 @@ def test_a_stated_camera_counts_in_the_stated_recall_and_an_unstated_one_does_no
 
     def case(i: str, supports: tuple[str, ...]) -> Case:
         return Case(
-            id=i, file="invented.yaml", category="camera",
+            id=i,
+            file="invented.yaml",
+            category="camera",
             observations=(Observation("html_title", "invented"),),
             truth={"device_type": "camera", "is_camera": True},
-            supports=supports, where="invented", source="invented",
+            supports=supports,
+            where="invented",
+            source="invented",
         )
 
     outcomes = [
-        Outcome(case("said-found", ("is_camera",)), Identity(device_type="camera"), {"is_camera": True}, False),
+        Outcome(
+            case("said-found", ("is_camera",)), Identity(device_type="camera"), {"is_camera": True}, False
+        ),
         Outcome(case("said-missed", ("is_camera",)), Identity(), {"is_camera": False}, False),
         Outcome(case("unsaid-missed", ()), Identity(), {"is_camera": False}, False),
     ]

@@ -38,7 +38,17 @@ NAMESPACES = [
 ]  # fmt: skip
 COUNT_TEXTS = ["0", "1", "000004", "-1", "+3", "1" * 31, "\u00b2", "\u0663", "\uff11", " 7 ", "\u3000 2 \u00a0", "1e3",
                "0x10", "", "99999", "100001", "\u2007", "&#x37;"]  # fmt: skip
-CATEGORIES = ["Device", "Media", "Display", "Receiver", "Recording", "Search", "DeviceIO", "Events", "Nonsense"]
+CATEGORIES = [
+    "Device",
+    "Media",
+    "Display",
+    "Receiver",
+    "Recording",
+    "Search",
+    "DeviceIO",
+    "Events",
+    "Nonsense",
+]
 PREFIXES = ["tt", "tds", "v", "tmd"]
 
 
@@ -53,7 +63,13 @@ def service(draw: st.DrawFn, depth: int = 0) -> str:
                                  f"<tmd:Capabilities {attrs}/>", f"<x><tmd:Capabilities {attrs}/></x>"]))  # fmt: skip
     inner = draw(service(depth + 1)) if depth < 3 and draw(st.integers(0, 5)) == 0 else ""
     names = draw(st.integers(0, 2))
-    return "<tds:Service>" + f"<tds:Namespace>{namespace}</tds:Namespace>" * names + caps + inner + "</tds:Service>"
+    return (
+        "<tds:Service>"
+        + f"<tds:Namespace>{namespace}</tds:Namespace>" * names
+        + caps
+        + inner
+        + "</tds:Service>"
+    )
 
 
 @st.composite
@@ -78,8 +94,11 @@ def answer(draw: st.DrawFn) -> bytes:
         ext = "<tt:Extension>" + "".join(draw(st.lists(category(), max_size=4))) + "</tt:Extension>"
         inner = ("<tds:GetCapabilitiesResponse>" + "<tds:Capabilities>" * draw(st.integers(1, 2)) + "".join(cats)
                  + ext + "</tds:Capabilities>" + "</tds:GetCapabilitiesResponse>")  # fmt: skip
-        inner = inner.replace("</tds:Capabilities></tds:GetCapabilitiesResponse>", "</tds:Capabilities>" * (
-            inner.count("<tds:Capabilities>")) + "</tds:GetCapabilitiesResponse>", 1)
+        inner = inner.replace(
+            "</tds:Capabilities></tds:GetCapabilitiesResponse>",
+            "</tds:Capabilities>" * (inner.count("<tds:Capabilities>")) + "</tds:GetCapabilitiesResponse>",
+            1,
+        )
     junk = draw(st.sampled_from(["", "<!-- c -->", "<?pi x?>", "<v:x a='1'/>", "\x00", "<!ENTITY a 'b'>"]))
     body = inner.replace("><", ">" + junk + "<", draw(st.integers(0, 3)))
     repeat = draw(st.sampled_from([1, 1, 1, 50, 400]))
@@ -142,7 +161,9 @@ services_values = st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(services_values | json_values, min_size=1, max_size=4), st.booleans())
-def test_identify_reads_any_onvif_services_value_without_raising(values: list[Any], with_device: bool) -> None:
+def test_identify_reads_any_onvif_services_value_without_raising(
+    values: list[Any], with_device: bool
+) -> None:
     """`camscan identify` takes any JSON as a value (CONTRACT: bad input gets an error line, never a traceback):
     one or several `onvif_services` of any shape, alone or beside a device's own statement."""
     observations: list[dict[str, Any]] = [{"kind": "onvif_services", "value": v} for v in values]

@@ -76,7 +76,18 @@ def test_shipped_data_states_only_vocabulary_words(kb, vocab):
     assert said <= set(vocab.words)
     assert all(vocab.scored(w) for w in said)
     # the ones CONTRACT.md names are there
-    assert {"camera", "nvr", "dvr", "encoder", "vms", "intercom", "access_control", "printer", "router", "nas"} <= said
+    assert {
+        "camera",
+        "nvr",
+        "dvr",
+        "encoder",
+        "vms",
+        "intercom",
+        "access_control",
+        "printer",
+        "router",
+        "nas",
+    } <= said
 
 
 def matched(sig: Signature, text: str, vendors: VendorRegistry) -> dict[str, str]:
@@ -132,19 +143,36 @@ def test_a_type_a_device_states_through_a_named_group_is_read_through_the_vocabu
 
 def test_nmap_rules_are_checked(tmp_path):
     path = tmp_path / "nmap_device_types.yaml"
-    path.write_text("version: t\nsource: test\nos_not_makers: [linux]\ndevice_types:\n  bridge: {device_type: bridge}\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"nmap_device_types\.yaml: device type 'bridge': device_type 'bridge'"):
+    path.write_text(
+        "version: t\nsource: test\nos_not_makers: [linux]\ndevice_types:\n  bridge: {device_type: bridge}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataError, match=r"nmap_device_types\.yaml: device type 'bridge': device_type 'bridge'"
+    ):
         NmapRules.load(path)
-    path.write_text("version: t\nsource: test\nos_not_makers: [linux]\ndevice_types:\n  WAP: {device_type: wlan_repeater}\n", encoding="utf-8")
+    path.write_text(
+        "version: t\nsource: test\nos_not_makers: [linux]\ndevice_types:\n  WAP: {device_type: wlan_repeater}\n",
+        encoding="utf-8",
+    )
     assert NmapRules.load(path).types["WAP"].device_type == "access_point"
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("synonyms: [wlan_repeater]", "synonyms: [wlan_repeater, router]"), "synonym 'router' is a word of its own"),
-        (("    synonyms: [dimmer]", "    synonyms: [dimmer, storage]"), "'storage' is already a synonym of 'nas'"),
-        (("video_surveillance: true}", "video_surveillance: false}"), "must be exactly the types is_camera counts"),
+        (
+            ("synonyms: [wlan_repeater]", "synonyms: [wlan_repeater, router]"),
+            "synonym 'router' is a word of its own",
+        ),
+        (
+            ("    synonyms: [dimmer]", "    synonyms: [dimmer, storage]"),
+            "'storage' is already a synonym of 'nas'",
+        ),
+        (
+            ("video_surveillance: true}", "video_surveillance: false}"),
+            "must be exactly the types is_camera counts",
+        ),
         (("  plug: {", "  Plug: {"), "one lowercase word"),
     ],
 )
@@ -214,7 +242,10 @@ def test_video_sources_and_probes_are_checked(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, data)
     path = data / "video_sources.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  device_type: camera\n", "  device_type: cam\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  device_type: camera\n", "  device_type: cam\n", 1),
+        encoding="utf-8",
+    )
     from camscan.identify.video_sources import VideoSources
 
     with pytest.raises(DataError, match=r"video_sources\.yaml: live_stream: device_type 'cam'"):
@@ -239,7 +270,11 @@ def test_the_corpus_command_reads_truths_with_the_data_directorys_vocabulary(tmp
     with (data / "device_types.yaml").open("a", encoding="utf-8") as f:
         f.write('  toaster: {meaning: "an invented class, for this test"}\n')
     done = run_camscan(
-        "signatures", "test", "--corpus-dir", str(_corpus(tmp_path, "toaster")), "--json",
+        "signatures",
+        "test",
+        "--corpus-dir",
+        str(_corpus(tmp_path, "toaster")),
+        "--json",
         env={"CAMSCAN_DATA": str(data), "CAMSCAN_NMAP_SERVICE_PROBES": "off"},
     )
     assert "not a word of the device-type vocabulary" not in done.stderr, done.stderr

@@ -66,7 +66,11 @@ def test_an_unlisted_label_from_a_banner_alone_names_no_maker(fixture_engine):
 
 @pytest.mark.parametrize(
     "spelling",
-    ["HIKVISION Technology Co., Ltd", "Hangzhou Hikvision Digital Technology Co.,Ltd.", "hikvision digital technology"],
+    [
+        "HIKVISION Technology Co., Ltd",
+        "Hangzhou Hikvision Digital Technology Co.,Ltd.",
+        "hikvision digital technology",
+    ],
 )
 def test_known_makers_are_recognised_in_other_spellings(fixture_engine, spelling):
     ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": spelling})])
@@ -233,9 +237,13 @@ def test_a_label_that_only_repeats_the_model_is_not_a_brand(fixture_engine):
 def test_a_maker_that_names_its_models_after_itself_keeps_its_brand(fixture_engine):
     """Home Assistant issue 63399: an unlisted maker whose model starts with its own name (`EYEPLUS`, model
     `EYEPLUS_DEV`) is still the brand and, open world, the maker; a model code the model starts with is not."""
-    ident = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "EYEPLUS", "model": "EYEPLUS_DEV"})])
+    ident = fixture_engine.identify(
+        [obs("onvif_device_info", {"manufacturer": "EYEPLUS", "model": "EYEPLUS_DEV"})]
+    )
     assert (ident.brand, ident.manufacturer, ident.model) == ("EYEPLUS", "EYEPLUS", "EYEPLUS_DEV")
-    code = fixture_engine.identify([obs("onvif_device_info", {"manufacturer": "QNV-7080R", "model": "QNV-7080R-1"})])
+    code = fixture_engine.identify(
+        [obs("onvif_device_info", {"manufacturer": "QNV-7080R", "model": "QNV-7080R-1"})]
+    )
     assert code.brand is None and code.model == "QNV-7080R-1"
 
 
@@ -257,7 +265,9 @@ def test_placeholders_are_not_values(fixture_engine):
 def test_one_statement_is_one_vote(fixture_engine):
     """The same scope from WS-Discovery and from GetScopes, or a banner on two ports, counts once."""
     once = fixture_engine.identify([obs("http_server", "App-webs/", port=80)])
-    twice = fixture_engine.identify([obs("http_server", "App-webs/", port=80), obs("http_server", "App-webs/", port=443)])
+    twice = fixture_engine.identify(
+        [obs("http_server", "App-webs/", port=80), obs("http_server", "App-webs/", port=443)]
+    )
     assert twice.confidence == pytest.approx(once.confidence)
     scopes = ["onvif://www.onvif.org/hardware/DS-2CD2032-I"]
     ident = fixture_engine.identify(
@@ -275,9 +285,23 @@ def test_device_info_outranks_scopes_and_the_conflict_stays_visible(fixture_engi
     ident = fixture_engine.identify(
         [
             obs("onvif_scopes", ["onvif://www.onvif.org/hardware/DS-2CD2032-I"]),
-            obs("vendor_discovery", {"protocol": "sadp", "DeviceDescription": "DS-2CD2032-I", "SoftwareVersion": "V5.4.0 build 160530"}),
-            obs("http_path", {"path": "/ISAPI/System/deviceInfo", "status": 200, "headers": {"Content-Type": "application/xml"},
-                              "body": "<DeviceInfo><model>DS-2CD2142FWD-I</model></DeviceInfo>"}),
+            obs(
+                "vendor_discovery",
+                {
+                    "protocol": "sadp",
+                    "DeviceDescription": "DS-2CD2032-I",
+                    "SoftwareVersion": "V5.4.0 build 160530",
+                },
+            ),
+            obs(
+                "http_path",
+                {
+                    "path": "/ISAPI/System/deviceInfo",
+                    "status": 200,
+                    "headers": {"Content-Type": "application/xml"},
+                    "body": "<DeviceInfo><model>DS-2CD2142FWD-I</model></DeviceInfo>",
+                },
+            ),
         ]
     )
     assert ident.model == "DS-2CD2142FWD-I"

@@ -11,7 +11,11 @@ from camscan.model import Observation
 
 @pytest.mark.parametrize(
     ("title", "model"),
-    [("FRITZ!Box 7590", "FRITZ!Box 7590"), ("FRITZ!Box 7590 AX", "FRITZ!Box 7590 AX"), ("FRITZ!Box 6660 Cable", "FRITZ!Box 6660 Cable")],
+    [
+        ("FRITZ!Box 7590", "FRITZ!Box 7590"),
+        ("FRITZ!Box 7590 AX", "FRITZ!Box 7590 AX"),
+        ("FRITZ!Box 6660 Cable", "FRITZ!Box 6660 Cable"),
+    ],
 )
 def test_the_fritzos_title_names_avm_and_a_router(engine, title, model):
     ident = engine.identify([Observation("html_title", title, port=80)])

@@ -40,7 +40,9 @@ def test_bare_and_prefixed_statements_are_one_model_and_the_bare_form_wins(engin
 
 
 def test_a_prefixed_model_alone_is_kept_as_stated(engine):
-    ident = engine.identify([Observation("onvif_device_info", {"manufacturer": "Dahua", "model": "DH-XVR5104C-I3"})])
+    ident = engine.identify(
+        [Observation("onvif_device_info", {"manufacturer": "Dahua", "model": "DH-XVR5104C-I3"})]
+    )
     assert ident.model == "DH-XVR5104C-I3"
 
 

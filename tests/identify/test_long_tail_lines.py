@@ -8,7 +8,12 @@ import pytest
 
 from camscan.model import Observation
 
-VIDEO = {"camera", "nvr", "dvr", "encoder"}  # the types is_camera counts (device_types.yaml video_surveillance)
+VIDEO = {
+    "camera",
+    "nvr",
+    "dvr",
+    "encoder",
+}  # the types is_camera counts (device_types.yaml video_surveillance)
 
 
 def _upnp(engine, maker: str | None, model: str):
@@ -106,7 +111,21 @@ def test_look_alike_numbers_are_not_cameras(engine, maker, model):
 
 
 @pytest.mark.parametrize(
-    "model", ["D-313", "FC-632", "TD-9442S5A", "IPS02D2OCWIT", "AC1001", "VMC", "CS-2000", "CS-C6N", "DC-12V", "CD22", "A310", "AV108T"]
+    "model",
+    [
+        "D-313",
+        "FC-632",
+        "TD-9442S5A",
+        "IPS02D2OCWIT",
+        "AC1001",
+        "VMC",
+        "CS-2000",
+        "CS-C6N",
+        "DC-12V",
+        "CD22",
+        "A310",
+        "AV108T",
+    ],
 )
 def test_short_or_shared_numbers_name_no_maker_alone(engine, model):
     """Numbers another maker could use (or too short to tell) name nobody without other evidence."""

@@ -18,7 +18,9 @@ def test_documented_subsidiary_labels(engine):
 
 def test_sadp_reply_with_an_ezviz_part_number_is_typed_by_the_ezviz_line(engine):
     # invented: an EZVIZ-style part number in a Hikvision SADP reply
-    ident = engine.identify([Observation("vendor_discovery", {"protocol": "sadp", "DeviceDescription": "CS-C3N-Q1"})])
+    ident = engine.identify(
+        [Observation("vendor_discovery", {"protocol": "sadp", "DeviceDescription": "CS-C3N-Q1"})]
+    )
     assert ident.manufacturer == "Hikvision"
     assert ident.device_type == "camera" and ident.is_camera
     assert any(ev.signature == "product_line.ezviz.camera" for ev in ident.evidence)
@@ -26,7 +28,9 @@ def test_sadp_reply_with_an_ezviz_part_number_is_typed_by_the_ezviz_line(engine)
 
 def test_the_makers_own_line_comes_first(engine):
     # invented: a Hikvision NVR number is typed by Hikvision's own line, never by a label's
-    ident = engine.identify([Observation("vendor_discovery", {"protocol": "sadp", "DeviceDescription": "DS-7616NI-Q9"})])
+    ident = engine.identify(
+        [Observation("vendor_discovery", {"protocol": "sadp", "DeviceDescription": "DS-7616NI-Q9"})]
+    )
     assert ident.device_type == "nvr"
 
 
@@ -41,7 +45,12 @@ def test_an_unrelated_maker_does_not_borrow_the_line(engine):
     # invented: the same EZVIZ-style number stated by a Uniview device's own API gives no EZVIZ type
     body = '{"Response": {"Data": {"DeviceModel": "CS-C3N-Q1", "Manufacturer": "Uniview"}}}'
     ident = engine.identify(
-        [Observation("http_path", {"path": "/LAPI/V1.0/System/DeviceBasicInfo", "status": 200, "headers": {}, "body": body})]
+        [
+            Observation(
+                "http_path",
+                {"path": "/LAPI/V1.0/System/DeviceBasicInfo", "status": 200, "headers": {}, "body": body},
+            )
+        ]
     )
     assert not any(ev.signature.startswith("product_line.ezviz.") for ev in ident.evidence)
 

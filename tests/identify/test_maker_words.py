@@ -46,7 +46,9 @@ def index(knowledge):
 
 def makers(engine: Engine, *observations: Observation) -> list[tuple[str, str]]:
     ident = engine.identify(observations)
-    return [(ev.kind, ev.asserts["manufacturer"]) for ev in ident.evidence if ev.signature.startswith(MAKER_WORDS)]
+    return [
+        (ev.kind, ev.asserts["manufacturer"]) for ev in ident.evidence if ev.signature.startswith(MAKER_WORDS)
+    ]
 
 
 def test_a_registrant_word_in_a_page_title_names_the_maker(engine):
@@ -59,11 +61,16 @@ def test_a_registrant_word_in_a_page_title_names_the_maker(engine):
 
 
 def test_a_place_led_registrant_is_found_by_its_name(engine):
-    assert engine.identify([Observation("html_title", "Zorbly NVR Login")]).manufacturer == "Shenzhen Zorbly Digital Technology"  # invented
+    assert (
+        engine.identify([Observation("html_title", "Zorbly NVR Login")]).manufacturer
+        == "Shenzhen Zorbly Digital Technology"
+    )  # invented
 
 
 def test_a_vendor_name_leading_a_dhcp_vendor_class_names_the_maker(engine):
-    assert makers(engine, Observation("dhcp_vendor_class", "Zmodo ZP-Z9")) == [("dhcp_vendor_class", "Zmodo")]  # invented
+    assert makers(engine, Observation("dhcp_vendor_class", "Zmodo ZP-Z9")) == [
+        ("dhcp_vendor_class", "Zmodo")
+    ]  # invented
 
 
 def test_registrants_and_later_words_do_not_count_in_a_dhcp_vendor_class(engine):
@@ -92,7 +99,9 @@ def test_chip_os_and_software_words_name_no_maker(engine, kind, value):
 def test_a_signatures_maker_wins_and_the_rule_stays_silent(engine):
     observations = [
         Observation("html_title", "Quuxcam Remote Viewer"),  # invented
-        Observation("rtsp_server", "Dahua Rtsp Server"),  # the lab's Dahua camera (camscan/data/example_hosts.jsonl)
+        Observation(
+            "rtsp_server", "Dahua Rtsp Server"
+        ),  # the lab's Dahua camera (camscan/data/example_hosts.jsonl)
     ]
     ident = engine.identify(observations)
     assert ident.manufacturer == "Dahua"
@@ -102,10 +111,14 @@ def test_a_signatures_maker_wins_and_the_rule_stays_silent(engine):
 def test_the_text_outranks_an_oui_but_not_a_statement(engine, knowledge):
     """A MAC's OUI does not silence the rule: a banner-tier name at the rule's weight outranks it. A block of a Wi-Fi
     chip maker (Realtek, vendors.yaml network_parts) is no rival at all: it names the network part, not the maker."""
-    ident = engine.identify([Observation("mac", "0c:aa:ab:00:00:01"), Observation("html_title", "Quuxcam Viewer")])  # invented
+    ident = engine.identify(
+        [Observation("mac", "0c:aa:ab:00:00:01"), Observation("html_title", "Quuxcam Viewer")]
+    )  # invented
     assert ident.manufacturer == "Quuxcam Vision"
     assert ident.conflicts["manufacturer"] == ["Shenzhen Zorbly Digital Technology"]
-    ident = engine.identify([Observation("mac", "0c:aa:ac:00:00:01"), Observation("html_title", "Quuxcam Viewer")])  # invented
+    ident = engine.identify(
+        [Observation("mac", "0c:aa:ac:00:00:01"), Observation("html_title", "Quuxcam Viewer")]
+    )  # invented
     assert ident.manufacturer == "Quuxcam Vision"
     assert "manufacturer" not in ident.conflicts
     assert [e.ignored for e in ident.evidence if e.kind == "mac"] == [{"manufacturer": "Realtek"}]
@@ -153,7 +166,9 @@ def test_the_files_examples(engine, knowledge):
 
 def test_without_the_file_no_maker_is_read_from_text(knowledge):
     bare = Engine(replace(knowledge, maker_words=MakerWords.empty()))
-    assert bare.identify([Observation("html_title", "Quuxcam Remote Viewer")]).manufacturer is None  # invented
+    assert (
+        bare.identify([Observation("html_title", "Quuxcam Remote Viewer")]).manufacturer is None
+    )  # invented
 
 
 def test_the_cached_index_follows_legal_names_and_company_words(knowledge, monkeypatch, tmp_path):
@@ -168,7 +183,9 @@ def test_the_cached_index_follows_legal_names_and_company_words(knowledge, monke
     assert before is not None and before[0] != "Hikvision"
     hik = vendors.vendors["Hikvision"]
     adopted = replace(hik, legal_names=[*hik.legal_names, "Quuxcam Vision Co., Ltd."])  # invented legal name
-    edited = VendorRegistry({**vendors.vendors, "Hikvision": adopted}, vendors.ouis, vendors.version, vendors.words)
+    edited = VendorRegistry(
+        {**vendors.vendors, "Hikvision": adopted}, vendors.ouis, vendors.version, vendors.words
+    )
     mw._index.cache_clear()
     after = build_index(knowledge.maker_words, edited).names.get("quuxcam")
     assert after is not None and after[0] == "Hikvision"

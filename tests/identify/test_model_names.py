@@ -54,20 +54,30 @@ def test_a_roman_numeral_suffix_is_another_model(engine):
 
 
 def test_a_dhcp_host_name_names_the_model_too(engine):
-    ident = engine.identify([subject("vc-room-4.example.org"), Observation("dhcp_hostname", "RealPresence-Group-700")])
+    ident = engine.identify(
+        [subject("vc-room-4.example.org"), Observation("dhcp_hostname", "RealPresence-Group-700")]
+    )
     assert ident.model == "RealPresence Group 700"
 
 
 def test_without_the_maker_the_name_is_not_used(engine):
     """A label alone does not name a model: the maker must be the listed vendor (other makers' names collide)."""
-    ident = engine.identify([Observation("tls_subject", "CN=RealPresenceGroup500.example.com,O=Example Ltd,C=GB")])
+    ident = engine.identify(
+        [Observation("tls_subject", "CN=RealPresenceGroup500.example.com,O=Example Ltd,C=GB")]
+    )
     assert ident.model is None
     unused = named_evidence(ident)
-    assert len(unused) == 1 and unused[0].asserts == {} and unused[0].ignored == {"model": "RealPresence Group 500"}
+    assert (
+        len(unused) == 1
+        and unused[0].asserts == {}
+        and unused[0].ignored == {"model": "RealPresence Group 500"}
+    )
 
 
 def test_a_stated_model_wins_over_a_spelled_one(engine):
-    stated = Observation("onvif_device_info", {"manufacturer": "Polycom", "model": "RealPresence Group 310"})  # invented
+    stated = Observation(
+        "onvif_device_info", {"manufacturer": "Polycom", "model": "RealPresence Group 310"}
+    )  # invented
     ident = engine.identify([subject("RealPresenceGroup500.polycom.com"), stated])
     assert ident.model == "RealPresence Group 310"
     assert all(ev.asserts == {} for ev in named_evidence(ident))
@@ -75,7 +85,9 @@ def test_a_stated_model_wins_over_a_spelled_one(engine):
 
 def test_squash_and_lookup():
     assert squash("EagleEye Director II") == squash("Eagle-Eye_Director.ii") == "eagleeyedirectorii"
-    lines = ProductLines.load(DEFAULT_DATA_DIR / "product_lines.yaml", VendorRegistry.load(DEFAULT_DATA_DIR / "vendors.yaml"))
+    lines = ProductLines.load(
+        DEFAULT_DATA_DIR / "product_lines.yaml", VendorRegistry.load(DEFAULT_DATA_DIR / "vendors.yaml")
+    )
     assert [name for _, name in lines.named("RealPresenceGroup550")] == ["RealPresence Group 550"]
     assert lines.named("polycom") == [] and lines.named("X50") == []
     assert not [p for p in lines.all_problems() if p[0] == "polycom.video_conferencing_names"]

@@ -19,7 +19,11 @@ def engine():
 
 def _rule(engine, kind: str, value: str):
     ident = engine.identify([Observation(kind, value)])
-    used = [ev for ev in ident.evidence if ev.signature.startswith(MODEL_WORDS + ".") and not ev.signature.endswith(".class")]
+    used = [
+        ev
+        for ev in ident.evidence
+        if ev.signature.startswith(MODEL_WORDS + ".") and not ev.signature.endswith(".class")
+    ]
     return ident, used
 
 
@@ -28,18 +32,32 @@ def _rule(engine, kind: str, value: str):
     ("kind", "value", "model", "firmware"),
     [
         ("snmp_sysdescr", "Dlink DES-3018 Fast Ethernet Switch", "DES-3018", None),  # dico.pm
-        ("snmp_sysdescr", "Allied Telesyn Ethernet Switch AT-8524M - ATS62 v1.4.0", "AT-8524M", None),  # dico.pm
+        (
+            "snmp_sysdescr",
+            "Allied Telesyn Ethernet Switch AT-8524M - ATS62 v1.4.0",
+            "AT-8524M",
+            None,
+        ),  # dico.pm
         ("snmp_sysdescr", "HP LaserJet M3027 MFP", "M3027", None),  # dico.pm
         ("snmp_sysdescr", "Lexmark T620  Version 5.20.26  FaxSCSI-Ethernet.", "T620", "5.20.26"),  # dico.pm
         ("snmp_sysdescr", "TOSHIBA e-STUDIO 3520C", "3520C", None),  # dico.pm
         ("dhcp_vendor_class", "Grandstream GXV3370 dslforum.org", "GXV3370", None),  # invented
         ("html_title", "Sony KDL-55W800B", "KDL-55W800B", None),  # invented
-        ("ftp_banner", "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.", "ECOSYS-M2540dn", "2.1.0"),  # invented
+        (
+            "ftp_banner",
+            "220 Kyocera ECOSYS-M2540dn FTP server Ver 2.1.0 ready.",
+            "ECOSYS-M2540dn",
+            "2.1.0",
+        ),  # invented
         ("http_www_authenticate", 'Basic realm="ZyXEL NBG6604"', "NBG6604", None),  # invented
         ("http_server", "Yealink SIP-T99W 99.1.0.1", "SIP-T99W", "99.1.0.1"),  # invented
         # Recog's snmp_sysdescr example: the version after "Bios Ver" is the BIOS's, not the router's firmware
-        ("snmp_sysdescr", "Digi TransPort WR21-HX1B-DE1-XX Ser#:211555 Software Build Ver5142. Nov 28 2011 11:25:34 WW ARM Bios Ver 6.45 ",
-         "WR21-HX1B-DE1-XX", None),
+        (
+            "snmp_sysdescr",
+            "Digi TransPort WR21-HX1B-DE1-XX Ser#:211555 Software Build Ver5142. Nov 28 2011 11:25:34 WW ARM Bios Ver 6.45 ",
+            "WR21-HX1B-DE1-XX",
+            None,
+        ),
     ],
 )
 def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmware):
@@ -54,11 +72,20 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
     [
         # dico.pm: a port count, a clause's end, an OS version, a glued version, a network layer
         ("snmp_sysdescr", "3Com Switch 4210 PWR 9-Port Software Version 3Com OS V3.01.03s56"),
-        ("snmp_sysdescr", "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(25)FX, RELEASE SOFTWARE (fc1)"),
-        ("snmp_sysdescr", "Hardware: x86 Family 15 Model 2 Stepping 7 AT/AT COMPATIBLE - Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)"),
+        (
+            "snmp_sysdescr",
+            "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(25)FX, RELEASE SOFTWARE (fc1)",
+        ),
+        (
+            "snmp_sysdescr",
+            "Hardware: x86 Family 15 Model 2 Stepping 7 AT/AT COMPATIBLE - Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)",
+        ),
         ("snmp_sysdescr", "IBM NPS 530/532Print serverV5.36 Jul 7 1997"),
         ("snmp_sysdescr", "Nortel Networks Layer2-7 GbE Switch Module"),
-        ("snmp_sysdescr", "APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin AF1:v2.6.1 AN1:apc_hw02_sumx_261.bin MN:AP9617 HR:A10 SN: ZA0533007458 MD:08/10/2005) (Embedded PowerNet SNMP Agent SW v2.2 compatible)"),
+        (
+            "snmp_sysdescr",
+            "APC Web/SNMP Management Card (MB:v3.6.8 PF:v2.6.4 PN:apc_hw02_aos_264.bin AF1:v2.6.1 AN1:apc_hw02_sumx_261.bin MN:AP9617 HR:A10 SN: ZA0533007458 MD:08/10/2005) (Embedded PowerNet SNMP Agent SW v2.2 compatible)",
+        ),
         # invented look-alikes: a uname-style sysDescr whose host name is a maker's, resolutions, codecs, radio standards
         ("snmp_sysdescr", "Linux axis 4.9.206 #1 SMP PREEMPT armv7l"),
         ("html_title", "Hikvision 1080P H.264 Viewer"),
@@ -81,11 +108,17 @@ def test_a_model_after_a_makers_name_is_read(engine, kind, value, model, firmwar
         # examples: a hex identifier (a Jetdirect certificate's CN ends with its MAC's last 8 hex digits), a service
         # pack, a tape and a serial-port standard are no models
         ("snmp_sysdescr", "IBM AIX 5.3 SP4"),  # nmap-os-db fingerprint name, read as a sysDescr
-        ("ftp_banner", "220 host FTP Service (IBM Domino Release 9.0.1FP8 HF475) ready"),  # invented, after Recog's SMTP example: a hotfix after a version
+        (
+            "ftp_banner",
+            "220 host FTP Service (IBM Domino Release 9.0.1FP8 HF475) ready",
+        ),  # invented, after Recog's SMTP example: a hotfix after a version
         ("snmp_sysdescr", "IBM AIX 5.2 on Power5"),  # nmap-os-db (as above): a processor
         ("snmp_sysdescr", "Apple A/UX 3.1.1 SVR2"),  # nmap-os-db (as above): a System V release
         ("snmp_sysdescr", "Dell PowerVault 124T LTO-3 tape autoloader"),  # nmap-os-db (as above)
-        ("snmp_sysdescr", "Rockwell Automation 1761-NET-ENI Ethernet-to-RS-232-C interface module"),  # nmap-os-db (as above)
+        (
+            "snmp_sysdescr",
+            "Rockwell Automation 1761-NET-ENI Ethernet-to-RS-232-C interface module",
+        ),  # nmap-os-db (as above)
     ],
 )
 def test_wrong_tokens_are_not_models(engine, kind, value):
@@ -99,7 +132,9 @@ def test_wrong_tokens_are_not_models(engine, kind, value):
 def test_a_stated_model_wins_and_the_rule_adds_nothing(engine):
     # invented: ONVIF states the model; the title's token is not read
     obs = [
-        Observation("onvif_device_info", {"manufacturer": "Quux", "model": "QX-100", "firmware_version": "1.0"}),
+        Observation(
+            "onvif_device_info", {"manufacturer": "Quux", "model": "QX-100", "firmware_version": "1.0"}
+        ),
         Observation("html_title", "Sony SNC-EB600"),
     ]
     ident = engine.identify(obs)
@@ -146,13 +181,29 @@ def test_a_text_naming_two_makers_gives_no_model(engine):
         ("snmp_sysdescr", "Dlink DES-3018 Fast Ethernet Switch", "switch"),  # dico.pm
         ("snmp_sysdescr", "Allied Telesyn Ethernet Switch AT-8524M - ATS62 v1.4.0", "switch"),  # dico.pm
         ("snmp_sysdescr", "HP LaserJet M3027 MFP", "multifunction"),  # dico.pm
-        ("snmp_sysdescr", "ZyXEL ZW-100 Firewall Router", "router"),  # invented: the last class noun is the head
+        (
+            "snmp_sysdescr",
+            "ZyXEL ZW-100 Firewall Router",
+            "router",
+        ),  # invented: the last class noun is the head
         ("ftp_banner", "220 Xerox ColorQube-8900 Print Server ready", "print_server"),  # invented
-        ("snmp_sysdescr", "ZyXEL Ethernet Switch", "switch"),  # invented: no model-shaped token, the class alone
-        ("snmp_sysdescr", "Dell Out-of-band SNMP Agent for Remote Access Controller", "lights_out_management"),  # Recog's form: a phrase before its words
+        (
+            "snmp_sysdescr",
+            "ZyXEL Ethernet Switch",
+            "switch",
+        ),  # invented: no model-shaped token, the class alone
+        (
+            "snmp_sysdescr",
+            "Dell Out-of-band SNMP Agent for Remote Access Controller",
+            "lights_out_management",
+        ),  # Recog's form: a phrase before its words
         # invented: no known maker, no class from this rule (the kind-words reader types it: docs/identify.md)
         ("ftp_banner", "220 Quux Door Controller", None),
-        ("snmp_sysdescr", "APC Switched Rack PDU (MB:v9.9.9 PF:v9.9.9)", "pdu"),  # invented, in APC's sysDescr form
+        (
+            "snmp_sysdescr",
+            "APC Switched Rack PDU (MB:v9.9.9 PF:v9.9.9)",
+            "pdu",
+        ),  # invented, in APC's sysDescr form
         # invented: a WLAN controller is a "Wireless Access Controller" (Huawei's AC65xx product name), not a door's
         ("snmp_sysdescr", "Huawei AC9999 Wireless Access Controller", "controller"),
         ("snmp_sysdescr", "ZyXEL ZW-100 Door Access Controller", "access_control"),  # invented
@@ -166,13 +217,18 @@ def test_the_class_a_description_names_types_the_device(engine, kind, value, dev
     if device_type is not None:
         assert ident.device_type == device_type
     else:  # what types it then is the kind named in the text (kind_words.yaml), never this rule
-        assert all(ev.signature.startswith(KIND_WORDS) for ev in ident.evidence if "device_type" in ev.asserts)
+        assert all(
+            ev.signature.startswith(KIND_WORDS) for ev in ident.evidence if "device_type" in ev.asserts
+        )
 
 
 @pytest.mark.parametrize(
     ("kind", "value"),
     [
-        ("html_title", "Sony SNC-EB600 Network Camera"),  # invented: camera words never type through this rule
+        (
+            "html_title",
+            "Sony SNC-EB600 Network Camera",
+        ),  # invented: camera words never type through this rule
         ("snmp_sysdescr", "ZyXEL ZW-100 Network Video Recorder"),  # invented
         ("snmp_sysdescr", "Quux Ethernet Switch"),  # invented: no known maker, no class
         ("snmp_sysdescr", "ZyXEL ZW-100, Switch"),  # invented: the class is in another clause
@@ -187,7 +243,9 @@ def test_no_class_without_a_maker_and_never_a_camera(engine, kind, value):
 
 def test_a_signatures_type_wins_over_the_class(engine):
     # dico.pm: Recog's Brother fingerprint types it; the rule adds no type of its own
-    ident, _used = _rule(engine, "snmp_sysdescr", "Brother NC-6500h, Firmware Ver.1.09 (07.11.28),MID 84E-101")
+    ident, _used = _rule(
+        engine, "snmp_sysdescr", "Brother NC-6500h, Firmware Ver.1.09 (07.11.28),MID 84E-101"
+    )
     assert not [ev for ev in ident.evidence if ev.signature.endswith(".class")]
 
 
@@ -200,15 +258,29 @@ def test_every_class_is_a_vocabulary_word(engine):
 
 def test_an_imported_nmap_product_names_the_model(engine):
     # nmap 7.93 nmap-service-probes: p/QNAP TS-419P+ NAS http config/ (d/storage-misc/), as `nmap -sV` reports it
-    obs = Observation("nmap_service", {"port": 80, "proto": "tcp", "name": "http", "product": "QNAP TS-419P+ NAS http config",
-                                       "version": "", "extrainfo": "", "devicetype": "", "hostname": "", "cpe": ""})
+    obs = Observation(
+        "nmap_service",
+        {
+            "port": 80,
+            "proto": "tcp",
+            "name": "http",
+            "product": "QNAP TS-419P+ NAS http config",
+            "version": "",
+            "extrainfo": "",
+            "devicetype": "",
+            "hostname": "",
+            "cpe": "",
+        },
+    )
     ident = engine.identify([obs])
     assert ident.model == "TS-419P+"
 
 
 def test_upnp_model_number_stands_in_for_a_placeholder_model_name(engine):
     # invented: modelName is a family ("Network Camera", a placeholder), modelNumber the model
-    obs = Observation("upnp_device", {"manufacturer": "Panasonic", "modelName": "Network Camera", "modelNumber": "WV-Q9999"})
+    obs = Observation(
+        "upnp_device", {"manufacturer": "Panasonic", "modelName": "Network Camera", "modelNumber": "WV-Q9999"}
+    )
     assert engine.identify([obs]).model == "WV-Q9999"
     # invented: a version in modelNumber is not a model
     obs = Observation("upnp_device", {"manufacturer": "Belkin", "modelName": "Socket", "modelNumber": "1.0"})
@@ -252,7 +324,9 @@ def test_an_onvif_name_scope_names_the_model_after_the_brand(engine):
 
 
 def test_an_rtsp_realm_names_the_model(engine):
-    ident, used = _rule(engine, "rtsp_www_authenticate", 'Digest realm="ZyXEL NBG6604", nonce="0123456789abcdef"')  # invented
+    ident, used = _rule(
+        engine, "rtsp_www_authenticate", 'Digest realm="ZyXEL NBG6604", nonce="0123456789abcdef"'
+    )  # invented
     assert used and ident.model == "NBG6604"
 
 

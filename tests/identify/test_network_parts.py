@@ -38,8 +38,18 @@ PARTS = [
     ("ac:cf:23:00:00:01", "Hi-flying electronics technology Co.,Ltd", "High-Flying", "module"),  # MA-L ACCF23
     # a C.H.I.P. computer's MAC as its README shows it (roccomuso/WhereIsMyChip): MA-L CC79CF
     ("cc:79:cf:24:d4:f5", "Shenzhen Rf-Link Technology Co.,Ltd.", "RF-Link", "module"),
-    ("08:ea:40:00:00:01", "Shenzhen Bilian Electronic Co.，Ltd", "Shenzhen Bilian Electronic", "module"),  # MA-L 08EA40
-    ("54:9c:6a:00:00:01", "Shenzhen Bilian Electronic Co.,Ltd", "Shenzhen Bilian Electronic", "module"),  # MA-L 549C6A
+    (
+        "08:ea:40:00:00:01",
+        "Shenzhen Bilian Electronic Co.，Ltd",
+        "Shenzhen Bilian Electronic",
+        "module",
+    ),  # MA-L 08EA40
+    (
+        "54:9c:6a:00:00:01",
+        "Shenzhen Bilian Electronic Co.,Ltd",
+        "Shenzhen Bilian Electronic",
+        "module",
+    ),  # MA-L 549C6A
     ("0c:9a:42:00:00:01", "Fn-Link Technology Limited", "Fn-Link", "module"),  # MA-L 0C9A42
     ("0c:a2:80:00:00:01", "FN-LINK TECHNOLOGY Ltd.", "Fn-Link", "module"),  # MA-L 0CA280
     ("10:bb:f3:00:00:01", "Hunan Fn-Link Technology Limited", "Fn-Link", "module"),  # MA-L 10BBF3
@@ -136,7 +146,11 @@ def test_a_bad_kind_is_refused(tmp_path):
     path = data / "vendors.yaml"
     text = path.read_text(encoding="utf-8")
     assert "    network_parts:\n      kind: module\n" in text
-    path.write_text(text.replace("    network_parts:\n      kind: module\n", "    network_parts:\n      kind: antenna\n", 1))
+    path.write_text(
+        text.replace(
+            "    network_parts:\n      kind: module\n", "    network_parts:\n      kind: antenna\n", 1
+        )
+    )
     with pytest.raises(DataError, match="chip"):
         VendorRegistry.load(path)
 
@@ -161,7 +175,9 @@ def test_a_contract_manufacturers_block_names_the_factory_not_the_maker(engine, 
     assert ident.manufacturer is None and ident.brand is None and not ident.is_camera
     (ev,) = ident.evidence
     assert ev.asserts == {} and ev.ignored == {"manufacturer": vendor}
-    assert ev.note.startswith(NETWORK_PART_NOTE) and "contract manufacturer" in ev.note and registrant in ev.note
+    assert (
+        ev.note.startswith(NETWORK_PART_NOTE) and "contract manufacturer" in ev.note and registrant in ev.note
+    )
 
 
 def test_a_contract_manufacturer_is_no_rival_to_the_brand_the_device_states(engine):
@@ -181,7 +197,10 @@ def test_look_alike_registrants_are_not_contract_manufacturers(engine):
     # Hikvision's own block 5850ED (a real SADP reply's MAC, Haicam/Haicam@307e0a37 golang/discovery.go)
     assert engine.identify([Observation("mac", "58:50:ed:1f:e3:85")]).manufacturer == "Hikvision"
     # an unmarked Shenzhen registrant (Shenzhen Trolink Technology, MA-L 304A26): still named (no source found yet)
-    assert engine.identify([Observation("mac", "30:4a:26:00:00:01")]).manufacturer == "Shenzhen Trolink Technology"
+    assert (
+        engine.identify([Observation("mac", "30:4a:26:00:00:01")]).manufacturer
+        == "Shenzhen Trolink Technology"
+    )
     kb = load_knowledge()
     assert kb.vendors.network_parts("Shenzhen Trolink Technology") is None
     assert kb.vendors.network_parts("Hikvision") is None

@@ -124,13 +124,18 @@ def test_application_and_os_publisher_cpes_never_name_a_maker_but_a_listed_devic
 ) -> None:
     assert _nmap_evidence(engine, [obs("ftp_banner", "220 Plain ftpd")]) == []
     [ev] = _nmap_evidence(engine, [obs("ftp_banner", "220 Shelf x")])
-    assert ev.asserts == {"manufacturer": "Synology"}  # cpe:/o:synology names the box's maker; storage-misc no type
+    assert ev.asserts == {
+        "manufacturer": "Synology"
+    }  # cpe:/o:synology names the box's maker; storage-misc no type
 
 
 def test_port_headers_join_one_response(mini: Path, engine: Engine) -> None:
     [ev] = _nmap_evidence(
         engine,
-        [obs("http_server", "uhttpd", port=80), obs("http_www_authenticate", 'Basic realm="Cam5020"', port=80)],
+        [
+            obs("http_server", "uhttpd", port=80),
+            obs("http_www_authenticate", 'Basic realm="Cam5020"', port=80),
+        ],
     )
     assert ev.asserts == {"manufacturer": "D-Link", "model": "dcs-5020", "device_type": "camera"}
 
@@ -144,8 +149,10 @@ def test_camscan_signature_outranks_nmap(mini: Path, engine: Engine) -> None:
         encoding="latin-1",
     )
     ident = engine.identify([obs("http_server", "App-webs/", port=80)])
-    assert any(e.signature.startswith(nmap_probes.SIGNATURE_PREFIX) and e.asserts.get("manufacturer") == "Axis"
-               for e in ident.evidence)
+    assert any(
+        e.signature.startswith(nmap_probes.SIGNATURE_PREFIX) and e.asserts.get("manufacturer") == "Axis"
+        for e in ident.evidence
+    )
     assert ident.manufacturer == "Hikvision"
     assert "Axis" in ident.conflicts.get("manufacturer", [])
 
@@ -157,8 +164,17 @@ def test_nmap_alone_is_kept_below_signatures_even_when_it_agrees(mini: Path, eng
 
 
 def test_nmap_service_devicetype_and_cpe_are_read_the_same_way(engine: Engine) -> None:
-    value = {"port": 80, "proto": "tcp", "name": "http", "product": "Acme router httpd", "version": "",
-             "extrainfo": "", "devicetype": "WAP", "hostname": "", "cpe": "cpe:/h:netgear:wnr3500"}  # invented
+    value = {
+        "port": 80,
+        "proto": "tcp",
+        "name": "http",
+        "product": "Acme router httpd",
+        "version": "",
+        "extrainfo": "",
+        "devicetype": "WAP",
+        "hostname": "",
+        "cpe": "cpe:/h:netgear:wnr3500",
+    }  # invented
     ident = engine.identify([Observation("nmap_service", value, host="127.61.0.2", port=80)])
     [ev] = [e for e in ident.evidence if e.signature.startswith(nmap_probes.SIGNATURE_PREFIX)]
     assert ev.asserts == {"manufacturer": "Netgear", "model": "wnr3500", "device_type": "access_point"}
@@ -167,7 +183,9 @@ def test_nmap_service_devicetype_and_cpe_are_read_the_same_way(engine: Engine) -
 # ------------------------------------------------------------------------------------------------ absent file
 
 
-def test_absent_file_turns_the_feature_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
+def test_absent_file_turns_the_feature_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
     monkeypatch.setenv(nmap_probes.ENV, str(tmp_path / "missing"))
     assert nmap_probes.database() is None
     assert "cannot be read" in nmap_probes.status()
@@ -181,8 +199,12 @@ def test_signatures_command_says_whether_nmap_knowledge_is_on(tmp_path: Path) ->
     import os
 
     done = subprocess.run(
-        [sys.executable, "-m", "camscan", "signatures", "test"], check=False, capture_output=True, text=True,
-        env={**os.environ, **env}, timeout=600,
+        [sys.executable, "-m", "camscan", "signatures", "test"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
     )
     assert "nmap service probes: off" in done.stdout
 
@@ -204,25 +226,43 @@ def real(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_installed_nmap_names_an_axis_camera_from_its_ftp_greeting(real: None, engine: Engine) -> None:
     # Value: an example of camscan's axis.ftp_banner.network_camera (source there: Recog xml/ftp_banners.xml);
     # nmap has matched Axis camera FTP greetings with cpe:/h:axis for many releases.
-    [ev] = _nmap_evidence(engine, [obs("ftp_banner", "220 AXIS 207 Network Camera 4.40.1 (Apr 16 2007) ready.")])
+    [ev] = _nmap_evidence(
+        engine, [obs("ftp_banner", "220 AXIS 207 Network Camera 4.40.1 (Apr 16 2007) ready.")]
+    )
     assert ev.asserts == {"manufacturer": "Axis", "model": "207", "device_type": "camera"}
 
 
 @installed
-def test_installed_nmap_webcam_type_is_withheld_for_a_video_conferencing_box(real: None, engine: Engine) -> None:
+def test_installed_nmap_webcam_type_is_withheld_for_a_video_conferencing_box(
+    real: None, engine: Engine
+) -> None:
     # Value built from nmap's own match line for the Polycom ViewStation (`Server: Viavideo-Web`, d/webcam/):
     # a conferencing system nmap files under webcam must not become a camera.
     ident = engine.identify([obs("http_server", "Viavideo-Web", port=80)])
     assert not ident.is_camera
-    assert any(e.ignored.get("device_type") == "camera" for e in ident.evidence
-               if e.signature.startswith(nmap_probes.SIGNATURE_PREFIX))
+    assert any(
+        e.ignored.get("device_type") == "camera"
+        for e in ident.evidence
+        if e.signature.startswith(nmap_probes.SIGNATURE_PREFIX)
+    )
 
 
 @installed
 def test_installed_nmap_end_to_end_through_camscan_identify(real: None) -> None:
-    line = json.dumps({"observations": [{"kind": "ftp_banner", "value": "220 AXIS 207 Network Camera 4.40.1 (Apr 16 2007) ready."}]})
+    line = json.dumps(
+        {
+            "observations": [
+                {"kind": "ftp_banner", "value": "220 AXIS 207 Network Camera 4.40.1 (Apr 16 2007) ready."}
+            ]
+        }
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "camscan", "identify"], check=False, input=line + "\n", capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "camscan", "identify"],
+        check=False,
+        input=line + "\n",
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     ident = json.loads(done.stdout.splitlines()[0])

@@ -95,7 +95,12 @@ def _tricky_responses() -> list[tuple[str, str]]:
     out = [(k, nmap_probes.latin1(r)) for k, r in TRICKY_RESPONSES]
     for server in ("Only-11", "Branchy", "Two-Step/1.2", "two-step/1.2", "Boa"):
         for headers in ({}, {"http_www_authenticate": 'Basic realm="Kam"'}, {"html_title": "Kam viewer"}):
-            out.append(("http_server", nmap_probes.latin1(nmap_probes.response("http_server", server, headers) or "")))
+            out.append(
+                (
+                    "http_server",
+                    nmap_probes.latin1(nmap_probes.response("http_server", server, headers) or ""),
+                )
+            )
     return out
 
 
@@ -105,7 +110,13 @@ def _tricky_responses() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("pattern", "flags", "folded", "runs", "start"),
     [
-        (r"^HTTP/1\.0 200 OK\r\nServer: Boa/([\d.]+)", "", False, ("HTTP/1.0 200 OK\r\nServer: Boa/",), "HTTP/1.0 200 OK\r\nServer: Boa/"),
+        (
+            r"^HTTP/1\.0 200 OK\r\nServer: Boa/([\d.]+)",
+            "",
+            False,
+            ("HTTP/1.0 200 OK\r\nServer: Boa/",),
+            "HTTP/1.0 200 OK\r\nServer: Boa/",
+        ),
         (r"^220 (?:Opt )?Core", "", False, ("220 ", "Core"), "220 "),
         (r"^220 Alt|Alt2", "", False, (), None),  # a top-level alternation is no sequence
         (r"^220 (?i:Scoped) ftpd", "", False, ("220 ", " ftpd"), "220 "),
@@ -142,14 +153,24 @@ def test_latin1_characters_match_ignoring_case_only_their_lower_case() -> None:
                 assert chr(a).lower() == chr(b).lower(), (a, b)
 
 
-@settings(max_examples=300, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=300, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(st.data())
 def test_every_string_a_regex_matches_contains_its_needles(data: st.DataObject) -> None:
-    pattern, flags = data.draw(st.sampled_from([
-        (r"^220 (?:Opt )?Core", ""), (r"(?i)^220 Folded (\w+) x", ""), (r"^220 (?:ab)+ r", ""), (r"^a(bc)d", ""),
-        (r"Server: (?i:Mixed)-(\d+)\r\n", ""), (r"^HTTP/1\.[01] \d+ .*\r\nServer: Boa", "s"), (r"x(?:yz){2,}w", "i"),
-    ]))
+    pattern, flags = data.draw(
+        st.sampled_from(
+            [
+                (r"^220 (?:Opt )?Core", ""),
+                (r"(?i)^220 Folded (\w+) x", ""),
+                (r"^220 (?:ab)+ r", ""),
+                (r"^a(bc)d", ""),
+                (r"Server: (?i:Mixed)-(\d+)\r\n", ""),
+                (r"^HTTP/1\.[01] \d+ .*\r\nServer: Boa", "s"),
+                (r"x(?:yz){2,}w", "i"),
+            ]
+        )
+    )
     need = nmap_probes.needles(pattern, flags)
     assert need is not None
     text = data.draw(st.from_regex(re.compile(pattern, nmap_probes._re_flags(flags)), alphabet=LATIN1))
@@ -176,7 +197,9 @@ def test_invented_lines_first_match_wins_through_the_prefilter(tricky: nmap_prob
         return hit.info.get("p") if hit else None
 
     assert p("ftp_banner", "220 Opt-ftpd Core ftpd\r\n") == "optional part"
-    assert p("ftp_banner", "999 whatever Alt2-ftpd here\r\n") == "top-level alternation"  # not pruned by `^220`
+    assert (
+        p("ftp_banner", "999 whatever Alt2-ftpd here\r\n") == "top-level alternation"
+    )  # not pruned by `^220`
     assert p("ftp_banner", "220 SCOPED ftpd\r\n") == "scoped case"
     assert p("ftp_banner", "220 Welcome to folded\r\n") == "inline case"
     assert p("ftp_banner", "220 shout FTPD x1\r\n") == "flag case x1"
@@ -184,15 +207,19 @@ def test_invented_lines_first_match_wins_through_the_prefilter(tricky: nmap_prob
     assert p("ftp_banner", "220 CAF\xc9 FTPD\r\n") is None and p("ftp_banner", "220 Caf\xe9 ftpd\r\n") is None
     # (the response is UTF-8: é is two bytes, so nmap's \xe9 never matches it, with or without prefilter)
     assert p("http_server", nmap_probes.response("http_server", "Only-11") or "") == "HTTP 1.1 only"
-    assert p("http_server", nmap_probes.response("http_server", "Branchy") or "") == "alternation after a status line"
+    assert (
+        p("http_server", nmap_probes.response("http_server", "Branchy") or "")
+        == "alternation after a status line"
+    )
     realm = nmap_probes.response("http_server", "x", {"http_www_authenticate": 'BASIC REALM="Kam"'}) or ""
     assert p("http_server", realm) == "realm"
     assert tricky.skipped() == 1  # the lookbehind Python's re reads but cannot compile
     assert tricky.used_lines() == 13 + 5  # 14 ftp lines less the lookbehind; 6 http less the 302 status line
 
 
-@settings(max_examples=200, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=200, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(st.data())
 def test_invented_lines_agree_on_strings_their_own_regexes_generate(data: st.DataObject) -> None:
     lines, bad = nmap_probes.parse(TRICKY)
@@ -234,8 +261,9 @@ def real() -> nmap_probes.ProbeDatabase:
 
 
 @installed
-@settings(max_examples=400, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=400, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 @given(st.data())
 def test_installed_nmap_lines_agree_on_strings_their_own_regexes_generate(
     real: nmap_probes.ProbeDatabase, data: st.DataObject
@@ -261,8 +289,12 @@ def _banner_hosts() -> list[list[Observation]]:
     hosts = [list(case.observations) for case in load_corpus(ROOT / "tests" / "fixtures" / "real")]
     for line in (ROOT / "camscan" / "data" / "example_hosts.jsonl").read_text().splitlines():
         if line.strip():
-            hosts.append([Observation(o["kind"], o["value"], host="127.62.0.1", port=o.get("port"))
-                          for o in json.loads(line)["observations"]])
+            hosts.append(
+                [
+                    Observation(o["kind"], o["value"], host="127.62.0.1", port=o.get("port"))
+                    for o in json.loads(line)["observations"]
+                ]
+            )
     return hosts
 
 
@@ -310,9 +342,17 @@ def test_installed_nmap_agrees_on_every_banner_as_every_kind(real: nmap_probes.P
     mismatches = []
     for value in sorted(values):
         responses = [(kind, nmap_probes.response(kind, value)) for kind in nmap_probes.KIND_PROBES]
-        responses.append(("http_server", nmap_probes.response(
-            "http_server", value, {"http_www_authenticate": value, "html_title": value})))
-        responses.append(("rtsp_server", nmap_probes.response("rtsp_server", value, {"rtsp_www_authenticate": value})))
+        responses.append(
+            (
+                "http_server",
+                nmap_probes.response(
+                    "http_server", value, {"http_www_authenticate": value, "html_title": value}
+                ),
+            )
+        )
+        responses.append(
+            ("rtsp_server", nmap_probes.response("rtsp_server", value, {"rtsp_www_authenticate": value}))
+        )
         for kind, response in responses:
             if response is None:
                 continue
@@ -325,7 +365,9 @@ def test_installed_nmap_agrees_on_every_banner_as_every_kind(real: nmap_probes.P
 # ------------------------------------------------------------------------------------------------ the cache
 
 
-def test_cached_prefilters_follow_the_code_they_come_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_prefilters_follow_the_code_they_come_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cache entry holds prefilters computed from KIND_PROBES, STARTS and GRAM: a change to any of them is a
     miss, not a hit with prefilters that no longer agree with the code (a stale entry skipped lines it must try)."""
     path = tmp_path / "nmap-service-probes"

@@ -50,7 +50,11 @@ def test_a_real_camera_stays_a_camera(engine: Engine) -> None:
 
 def test_a_display_device_is_a_decoder_not_a_camera(engine: Engine) -> None:
     ident = engine.identify([INFO, services("device", "deviceio", "display", "events", "receiver")])
-    assert (ident.device_type, ident.is_camera, ident.field_confidence["device_type"]) == ("decoder", False, 0.6)
+    assert (ident.device_type, ident.is_camera, ident.field_confidence["device_type"]) == (
+        "decoder",
+        False,
+        0.6,
+    )
     assert "device_type" not in ident.conflicts  # the prior is set aside, not outvoted
     prior = next(ev for ev in ident.evidence if ev.signature == PRIOR)
     assert prior.asserts == {} and prior.ignored == {"device_type": "camera"}
@@ -58,15 +62,23 @@ def test_a_display_device_is_a_decoder_not_a_camera(engine: Engine) -> None:
 
 
 def test_a_display_device_listing_media_with_no_video_source(engine: Engine) -> None:
-    found = services("device", "deviceio", "display", "media", "receiver", answer="GetCapabilities", video_sources=0)
+    found = services(
+        "device", "deviceio", "display", "media", "receiver", answer="GetCapabilities", video_sources=0
+    )
     assert _type(engine, found) == ("decoder", False)
     # with a video source, or no count stated, nothing says it is no camera
-    assert _type(engine, services("device", "display", "media", "receiver", video_sources=1)) == ("camera", True)
+    assert _type(engine, services("device", "display", "media", "receiver", video_sources=1)) == (
+        "camera",
+        True,
+    )
     assert _type(engine, services("device", "display", "media", "receiver")) == ("camera", True)
 
 
 def test_an_access_control_unit(engine: Engine) -> None:
-    assert _type(engine, services("accesscontrol", "device", "doorcontrol", "events")) == ("access_control", False)
+    assert _type(engine, services("accesscontrol", "device", "doorcontrol", "events")) == (
+        "access_control",
+        False,
+    )
     assert _type(engine, services("device", "doorcontrol")) == ("access_control", False)
     # a door station with video (Media beside Door Control) is left as before: nothing here tells its kind
     assert _type(engine, services("device", "doorcontrol", "media")) == ("camera", True)
@@ -84,13 +96,21 @@ def test_a_receiver_with_no_consumer_is_no_camera_and_no_type(engine: Engine) ->
 
 
 def test_answers_of_one_host_are_one_statement(engine: Engine) -> None:
-    """"No Media" means no answer listed Media: GetCapabilities naming Media keeps a GetServices list without it
+    """ "No Media" means no answer listed Media: GetCapabilities naming Media keeps a GetServices list without it
     from typing a decoder."""
     with_media = services("device", "media", answer="GetCapabilities")
     assert _type(engine, services("device", "display", "receiver"), with_media) == ("camera", True)
-    ident = engine.identify([INFO, services("device", "display", "receiver"), services("display", answer="GetCapabilities")])
+    ident = engine.identify(
+        [INFO, services("device", "display", "receiver"), services("display", answer="GetCapabilities")]
+    )
     assert ident.device_type == "decoder"
-    assert sum(ev.kind == "onvif_services" and ev.asserts.get("device_type") == "decoder" for ev in ident.evidence) >= 1
+    assert (
+        sum(
+            ev.kind == "onvif_services" and ev.asserts.get("device_type") == "decoder"
+            for ev in ident.evidence
+        )
+        >= 1
+    )
 
 
 def test_stronger_type_evidence_still_wins(engine: Engine) -> None:

@@ -60,9 +60,24 @@ def test_a_camera_running_busybox_stays_the_camera_it_is(engine):
         _obs("onvif_device_info", HIKVISION_INFO),
     ]
     without = engine.identify(camera)
-    with_os = engine.identify([*camera, _obs("dhcp_vendor_class", "udhcp 1.19.4"), _obs("snmp_sysdescr", "Linux cam 3.10.0 #1 armv7l")])
+    with_os = engine.identify(
+        [
+            *camera,
+            _obs("dhcp_vendor_class", "udhcp 1.19.4"),
+            _obs("snmp_sysdescr", "Linux cam 3.10.0 #1 armv7l"),
+        ]
+    )
     assert with_os.os == "BusyBox Linux"
-    for name in ("manufacturer", "brand", "model", "firmware", "device_type", "serial", "concerns", "confidence"):
+    for name in (
+        "manufacturer",
+        "brand",
+        "model",
+        "firmware",
+        "device_type",
+        "serial",
+        "concerns",
+        "confidence",
+    ):
         assert getattr(with_os, name) == getattr(without, name), name
     assert with_os.is_camera
 
@@ -71,7 +86,9 @@ def test_os_knowledge_never_changes_any_other_field_of_real_cases(engine):
     """Every dev case of the real-device corpus, with OS statements added, is identified as the same engine
     without the OS signatures identifies it: the OS changes nothing but `os` and `os_version`."""
     kb = engine.knowledge
-    without_os = Engine(replace(kb, signatures=SignatureSet([s for s in kb.signatures if s.file != "os.yaml"], kb.vendors)))
+    without_os = Engine(
+        replace(kb, signatures=SignatureSet([s for s in kb.signatures if s.file != "os.yaml"], kb.vendors))
+    )
     assert len(without_os.signatures) < len(engine.signatures)
     cases = [c for c in load_corpus(CORPUS) if c.split == "dev"]
     assert len(cases) > 100
@@ -86,14 +103,18 @@ def test_os_knowledge_never_changes_any_other_field_of_real_cases(engine):
 
 
 def test_a_specific_name_refines_the_general_one_without_a_conflict(engine):
-    ident = engine.identify([_obs("dhcp_vendor_class", "udhcp 1.19.4"), _obs("snmp_sysdescr", "Linux cam 3.10.0 #1 armv7l")])
+    ident = engine.identify(
+        [_obs("dhcp_vendor_class", "udhcp 1.19.4"), _obs("snmp_sysdescr", "Linux cam 3.10.0 #1 armv7l")]
+    )
     assert ident.os == "BusyBox Linux"
     assert ident.os_version is None  # the kernel's version is not BusyBox Linux's version
     assert "os" not in ident.conflicts
 
 
 def test_the_version_follows_the_winning_name_and_rivals_stay_visible(engine):
-    ident = engine.identify([_obs("dhcp_vendor_class", "android-dhcp-12"), _obs("http_server", "Microsoft-IIS/10.0")])
+    ident = engine.identify(
+        [_obs("dhcp_vendor_class", "android-dhcp-12"), _obs("http_server", "Microsoft-IIS/10.0")]
+    )
     assert (ident.os, ident.os_version) == ("Android", "12")
     assert ident.conflicts["os"] == ["Windows"]
 

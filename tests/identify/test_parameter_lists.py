@@ -34,10 +34,10 @@ def test_without_the_vvtk_tag_no_maker_from_the_firmware(engine):
 
 def test_look_alike_lines_are_not_read(engine):
     for text in (
-        "var system_info_modelname = getModel();\n",          # a script
-        "system_info_extendedmodelname='FD9171-HT'\n",        # another parameter
-        "<p>system_info_modelname='FD9171-HT'</p>\n",         # not at the start of a line
-        "note='FD9171-VVTK-0302b'\n",                         # the tag outside the firmware parameter
+        "var system_info_modelname = getModel();\n",  # a script
+        "system_info_extendedmodelname='FD9171-HT'\n",  # another parameter
+        "<p>system_info_modelname='FD9171-HT'</p>\n",  # not at the start of a line
+        "note='FD9171-VVTK-0302b'\n",  # the tag outside the firmware parameter
     ):
         ident = engine.identify(_body(text))
         assert ident.manufacturer is None and ident.model is None, text

@@ -56,10 +56,16 @@ def write(tmp_path: Path, text: str) -> Path:
     ("mutation", "message"),
     [
         (("vendor: Dahua", "vendor: Dahwa"), "'Dahwa' is not a canonical vendor"),
-        (("device_type: plug", "device_type: toaster"), "device_type 'toaster' is not a word of the device-type vocabulary"),
+        (
+            ("device_type: plug", "device_type: toaster"),
+            "device_type 'toaster' is not a word of the device-type vocabulary",
+        ),
         (("pattern: 'DS-76'", "pattern: 'DS-(76'"), "not a valid regular expression"),
         (("    examples: [DS-1]\n", ""), "needs at least one example"),
-        (("source: test (invented examples)\n    examples: [DS-1]", "source: ''\n    examples: [DS-1]"), "needs a 'source'"),
+        (
+            ("source: test (invented examples)\n    examples: [DS-1]", "source: ''\n    examples: [DS-1]"),
+            "needs a 'source'",
+        ),
         (("id: hik.any", "id: hik.nvr"), "duplicate id"),
         (("    examples: [DS-1]", "    examples: [DS-1]\n    colour: red"), "unknown field(s): colour"),
     ],
@@ -78,11 +84,15 @@ def test_load_errors_name_file_and_entry(tmp_path, vendors, mutation, message):
 
 def test_device_types_are_words_of_the_vocabulary(tmp_path, vendors):
     """A synonym is read as its word (dimmer → light_switch); a corpus-only word is no type for data."""
-    lines = ProductLines.load(write(tmp_path, LINES.replace("device_type: plug", "device_type: dimmer")), vendors)
+    lines = ProductLines.load(
+        write(tmp_path, LINES.replace("device_type: plug", "device_type: dimmer")), vendors
+    )
     line = lines.match(["Dahua"], "DS-1")
     assert line is not None and line.device_type == "light_switch"
     with pytest.raises(DataError, match="'unknown' is for corpus truths only"):
-        ProductLines.load(write(tmp_path, LINES.replace("device_type: plug", "device_type: unknown")), vendors)
+        ProductLines.load(
+            write(tmp_path, LINES.replace("device_type: plug", "device_type: unknown")), vendors
+        )
 
 
 def test_error_names_the_entry_by_id(tmp_path, vendors):
@@ -126,7 +136,9 @@ def test_leading_vendor_word_is_stripped(tmp_path, vendors):
 
 def test_selftest_catches_a_bad_example_and_a_shadowed_one(tmp_path, vendors):
     bad = LINES.replace("examples: [DS-2CD1023G0E-I]", "examples: [DS-2CD1023G0E-I, IPC-HDW1230S]")
-    bad = bad.replace("examples: [DS-7608NI-I2]", "examples: [DS-7608NI-I2]\n    not_examples: [DS-7616NI-K2]")
+    bad = bad.replace(
+        "examples: [DS-7608NI-I2]", "examples: [DS-7608NI-I2]\n    not_examples: [DS-7616NI-K2]"
+    )
     bad += """  - id: hik.late
     vendor: Hikvision
     pattern: 'DS-2CD'

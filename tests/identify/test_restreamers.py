@@ -33,7 +33,9 @@ def test_a_camera_stream_is_still_a_camera(engine):
 
 def test_reolink_models_reported_by_getdevinfo_are_typed(engine):
     def typ(model: str) -> str | None:
-        return engine.identify([Observation("upnp_device", {"manufacturer": "Reolink", "modelName": model})]).device_type
+        return engine.identify(
+            [Observation("upnp_device", {"manufacturer": "Reolink", "modelName": model})]
+        ).device_type
 
     assert typ("Reolink TrackMix PoE") == "camera"
     assert typ("RLN36") == "nvr"

@@ -59,13 +59,17 @@ def _corpus_answer(case_id: str) -> Observation:
 
 
 def _triggers(body: str) -> Observation:
-    return Observation("http_path", {"path": "/ISAPI/Event/triggers", "status": 200, "headers": {}, "body": body}, port=80)
+    return Observation(
+        "http_path", {"path": "/ISAPI/Event/triggers", "status": 200, "headers": {}, "body": body}, port=80
+    )
 
 
 def _device_info(model: str) -> Observation:
     # composed: a deviceInfo answer naming only the model (its shape as hikvision.http_path.deviceinfo_* read it)
     body = f'<DeviceInfo version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"><model>{model}</model></DeviceInfo>'
-    return Observation("http_path", {"path": "/ISAPI/System/deviceInfo", "status": 200, "headers": {}, "body": body}, port=80)
+    return Observation(
+        "http_path", {"path": "/ISAPI/System/deviceInfo", "status": 200, "headers": {}, "body": body}, port=80
+    )
 
 
 def test_a_camera_s_trigger_list_makes_a_weak_camera(engine):
@@ -83,7 +87,9 @@ def test_a_list_cut_before_the_picture_event_s_channel_types_nothing(engine):
     assert ident.device_type is None and not ident.is_camera
 
 
-@pytest.mark.parametrize("body", [TERMINAL_TRIGGERS, TWO_INPUTS, IP_CHANNEL_ONLY], ids=["terminal", "two-inputs", "ip-channel"])
+@pytest.mark.parametrize(
+    "body", [TERMINAL_TRIGGERS, TWO_INPUTS, IP_CHANNEL_ONLY], ids=["terminal", "two-inputs", "ip-channel"]
+)
 def test_look_alikes_are_not_typed_camera(engine, body):
     ident = engine.identify([_triggers(body)])
     assert ident.device_type is None and not ident.is_camera

@@ -22,4 +22,3 @@ def test_a_unifi_video_install_is_a_recorder(engine, observation):
     ident = engine.identify([observation])
     assert ident.device_type == "nvr" and ident.is_camera
     assert "Ubiquiti" in (ident.manufacturer, ident.brand)
-

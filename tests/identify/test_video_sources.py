@@ -24,6 +24,7 @@ def _without(signatures: SignatureSet, signature_id: str) -> SignatureSet:
     """The same signature set less one signature (to show what the rule alone does)."""
     return SignatureSet([s for s in signatures if s.id != signature_id], signatures.registry)
 
+
 # AlexxIT/go2rtc pkg/rtsp/rtsp_test.go TestBugSDP1 (github.com/AlexxIT/WebRTC/issues/417: a camera's answer)
 CAMERA_RTSPSERVER = (
     "v=0\r\no=- 91674849066 1 IN IP4 192.168.1.123\r\ns=RtspServer\r\ni=live\r\nt=0 0\r\na=control:*\r\n"
@@ -85,7 +86,11 @@ def test_a_live_video_stream_makes_a_video_source(engine, value):
     assert ident.field_confidence["device_type"] < 0.5  # a prior or a weak statement, not a strong one
     prior = [ev for ev in ident.evidence if ev.signature == VIDEO_SOURCE]
     stated = {"device_type": "camera"}
-    assert len(prior) == 1 and (prior[0].ignored if named else prior[0].asserts) == stated and prior[0].port == 554
+    assert (
+        len(prior) == 1
+        and (prior[0].ignored if named else prior[0].asserts) == stated
+        and prior[0].port == 554
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,20 +101,27 @@ def test_a_live_video_stream_makes_a_video_source(engine, value):
         ([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "VLC/2.2.2")], "videolan.rtsp_server.vlc"),
         ([sdp(FFMPEG_SDP)], "ffmpeg.sdp.tool_libavformat"),
         ([sdp(SATIP_SDP)], "satip.sdp.session_name"),
-        ([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "minisatip/1.0.2-3a6d9f3")], "minisatip.rtsp_server.server"),
+        (
+            [sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "minisatip/1.0.2-3a6d9f3")],
+            "minisatip.rtsp_server.server",
+        ),
     ],
 )
 def test_media_software_and_tuners_are_not_video_sources(engine, observations, signature):
     """A signature types them `media_server`; the live-stream prior is then kept as evidence but not used."""
     ident = engine.identify(observations)
     assert not ident.is_camera and ident.device_type == "media_server"
-    assert signature in {ev.signature for ev in ident.evidence if ev.asserts.get("device_type") == "media_server"}
+    assert signature in {
+        ev.signature for ev in ident.evidence if ev.asserts.get("device_type") == "media_server"
+    }
     prior = [ev for ev in ident.evidence if ev.signature == VIDEO_SOURCE]
     if any(broadcast_reason(o.value) for o in observations if o.kind == "sdp"):
         assert prior == []  # FFmpeg's push to 127.0.0.1 and SAT>IP's MP2T are broadcasts: no prior at all
     else:
         assert len(prior) == 1 and prior[0].asserts == {} and prior[0].ignored == {"device_type": "camera"}
-    assert not [ev for ev in ident.evidence if ev.signature.startswith(f"{VIDEO_SOURCE}.")]  # no second mechanism
+    assert not [
+        ev for ev in ident.evidence if ev.signature.startswith(f"{VIDEO_SOURCE}.")
+    ]  # no second mechanism
 
 
 def test_a_live555_media_server_file_is_no_camera(engine):
@@ -120,14 +132,21 @@ def test_a_live555_media_server_file_is_no_camera(engine):
 
 def test_other_type_evidence_overrides_the_prior(engine):
     # a media server's own RTSP banner (value INVENTED in the form of Recog's 'Wowza Streaming Engine')
-    ident = engine.identify([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "Wowza Streaming Engine 4.8.5 build20200616153358")])
+    ident = engine.identify(
+        [
+            sdp(CAMERA_RTSPSERVER),
+            Observation("rtsp_server", "Wowza Streaming Engine 4.8.5 build20200616153358"),
+        ]
+    )
     assert ident.device_type == "media_server" and not ident.is_camera
     unused = [ev for ev in ident.evidence if ev.signature == VIDEO_SOURCE]
     assert len(unused) == 1 and unused[0].asserts == {} and unused[0].ignored == {"device_type": "camera"}
 
 
 def test_a_product_line_overrides_the_prior(engine):
-    ident = engine.identify([sdp(CAMERA_RTSPSERVER), Observation("upnp_device", {"manufacturer": "AXIS", "modelName": "C1004-E"})])
+    ident = engine.identify(
+        [sdp(CAMERA_RTSPSERVER), Observation("upnp_device", {"manufacturer": "AXIS", "modelName": "C1004-E"})]
+    )
     assert ident.device_type == "speaker" and not ident.is_camera
 
 
@@ -139,7 +158,11 @@ def test_a_stored_presentation_or_audio_alone_is_no_video_source(engine):
         assert not ident.is_camera
         assert not [ev for ev in ident.evidence if ev.signature == VIDEO_SOURCE]
     # without the LIVE555 Media Server signature the bounded file range alone still keeps it from being a camera
-    bare = Engine(replace(load_knowledge(), signatures=_without(load_knowledge().signatures, "live555.sdp.media_server")))
+    bare = Engine(
+        replace(
+            load_knowledge(), signatures=_without(load_knowledge().signatures, "live555.sdp.media_server")
+        )
+    )
     assert not bare.identify([sdp(LIVE555_FILE_SDP)]).is_camera
 
 
@@ -173,7 +196,9 @@ def test_cameras_embedding_gstreamer_or_the_live555_library_stay_video_sources(e
     for value in ("GStreamer RTSP server", "LIVE555 Streaming Media v2014.02.04"):
         matches = engine.signatures.match_all("rtsp_server", value)
         assert not [m for m in matches if m.values.get("device_type") == "media_server"], value
-    lib = engine.identify([sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "LIVE555 Streaming Media v2014.02.04")])
+    lib = engine.identify(
+        [sdp(CAMERA_RTSPSERVER), Observation("rtsp_server", "LIVE555 Streaming Media v2014.02.04")]
+    )
     assert lib.is_camera
 
 

@@ -165,7 +165,9 @@ def test_onvif_zeep_async_reads_the_lab(estate: Lab) -> None:
     needs its time adjustment, as a real one does."""
     onvif = pytest.importorskip("onvif")
 
-    async def read(d: dict[str, Any], adjust: bool) -> Any:  # onvif-zeep-async is untyped: its answers are Any
+    async def read(
+        d: dict[str, Any], adjust: bool
+    ) -> Any:  # onvif-zeep-async is untyped: its answers are Any
         user, password = creds(d)
         port = 8899 if d["profile"] == "xiongmai-camera" else 80
         camera = onvif.ONVIFCamera(d["ip"], port, user, password, adjust_time=adjust)

@@ -35,7 +35,9 @@ def _service(namespace: str, capabilities: str = "") -> str:
 
 
 def _services(body: bytes) -> list[dict[str, Any]]:
-    return [value for kind, value in onvif_observations(parse_onvif_response(body)) if kind == "onvif_services"]
+    return [
+        value for kind, value in onvif_observations(parse_onvif_response(body)) if kind == "onvif_services"
+    ]
 
 
 # invented: an ONVIF display device's GetServices, asked with IncludeCapability (DeviceIO counts as attributes)
@@ -113,7 +115,12 @@ def test_get_services_keeps_namespaces_and_deviceio_counts() -> None:
 
 def test_capability_categories_are_the_onvif_schema_ones() -> None:
     (value,) = _services(DISPLAY_CAPABILITIES)
-    assert value["services"] == ["device", "deviceio", "display", "receiver"]  # v:Media is a vendor's, not Media
+    assert value["services"] == [
+        "device",
+        "deviceio",
+        "display",
+        "receiver",
+    ]  # v:Media is a vendor's, not Media
     assert value["video_sources"] == 0 and value["video_outputs"] == 1
 
 
@@ -129,7 +136,14 @@ def test_a_capabilities_answer_still_gives_the_recorder_channel_count() -> None:
 
 def test_answers_without_services_give_nothing() -> None:
     assert _services(ENV.format("<tds:GetServicesResponse/>").encode()) == []
-    assert _services(ENV.format("<tds:GetCapabilitiesResponse><tds:Capabilities/></tds:GetCapabilitiesResponse>").encode()) == []
+    assert (
+        _services(
+            ENV.format(
+                "<tds:GetCapabilitiesResponse><tds:Capabilities/></tds:GetCapabilitiesResponse>"
+            ).encode()
+        )
+        == []
+    )
 
 
 def test_odd_counts_are_not_kept() -> None:
@@ -151,14 +165,21 @@ def test_passive_mode_reads_the_same_answer() -> None:
         + DISPLAY_SERVICES
     )
     facts = content_observations(parse_http_response(raw))
-    assert [f for f in facts.findings if f[0] == "onvif_services"] == [("onvif_services", _services(DISPLAY_SERVICES)[0])]
+    assert [f for f in facts.findings if f[0] == "onvif_services"] == [
+        ("onvif_services", _services(DISPLAY_SERVICES)[0])
+    ]
 
 
 def test_a_hosts_answers_merge_into_one_statement() -> None:
     merged = merge_services(
         [
             {"answer": "GetCapabilities", "services": ["device", "display"], "video_sources": 0},
-            {"answer": "GetServices", "services": ["device", "receiver"], "namespaces": ["urn:a"], "video_sources": 1},
+            {
+                "answer": "GetServices",
+                "services": ["device", "receiver"],
+                "namespaces": ["urn:a"],
+                "video_sources": 1,
+            },
         ]
     )
     assert merged == {
@@ -178,10 +199,15 @@ def test_non_ascii_digits_are_odd_counts_not_a_crash() -> None:
         "<tt:VideoSources>\u00b2</tt:VideoSources><tt:VideoOutputs>1</tt:VideoOutputs></tt:DeviceIO></tt:Extension>"
         "</tds:Capabilities></tds:GetCapabilitiesResponse>"
     ).encode()  # invented
-    assert _services(capabilities) == [{"answer": "GetCapabilities", "services": ["deviceio"], "video_outputs": 1}]
+    assert _services(capabilities) == [
+        {"answer": "GetCapabilities", "services": ["deviceio"], "video_outputs": 1}
+    ]
     services = ENV.format(
         "<tds:GetServicesResponse>"
-        + _service("http://www.onvif.org/ver10/deviceIO/wsdl", '<tmd:Capabilities VideoSources="\u00b9" RelayOutputs="2"/>')
+        + _service(
+            "http://www.onvif.org/ver10/deviceIO/wsdl",
+            '<tmd:Capabilities VideoSources="\u00b9" RelayOutputs="2"/>',
+        )
         + "</tds:GetServicesResponse>"
     ).encode()  # invented
     assert _services(services)[0]["services"] == ["deviceio"]
@@ -191,7 +217,10 @@ def test_non_ascii_digits_are_odd_counts_not_a_crash() -> None:
 def test_a_hostile_list_is_bounded() -> None:
     body = ENV.format(
         "<tds:GetServicesResponse>"
-        + "".join(_service(f"http://www.onvif.org/ver10/x{chr(97 + i // 26)}{chr(97 + i % 26)}/wsdl") for i in range(500))
+        + "".join(
+            _service(f"http://www.onvif.org/ver10/x{chr(97 + i // 26)}{chr(97 + i % 26)}/wsdl")
+            for i in range(500)
+        )
         + "</tds:GetServicesResponse>"
     ).encode()  # invented
     (value,) = _services(body)
@@ -199,7 +228,9 @@ def test_a_hostile_list_is_bounded() -> None:
 
 
 def test_merged_service_names_are_bounded() -> None:
-    merged = merge_services([{"services": [f"s{i}" for i in range(100)]}, {"services": [f"t{i}" for i in range(100)]}])
+    merged = merge_services(
+        [{"services": [f"s{i}" for i in range(100)]}, {"services": [f"t{i}" for i in range(100)]}]
+    )
     assert len(merged["services"]) == MAX_SERVICES
 
 
@@ -220,7 +251,9 @@ def test_merging_odd_values_from_identify_input_does_not_fail() -> None:
 def test_merged_counts_are_counts_as_the_parser_gives_them() -> None:
     """From `camscan identify` input: a negative count was merged into a stated 0 (max with the default), which the
     display rule reads as "no video source"; counts out of the parser's range are not kept."""
-    merged = merge_services([{"services": ["display"], "video_sources": -5}, {"services": ["media"], "video_sources": 10**30}])
+    merged = merge_services(
+        [{"services": ["display"], "video_sources": -5}, {"services": ["media"], "video_sources": 10**30}]
+    )
     assert "video_sources" not in merged
     assert merge_services([{"video_sources": 0}, {"video_sources": 2}])["video_sources"] == 2
 
@@ -232,7 +265,9 @@ def test_services_nested_in_services_are_read_in_linear_time() -> None:
     level = _service("http://www.onvif.org/ver10/deviceIO/wsdl", '<tmd:Capabilities VideoSources="1"/>')
     level = level.removesuffix("</tds:Service>")
     group = level * 250 + "</tds:Service>" * 250
-    body = ENV.format("<tds:GetServicesResponse>" + group * ((MAX_XML - 1000) // len(group)) + "</tds:GetServicesResponse>")
+    body = ENV.format(
+        "<tds:GetServicesResponse>" + group * ((MAX_XML - 1000) // len(group)) + "</tds:GetServicesResponse>"
+    )
     assert 200_000 < len(body.encode()) <= MAX_XML
     started = time.process_time()
     (value,) = _services(body.encode())

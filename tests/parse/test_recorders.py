@@ -113,11 +113,16 @@ def test_hikvision_ip_channels_with_the_cameras_identity():
 
 
 def test_hikvision_status_and_analog_inputs():
-    status = kinds(recorder_findings("/ISAPI/ContentMgmt/InputProxy/channels/status", 200, HIK_STATUS), "recorder_channel")
+    status = kinds(
+        recorder_findings("/ISAPI/ContentMgmt/InputProxy/channels/status", 200, HIK_STATUS),
+        "recorder_channel",
+    )
     assert [(s["channel"], s["status"]) for s in status] == [(1, "online"), (2, "offline")]
     found = recorder_findings("/ISAPI/System/Video/inputs/channels", 200, HIK_INPUTS)
     # NO VIDEO and a disabled input hold no camera: counted, not made devices
-    assert [(c["channel"], c["input"], c["name"]) for c in kinds(found, "recorder_channel")] == [(2, "analog", "Yard")]
+    assert [(c["channel"], c["input"], c["name"]) for c in kinds(found, "recorder_channel")] == [
+        (2, "analog", "Yard")
+    ]
     assert kinds(found, "recorder_summary")[0]["analog_channels"] == 3
 
 
@@ -132,16 +137,30 @@ def test_dahua_remote_devices_protocol_is_not_a_maker_and_placeholders_are_dropp
 
 
 def test_dahua_titles_counts_and_video_loss_make_analog_cameras():
-    titles = recorder_findings(CONFIG + "ChannelTitle", 200, "table.ChannelTitle[0].Name=Till\r\ntable.ChannelTitle[1].Name=\r\n")
+    titles = recorder_findings(
+        CONFIG + "ChannelTitle", 200, "table.ChannelTitle[0].Name=Till\r\ntable.ChannelTitle[1].Name=\r\n"
+    )
     assert kinds(titles, "recorder_summary")[0]["channels"] == 2
-    assert kinds(titles, "recorder_channel") == [{"api": "dahua_cgi", "channel": 1, "name": "Till"}]  # no input
-    count = kinds(recorder_findings("/cgi-bin/devVideoInput.cgi?action=getCollect", 200, "result=4\r\n"), "recorder_summary")
+    assert kinds(titles, "recorder_channel") == [
+        {"api": "dahua_cgi", "channel": 1, "name": "Till"}
+    ]  # no input
+    count = kinds(
+        recorder_findings("/cgi-bin/devVideoInput.cgi?action=getCollect", 200, "result=4\r\n"),
+        "recorder_summary",
+    )
     loss = kinds(
-        recorder_findings("/cgi-bin/eventManager.cgi?action=getEventIndexes&code=VideoLoss", 200, "channels[0]=1\r\nchannels[1]=3\r\n"),
+        recorder_findings(
+            "/cgi-bin/eventManager.cgi?action=getEventIndexes&code=VideoLoss",
+            200,
+            "channels[0]=1\r\nchannels[1]=3\r\n",
+        ),
         "recorder_summary",
     )
     summary = {**count[0], **loss[0]}
-    assert [c["channel"] for c in analog_channels(summary)] == [1, 3]  # channels 2 and 4 have lost their video
+    assert [c["channel"] for c in analog_channels(summary)] == [
+        1,
+        3,
+    ]  # channels 2 and 4 have lost their video
     assert analog_channels(count[0]) == []  # without the video-loss answer nothing is claimed
 
 
@@ -149,10 +168,23 @@ def test_unifi_protect_cameras():
     body = json.dumps(
         {
             "cameras": [
-                {"mac": "74ACB9000001", "host": "10.0.5.21", "type": "UVC G4 Bullet", "marketName": "G4 Bullet",
-                 "firmwareVersion": "4.69.55", "name": "Drive", "state": "CONNECTED", "isAdopted": True},
-                {"mac": "74ACB9000002", "host": "10.0.5.22", "type": "UVC G3 Flex", "state": "DISCONNECTED",
-                 "isAdopted": True},
+                {
+                    "mac": "74ACB9000001",
+                    "host": "10.0.5.21",
+                    "type": "UVC G4 Bullet",
+                    "marketName": "G4 Bullet",
+                    "firmwareVersion": "4.69.55",
+                    "name": "Drive",
+                    "state": "CONNECTED",
+                    "isAdopted": True,
+                },
+                {
+                    "mac": "74ACB9000002",
+                    "host": "10.0.5.22",
+                    "type": "UVC G3 Flex",
+                    "state": "DISCONNECTED",
+                    "isAdopted": True,
+                },
                 {"mac": "74ACB9000003", "type": "UVC G4 Dome", "isAdopted": False},
             ]
         }
@@ -184,7 +216,10 @@ def test_secrets_are_masked_in_every_kept_body():
     assert "cam-secret-1" not in masked and f"{SLOT}0.Password=***" in masked
     assert "do-not-keep" not in redact(None, HIK_CHANNELS)
     assert '"***"' in redact(None, '{"password": "x\\"y", "name": "a"}')
-    protect = redact("/proxy/protect/api/bootstrap", '{"accessKey": "1234:abcd", "cameras": [{"rtspAlias": "AbCd", "name": "Drive"}]}')
+    protect = redact(
+        "/proxy/protect/api/bootstrap",
+        '{"accessKey": "1234:abcd", "cameras": [{"rtspAlias": "AbCd", "name": "Drive"}]}',
+    )
     assert "abcd" not in protect and "AbCd" not in protect and '"Drive"' in protect
     raw = (
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
@@ -229,20 +264,40 @@ def test_onvif_recordings_name_the_recorded_cameras():
 
     body = _envelope(
         "<trc:GetRecordingsResponse>"
-        + _recording("R1", "<tt:SourceId>http://10.1.1.5/onvif/device_service</tt:SourceId><tt:Name>Door</tt:Name>"
-                     "<tt:Location/><tt:Description/><tt:Address>http://10.1.1.5/onvif/device_service</tt:Address>")
-        + _recording("R2", "<tt:SourceId>VideoSource_1</tt:SourceId><tt:Name>own</tt:Name><tt:Address></tt:Address>")
+        + _recording(
+            "R1",
+            "<tt:SourceId>http://10.1.1.5/onvif/device_service</tt:SourceId><tt:Name>Door</tt:Name>"
+            "<tt:Location/><tt:Description/><tt:Address>http://10.1.1.5/onvif/device_service</tt:Address>",
+        )
+        + _recording(
+            "R2", "<tt:SourceId>VideoSource_1</tt:SourceId><tt:Name>own</tt:Name><tt:Address></tt:Address>"
+        )
         + "</trc:GetRecordingsResponse>"
     )
     found = onvif_observations(parse_onvif_response(body))
     assert kinds(found, "recorder_channel") == [
-        {"api": "onvif", "channel": 1, "input": "ip", "name": "Door", "address": "10.1.1.5", "protocol": "ONVIF"}
+        {
+            "api": "onvif",
+            "channel": 1,
+            "input": "ip",
+            "name": "Door",
+            "address": "10.1.1.5",
+            "protocol": "ONVIF",
+        }
     ]  # the second records the device's own source: no camera behind it
-    sources = "".join(f'<trt:VideoSources token="V{i}"><tt:Framerate>25</tt:Framerate></trt:VideoSources>' for i in range(4))
-    found = onvif_observations(parse_onvif_response(_envelope(f"<trt:GetVideoSourcesResponse>{sources}</trt:GetVideoSourcesResponse>")))
+    sources = "".join(
+        f'<trt:VideoSources token="V{i}"><tt:Framerate>25</tt:Framerate></trt:VideoSources>' for i in range(4)
+    )
+    found = onvif_observations(
+        parse_onvif_response(
+            _envelope(f"<trt:GetVideoSourcesResponse>{sources}</trt:GetVideoSourcesResponse>")
+        )
+    )
     assert kinds(found, "recorder_summary") == [{"api": "onvif", "listed": False, "channels": 4}]
-    caps = ("<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Extension><tt:DeviceIO><tt:VideoSources>16"
-            "</tt:VideoSources></tt:DeviceIO></tt:Extension></tds:Capabilities></tds:GetCapabilitiesResponse>")
+    caps = (
+        "<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Extension><tt:DeviceIO><tt:VideoSources>16"
+        "</tt:VideoSources></tt:DeviceIO></tt:Extension></tds:Capabilities></tds:GetCapabilitiesResponse>"
+    )
     (summary,) = kinds(onvif_observations(parse_onvif_response(_envelope(caps))), "recorder_summary")
     assert summary["channels"] == 16 and summary["listed"] is False
     one = caps.replace(">16<", ">1<")
@@ -272,13 +327,24 @@ PROTECT_CAMERA = {"mac": "331AFA68BE00", "host": "192.168.10.22", "connectionHos
 
 
 def test_unifi_protect_bootstrap_of_a_real_console():
-    body = json.dumps({"cameras": PROTECT_BOOTSTRAP_CAMERAS, "nvr": {"type": "UNVR-PRO", "firmwareVersion": "2.3.10"}})
+    body = json.dumps(
+        {"cameras": PROTECT_BOOTSTRAP_CAMERAS, "nvr": {"type": "UNVR-PRO", "firmwareVersion": "2.3.10"}}
+    )
     found = recorder_findings("/proxy/protect/api/bootstrap", 200, body)
     channels = kinds(found, "recorder_channel")
     assert len(channels) == 12  # the console's own entry (`nvr`) is not one of its cameras
     first, intercom = channels[0], channels[1]
-    assert (first["channel"], first["manufacturer"], first["model"], first["firmware"]) == (1, "Ubiquiti", "G4 Dome", "4.47.15")
-    assert (first["address"], first["mac"], first["status"]) == ("192.168.164.242", "7c:d8:b3:28:64:1b", "offline")
+    assert (first["channel"], first["manufacturer"], first["model"], first["firmware"]) == (
+        1,
+        "Ubiquiti",
+        "G4 Dome",
+        "4.47.15",
+    )
+    assert (first["address"], first["mac"], first["status"]) == (
+        "192.168.164.242",
+        "7c:d8:b3:28:64:1b",
+        "offline",
+    )
     assert intercom["model"] == "UA Intercom" and intercom["manufacturer"] == "Ubiquiti"
     assert [c["status"] for c in channels].count("online") == 8
     (summary,) = kinds(found, "recorder_summary")
@@ -291,7 +357,12 @@ def test_unifi_protect_cameras_list_keeps_no_stream_alias():
     assert (channel["model"], channel["firmware"], channel["mac"], channel["address"], channel["name"]) == (
         "G4 Doorbell Pro", "4.48.16", "33:1a:fa:68:be:00", "192.168.10.22", "Oxnjk Ajfq",
     )  # fmt: skip
-    response = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + str(len(raw)) + "\r\n\r\n" + raw)
+    response = (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(raw))
+        + "\r\n\r\n"
+        + raw
+    )
     findings = http_observations("/proxy/protect/api/cameras", parse_http_response(response.encode()))
     assert "bVFsZBWTKrCRgZKO" not in json.dumps(findings)  # the alias opens the camera's stream: never kept
     assert len(kinds(findings, "recorder_channel")) == 1
@@ -302,7 +373,9 @@ def test_unifi_protect_third_party_cameras_are_not_made_ubiquiti():
     object): its address, MAC, name and state are taken, never Ubiquiti as its maker (values invented)."""
     cameras = [{"mac": "5850ED1FE385", "host": "10.0.5.31", "type": "ONVIF Camera", "name": "Stairwell",
                 "state": "CONNECTED", "isAdopted": True, "isThirdPartyCamera": True}]  # fmt: skip
-    (channel,) = kinds(recorder_findings("/proxy/protect/api/cameras", 200, json.dumps(cameras)), "recorder_channel")
+    (channel,) = kinds(
+        recorder_findings("/proxy/protect/api/cameras", 200, json.dumps(cameras)), "recorder_channel"
+    )
     assert channel["mac"] == "58:50:ed:1f:e3:85" and channel["status"] == "online"
     assert "manufacturer" not in channel and "model" not in channel
 
@@ -324,5 +397,7 @@ def test_unifi_protect_answer_nested_past_the_recursion_limit_gives_what_precede
     assert recorder_findings(path, 200, "[" * 200_000) == []
     assert recorder_findings(path, 200, '{"cameras": ' + "[" * 200_000) == []
     camera = {"mac": "5850ED1FE385", "host": "10.0.5.31", "type": "UVC G4 Bullet", "state": "CONNECTED"}
-    found = recorder_findings("/proxy/protect/api/cameras", 200, "[" + json.dumps(camera) + ", " + "[" * 200_000)
+    found = recorder_findings(
+        "/proxy/protect/api/cameras", 200, "[" + json.dumps(camera) + ", " + "[" * 200_000
+    )
     assert len(kinds(found, "recorder_channel")) == 1

@@ -22,7 +22,9 @@ from camscan.parse.xmlsafe import (
 )
 
 INTERNAL = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "AAAA"><!ENTITY b "&a;&a;&a;&a;">]>\n<x>&b;</x>'
-EXTERNAL = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>\n<x a="&e;">&e;</x>'
+EXTERNAL = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>\n<x a="&e;">&e;</x>'
+)
 PARAMETER = b'<!DOCTYPE x [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x.dtd"> %p;]><x/>'
 EXTERNAL_DTD = b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://127.0.0.1:9/x.dtd"><x/>'
 PUBLIC_DTD = b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://127.0.0.1:9/x.dtd"><html/>'
@@ -36,7 +38,9 @@ DECLARING = {
     "lower-case": b'<!doctype x [<!entity a "b">]><x/>',
     "after-comments-and-pis": b'<?xml version="1.0"?><!-- c --><?pi x?>\n<!DOCTYPE x [<!ENTITY a "b">]><x/>',
     "entity-in-the-body": b"<x><!ENTITY a 'b'></x>",
-    "utf-16-with-bom": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-16"),
+    "utf-16-with-bom": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode(
+        "utf-16"
+    ),
     "utf-16-without-bom": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-16-le"),
     # UTF-7 spells "<!DOCTYPE x [<!ENTITY" without a single "<!" byte; libxml2 decodes it and reads the DTD.
     "utf-7": b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY a +ACI-b+ACI-+AD4-+AF0-+AD4-<x/>',
@@ -81,7 +85,10 @@ def test_documents_declaring_nothing_pass(data: bytes) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'<?xml version="1.0" encoding="x-no-such-codec"?><x/>', "XML in an unknown encoding (x-no-such-codec)"),
+        (
+            b'<?xml version="1.0" encoding="x-no-such-codec"?><x/>',
+            "XML in an unknown encoding (x-no-such-codec)",
+        ),
         (b'<?xml version="1.0" encoding="rot13"?><x/>', "XML in an unknown encoding (rot-13)"),
     ],
 )

@@ -24,9 +24,13 @@ SADP_DVR = (
 )  # invented values in the SADP reply layout
 
 
-def http_exchange(out: PcapWriter, t: float, port: int, server: str, path: str, *, body: str, ctype: str) -> None:
+def http_exchange(
+    out: PcapWriter, t: float, port: int, server: str, path: str, *, body: str, ctype: str
+) -> None:
     client, srv = (ZERO, ADMIN, port), (ZERO, server, 80)
-    request = f"GET {path} HTTP/1.1\r\nHost: {server}\r\nAuthorization: Digest username=\"admin\"\r\n\r\n".encode()
+    request = (
+        f'GET {path} HTTP/1.1\r\nHost: {server}\r\nAuthorization: Digest username="admin"\r\n\r\n'.encode()
+    )
     data = body.encode()
     reply = f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data
     out.write(t, ethernet_ipv4_tcp(client, srv, seq=100, ack=0, flags=0x02))
@@ -41,7 +45,9 @@ def capture(path: Path) -> None:
         out.write(1.0, ethernet_ipv4_udp((ZERO, ADMIN, 40000), (ZERO, HIK, 37020), b"<Probe/>"))
         out.write(1.1, ethernet_ipv4_udp((ZERO, HIK, 37020), (ZERO, ADMIN, 40000), SADP_DVR))
         xml = 'application/xml; charset="UTF-8"'
-        http_exchange(out, 2.0, 50001, HIK, "/ISAPI/ContentMgmt/InputProxy/channels", body=HIK_CHANNELS, ctype=xml)
+        http_exchange(
+            out, 2.0, 50001, HIK, "/ISAPI/ContentMgmt/InputProxy/channels", body=HIK_CHANNELS, ctype=xml
+        )
         http_exchange(out, 3.0, 50002, HIK, "/ISAPI/System/Video/inputs/channels", body=HIK_INPUTS, ctype=xml)
         http_exchange(
             out, 4.0, 50003, DAHUA, "/cgi-bin/configManager.cgi?action=getConfig&name=RemoteDevice",
@@ -64,9 +70,13 @@ def test_a_capture_of_channel_lists_gives_the_cameras_behind_the_recorders(
     # IP channels 1 and 2 (with the model, serial and firmware the DVR states), analogue input 2 (the one with a
     # signal): exactly what the DVR said, nothing more
     assert sorted((r["channel"], r["channel_input"]) for r in rows if r["parent"] == dvr["key"]) == [
-        (1, "ip"), (2, "analog"), (2, "ip")
+        (1, "ip"),
+        (2, "analog"),
+        (2, "ip"),
     ]  # this DVR numbers its analogue and IP channels alike: three cameras, not two
-    assert hik_children[1]["model"] == "DS-2CD2366G2-ISU/SL" and hik_children[1]["manufacturer"] == "Hikvision"
+    assert (
+        hik_children[1]["model"] == "DS-2CD2366G2-ISU/SL" and hik_children[1]["manufacturer"] == "Hikvision"
+    )
     nvr = by_ip[DAHUA]
     dahua_children = sorted((r["channel"], r["model"]) for r in rows if r["parent"] == nvr["key"])
     assert dahua_children == [(1, "IPC-HDW1230S"), (2, "DS-2CD1143G0-I")]

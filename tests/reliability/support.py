@@ -47,7 +47,9 @@ def write_capture(path: Path, *, hosts: int, background: int = 0, host_every: in
             if written_hosts < hosts and i % host_every == 0:
                 n = written_hosts
                 mac = f"c4:2f:90:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}"
-                frame = ethernet_ipv4_udp((mac, f"10.99.{n >> 8 & 255}.{n & 255}", 1900), SSDP_GROUP, ssdp_notify(n))
+                frame = ethernet_ipv4_udp(
+                    (mac, f"10.99.{n >> 8 & 255}.{n & 255}", 1900), SSDP_GROUP, ssdp_notify(n)
+                )
                 written_hosts += 1
             else:
                 frame = noise

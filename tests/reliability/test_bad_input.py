@@ -129,8 +129,12 @@ def unreadable_prefix(unreadable: Path) -> list[str]:
     if os.geteuid() != 0:
         return []
     if SETPRIV is None:
-        pytest.skip("running as root without setpriv (util-linux): a file without read permission is still readable")
-    probe = subprocess.run([*DROP_CAPABILITIES, "test", "-r", str(unreadable)], capture_output=True, check=False)
+        pytest.skip(
+            "running as root without setpriv (util-linux): a file without read permission is still readable"
+        )
+    probe = subprocess.run(
+        [*DROP_CAPABILITIES, "test", "-r", str(unreadable)], capture_output=True, check=False
+    )
     if probe.returncode != 1:
         reason = probe.stderr.decode(errors="replace").strip() or "the file stayed readable"
         pytest.skip(f"running as root and cannot drop capabilities here ({reason})")

@@ -107,10 +107,14 @@ def test_every_request_is_read_only(campaign: Campaign) -> None:
             continue
         protocol, method, action = r["protocol"], r["method"], r["action"]
         if protocol in READ_METHODS:
-            ok = method in READ_METHODS[protocol] or (
-                method == "POST" and r["path"].startswith("/onvif/") and action.startswith("Get")
-            ) or (  # the JSON-RPC read probes.yaml allows (Axis basicdeviceinfo getAllUnrestrictedProperties)
-                method == "POST" and r["path"] == "/axis-cgi/basicdeviceinfo.cgi" and action.startswith("get")
+            ok = (
+                method in READ_METHODS[protocol]
+                or (method == "POST" and r["path"].startswith("/onvif/") and action.startswith("Get"))
+                or (  # the JSON-RPC read probes.yaml allows (Axis basicdeviceinfo getAllUnrestrictedProperties)
+                    method == "POST"
+                    and r["path"] == "/axis-cgi/basicdeviceinfo.cgi"
+                    and action.startswith("get")
+                )
             )
         elif protocol == "onvif":
             ok = action.startswith("Get")
@@ -140,7 +144,12 @@ def test_hostile_onvif_service_lists_bounded_and_identity_kept(campaign: Campaig
     assert {k: v for k, v in value.items() if k not in ("answer", "services", "namespaces")} == {
         "audio_outputs": 1, "digital_inputs": 2,
     }  # fmt: skip
-    errors = [e for (e,) in query(campaign.db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (ip,))]
+    errors = [
+        e
+        for (e,) in query(
+            campaign.db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (ip,)
+        )
+    ]
     assert any(e.startswith("unreadable SOAP: bad XML: Excessive depth") for e in errors), errors
     got = identities(campaign, 1)[ip]
     assert (got["manufacturer"], got["model"], got["device_type"], got["is_camera"]) == (

@@ -44,13 +44,15 @@ def test_a_device_known_from_an_earlier_scan_keeps_its_row(tmp_path: Path) -> No
         earlier.add([Observation("http_server", "App-webs/", host=IP, port=80, source="http")])
         earlier.probed = True
         with StoreThread(store.path) as thread:
-            Writer(thread, get_engine(), scan_id=first, site=None, hosts={IP: earlier}, counters=Counters()).write(
-                {IP}
-            )
+            Writer(
+                thread, get_engine(), scan_id=first, site=None, hosts={IP: earlier}, counters=Counters()
+            ).write({IP})
         second = store.start_scan("active")
         state = HostState(IP, discovered_by={"nmap"})
         with StoreThread(store.path) as thread:
-            writer = Writer(thread, get_engine(), scan_id=second, site=None, hosts={IP: state}, counters=Counters())
+            writer = Writer(
+                thread, get_engine(), scan_id=second, site=None, hosts={IP: state}, counters=Counters()
+            )
             state.add([Observation("http_server", "App-webs/", host=IP, port=80, source="http")])
             state.probed = True
             writer.write({IP})

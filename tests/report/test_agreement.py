@@ -46,7 +46,10 @@ def _view(db: Path, sql: str) -> list[dict[str, Any]]:
 
 
 def test_a_weaker_sighting_keeps_the_camera(db: Path) -> None:
-    rows = _view(db, "SELECT key FROM devices WHERE device_type IN ('camera', 'nvr', 'dvr', 'encoder') AND is_camera = 0")
+    rows = _view(
+        db,
+        "SELECT key FROM devices WHERE device_type IN ('camera', 'nvr', 'dvr', 'encoder') AND is_camera = 0",
+    )
     assert rows == []
 
 
@@ -64,7 +67,9 @@ def test_report_exports_and_views_agree(db: Path) -> None:
 
     # the Datasette views
     makers = {m.manufacturer: (m.devices, m.cameras) for m in q.by_manufacturer(estate)}
-    vendor_counts = {r["manufacturer"]: (r["devices"], r["cameras"]) for r in _view(db, "SELECT * FROM vendor_counts")}
+    vendor_counts = {
+        r["manufacturer"]: (r["devices"], r["cameras"]) for r in _view(db, "SELECT * FROM vendor_counts")
+    }
     assert vendor_counts == makers
     sites = {s.site: (s.devices, s.cameras, s.of_concern, s.unknown_manufacturer) for s in q.by_site(estate)}
     by_site = {
@@ -77,7 +82,8 @@ def test_report_exports_and_views_agree(db: Path) -> None:
         for firmware, n in f.versions:
             spread[(f.manufacturer, f.model, firmware)] += n
     firmware_spread = {
-        (r["manufacturer"], r["model"], r["firmware"]): r["devices"] for r in _view(db, "SELECT * FROM firmware_spread")
+        (r["manufacturer"], r["model"], r["firmware"]): r["devices"]
+        for r in _view(db, "SELECT * FROM firmware_spread")
     }
     assert firmware_spread == dict(spread)
     skewed = _view(db, "SELECT key FROM clock_skew WHERE skewed")

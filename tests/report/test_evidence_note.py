@@ -22,7 +22,10 @@ def test_the_note_of_an_evidence_line_is_shown_escaped():
         ]
     )
     lines = q.evidence_lines(device)  # type: ignore[arg-type]  # a stand-in Device: only the evidence is read
-    assert [line.note for line in lines] == [None, "names 'quuxcam' (IEEE registrant Quuxcam <Vision> Co., Ltd.)"]
+    assert [line.note for line in lines] == [
+        None,
+        "names 'quuxcam' (IEEE registrant Quuxcam <Vision> Co., Ltd.)",
+    ]
     out = html._evidence(device)  # type: ignore[arg-type]  # the same stand-in
     assert "Quuxcam &lt;Vision&gt; Co., Ltd." in out
     assert out.count(" — ") == 1

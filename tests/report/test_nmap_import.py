@@ -146,7 +146,9 @@ BOMB = (
 DECLARING_FILES = {
     "internal-and-external": BOMB.format(external='<!ENTITY x SYSTEM "file:///etc/hostname">', use="&x;"),
     "internal-only": BOMB.format(external="", use=""),
-    "external-only": BOMB.replace("&c;", "").format(external='<!ENTITY x SYSTEM "file:///etc/hostname">', use="&x;"),
+    "external-only": BOMB.replace("&c;", "").format(
+        external='<!ENTITY x SYSTEM "file:///etc/hostname">', use="&x;"
+    ),
     "external-dtd": '<?xml version="1.0"?>\n<!DOCTYPE nmaprun SYSTEM "file:///etc/hostname">\n'
     '<nmaprun scanner="nmap" start="1"></nmaprun>',
 }

@@ -15,7 +15,10 @@ from camscan.store import Store
 from tests.conftest import run_camscan
 from tests.report.support import example_hosts, scan
 
-PHONE = ("127.21.0.7", [{"kind": "dhcp_vendor_class", "value": "android-dhcp-13"}])  # invented, documented shape
+PHONE = (
+    "127.21.0.7",
+    [{"kind": "dhcp_vendor_class", "value": "android-dhcp-13"}],
+)  # invented, documented shape
 CAMERA_ON_BUSYBOX = (
     "127.21.0.8",
     [
@@ -39,7 +42,9 @@ def test_os_is_stored_and_in_devices_json(tmp_path: Path, engine) -> None:
     assert (phone["os"], phone["os_version"]) == ("Android", "13")
     assert phone["manufacturer"] is None and phone["device_type"] is None and phone["is_camera"] is False
     camera = by_ip[CAMERA_ON_BUSYBOX[0]]
-    assert camera["os"] == "BusyBox Linux" and camera["manufacturer"] == "Dahua" and camera["is_camera"] is True
+    assert (
+        camera["os"] == "BusyBox Linux" and camera["manufacturer"] == "Dahua" and camera["is_camera"] is True
+    )
 
 
 def test_every_surface_shows_the_same_os(tmp_path: Path, engine) -> None:
@@ -48,7 +53,7 @@ def test_every_surface_shows_the_same_os(tmp_path: Path, engine) -> None:
     shown = {f"{d['os']} {d['os_version']}" if d["os_version"] else d["os"] for d in devices if d["os"]}
     assert shown >= {"Android 13", "BusyBox Linux"}
 
-    html = (tmp_path / "r.html")
+    html = tmp_path / "r.html"
     api.report(html, db=db)
     text = html.read_text(encoding="utf-8")
     assert "<th" in text and ">OS<" in text
@@ -97,11 +102,21 @@ def test_an_older_inventory_gains_the_os_columns_and_keeps_its_rows(tmp_path: Pa
         assert {"os", "os_version"} <= set(store.db["devices"].columns_dict)
         assert migrations.pending(store.db) == []
     (device,) = api.devices(path)
-    assert (device["manufacturer"], device["is_camera"], device["os"], device["os_version"]) == ("Axis", True, None, None)
+    assert (device["manufacturer"], device["is_camera"], device["os"], device["os_version"]) == (
+        "Axis",
+        True,
+        None,
+        None,
+    )
 
 
 def test_identify_prints_the_os() -> None:
     result = run_camscan("identify", input='{"kind": "dhcp_vendor_class", "value": "android-dhcp-13"}\n')
     assert result.returncode == 0, result.stderr
     (line,) = [json.loads(x) for x in result.stdout.splitlines()]
-    assert (line["os"], line["os_version"], line["manufacturer"], line["is_camera"]) == ("Android", "13", None, False)
+    assert (line["os"], line["os_version"], line["manufacturer"], line["is_camera"]) == (
+        "Android",
+        "13",
+        None,
+        False,
+    )

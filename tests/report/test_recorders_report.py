@@ -25,20 +25,41 @@ def unlisted_nvr() -> list[Observation]:
     return [
         Observation(
             "vendor_discovery",
-            {"protocol": "dahua", "DeviceType": "DHI-NVR4216-4KS2", "DeviceClass": "NVR", "Vendor": "Private",
-             "SerialNo": "5J0000000000030", "VideoInputChannels": 0, "RemoteVideoInputChannels": 16},
-            host=OTHER_NVR, port=37810, source="dhdiscover",
+            {
+                "protocol": "dahua",
+                "DeviceType": "DHI-NVR4216-4KS2",
+                "DeviceClass": "NVR",
+                "Vendor": "Private",
+                "SerialNo": "5J0000000000030",
+                "VideoInputChannels": 0,
+                "RemoteVideoInputChannels": 16,
+            },
+            host=OTHER_NVR,
+            port=37810,
+            source="dhdiscover",
         ),
         Observation(
             "recorder_summary",
-            {"api": "dahua_cgi", "listed": False, "channels": 16, "counted_by": "dahua discovery reply (no login)"},
-            host=OTHER_NVR, port=37810, source="dhdiscover",
+            {
+                "api": "dahua_cgi",
+                "listed": False,
+                "channels": 16,
+                "counted_by": "dahua discovery reply (no login)",
+            },
+            host=OTHER_NVR,
+            port=37810,
+            source="dhdiscover",
         ),
         Observation(
             "recorder_summary",
-            {"api": "dahua_cgi", "listed": False, "note": "no credentials were given for this recorder: the cameras "
-             "on its channels could not be listed"},
-            host=OTHER_NVR, source="scan",
+            {
+                "api": "dahua_cgi",
+                "listed": False,
+                "note": "no credentials were given for this recorder: the cameras "
+                "on its channels could not be listed",
+            },
+            host=OTHER_NVR,
+            source="scan",
         ),
     ]
 
@@ -62,7 +83,9 @@ def test_devices_shows_each_recorder_with_its_channels(inventory: Path) -> None:
     assert "└ ch 1 (IP, 192.168.254.2)" in lines[recorder_row + 1]
     assert "└ ch 3 (analogue)" in "\n".join(lines[recorder_row + 1 : recorder_row + 6])
     assert "of them behind recorders" in result.stdout
-    assert "16 channels (from its dahua discovery reply (no login)); no credentials were given" in result.stdout
+    assert (
+        "16 channels (from its dahua discovery reply (no login)); no credentials were given" in result.stdout
+    )
 
 
 def test_devices_json_links_cameras_to_their_recorder(inventory: Path) -> None:
@@ -92,7 +115,10 @@ def test_questionnaire_counts_cameras_behind_recorders(inventory: Path) -> None:
     assert answers and "4 of them were found behind 1 recorder" in answers[0]
     assert "1 recorder could not list its cameras (16 channels declared)" in answers[0]
     rows = doc["recorders"]
-    assert {r["camera"] for r in rows if r.get("channel")} >= {"analogue camera, maker unknown", "LTS CMIP3C42W-28"}
+    assert {r["camera"] for r in rows if r.get("channel")} >= {
+        "analogue camera, maker unknown",
+        "LTS CMIP3C42W-28",
+    }
     assert any(r["recorder_ip"] == OTHER_NVR and "no credentials" in (r.get("note") or "") for r in rows)
 
 

@@ -18,7 +18,9 @@ from .support import by_ip, scan, target_range
 
 @pytest.fixture(scope="module")
 def lab(loopback_lab_ok: None) -> Iterator[Lab]:
-    with Lab(profiles=["axis-camera", "hikvision-camera"], base="127.91.0.1", outside_host="127.254.91.1") as lab:
+    with Lab(
+        profiles=["axis-camera", "hikvision-camera"], base="127.91.0.1", outside_host="127.254.91.1"
+    ) as lab:
         yield lab
 
 

@@ -117,7 +117,10 @@ def test_without_credentials_the_recorders_say_how_many_channels_and_that_nothin
     for recorder in recorders(lab):
         stored = by_ip[recorder["ip"]]
         # identified (the ONVIF NVR names no maker without a login: its model and type identify it)
-        assert (stored["model"], stored["device_type"]) == (recorder["truth"]["model"], recorder["truth"]["device_type"])
+        assert (stored["model"], stored["device_type"]) == (
+            recorder["truth"]["model"],
+            recorder["truth"]["device_type"],
+        )
         assert stored["manufacturer"] in (recorder["truth"]["manufacturer"], None)
         said = stored["recorder"]
         assert said["listed"] is False

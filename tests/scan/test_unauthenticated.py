@@ -71,8 +71,15 @@ def test_a_refusal_is_recorded_as_a_finding(lab: Lab, tmp_path: Path) -> None:
     result, summary = scan(target_range(lab), "--db", str(db))
     assert result.returncode in (0, 3), result.stderr
     hik = _device(lab, "hikvision-camera")
-    assert by_ip(summary)[hik["ip"]]["manufacturer"] == "Hikvision"  # the maker, from what answers unauthenticated
-    errors = [e for (e,) in rows(db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (hik["ip"],))]
+    assert (
+        by_ip(summary)[hik["ip"]]["manufacturer"] == "Hikvision"
+    )  # the maker, from what answers unauthenticated
+    errors = [
+        e
+        for (e,) in rows(
+            db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (hik["ip"],)
+        )
+    ]
     assert any(e.startswith("GetDeviceInformation needs credentials") for e in errors), errors
 
 
@@ -91,5 +98,10 @@ def test_with_credentials_only_what_was_refused_is_asked_again(lab: Lab, tmp_pat
     assert "GetDeviceInformation" in signed(hik["ip"])
     got = by_ip(summary)[hik["ip"]]
     assert (got["model"], got["firmware"]) == (hik["truth"]["model"], hik["truth"]["firmware"])
-    errors = [e for (e,) in rows(db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (hik["ip"],))]
+    errors = [
+        e
+        for (e,) in rows(
+            db, "SELECT error FROM observations WHERE ip = ? AND error IS NOT NULL", (hik["ip"],)
+        )
+    ]
     assert not any("needs credentials" in e for e in errors), errors

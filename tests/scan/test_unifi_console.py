@@ -106,7 +106,9 @@ def test_only_the_login_is_posted_and_nothing_secret_is_kept(with_credentials) -
     assert cookies == []  # neither the session cookie nor its name=value pair
 
 
-def test_without_credentials_the_console_is_identified_and_says_nothing_was_listed(lab: Lab, without_credentials):
+def test_without_credentials_the_console_is_identified_and_says_nothing_was_listed(
+    lab: Lab, without_credentials
+):
     summary, _db, requests = without_credentials
     devices = summary["devices"]
     assert not any("via_nvr" in d["discovered_by"] for d in devices)

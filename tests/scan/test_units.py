@@ -297,15 +297,25 @@ def test_onvif_skew_and_device_info_with_credentials(loopback_lab_ok: None) -> N
 
 
 def test_digest_challenge_parameters_with_the_standard_library_splitter():
-    params = parse_params('realm="Login to 2J0123, door", nonce="a\\"b", qop="auth,auth-int", stale=FALSE, x = "y"')
-    assert params == {"realm": "Login to 2J0123, door", "nonce": 'a"b', "qop": "auth,auth-int", "stale": "FALSE", "x": "y"}
+    params = parse_params(
+        'realm="Login to 2J0123, door", nonce="a\\"b", qop="auth,auth-int", stale=FALSE, x = "y"'
+    )
+    assert params == {
+        "realm": "Login to 2J0123, door",
+        "nonce": 'a"b',
+        "qop": "auth,auth-int",
+        "stale": "FALSE",
+        "x": "y",
+    }
 
 
 def test_a_recorder_camera_list_is_read_beyond_the_scan_byte_cap() -> None:
     """A large console's camera list (megabytes of JSON) is read whole up to `max_list_bytes`; any other answer
     still stops at the scan's byte cap (`max_bytes`)."""
     body = b'{"cameras": "' + b"x" * (600 * 1024) + b'"}'
-    answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    )
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
