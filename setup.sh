@@ -78,6 +78,7 @@ case "${1:-install}" in
   test)
     shift
     "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *) echo "usage: bash setup.sh [install|demo|test]" >&2; exit 2 ;;
