@@ -23,6 +23,7 @@ import hashlib
 import re
 import urllib.parse
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -311,14 +312,8 @@ class MakerWords:
             return []
         host: Any = None
         if kind == "sdp" and isinstance(value, str):
-            for line in value.splitlines():
-                line = line.strip()
-                if line.startswith("m="):
-                    break
-                if line.startswith("o="):
-                    parts = line[2:].split()
-                    host = parts[5] if len(parts) >= 6 else None
-                    break
+            origin = next((line[2:].split() for line in _session_lines(value) if line.startswith("o=")), [])
+            host = origin[5] if len(origin) >= 6 else None
         elif kind == "mdns" and isinstance(value, dict):
             host = value.get("host")
         if not isinstance(host, str) or not host.strip() or _IP_ADDRESS.fullmatch(host.strip()):
@@ -356,10 +351,7 @@ class MakerWords:
     @staticmethod
     def _sdp_texts(value: str, fields: frozenset[str]) -> list[str]:
         out = []
-        for line in value.splitlines():
-            line = line.strip()
-            if line.startswith("m="):
-                break  # the media sections describe streams, not the session's author
+        for line in _session_lines(value):
             m = _SDP_LINE.match(line)
             if m is None:
                 continue
@@ -368,6 +360,16 @@ class MakerWords:
             if name in fields and text.strip() and text.strip() != "-":
                 out.append(text)
         return out
+
+
+def _session_lines(sdp: str) -> Iterator[str]:
+    """The session-level lines of a stream description, stripped: those before its first media section (`m=`),
+    which describe streams, not the session's author (RFC 8866 s5)."""
+    for raw in sdp.splitlines():
+        line = raw.strip()
+        if line.startswith("m="):
+            return
+        yield line
 
 
 def server_products(value: str) -> list[str]:

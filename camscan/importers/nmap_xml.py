@@ -32,6 +32,7 @@ from camscan.errors import EXIT_PARTIAL, CamscanError, UsageError
 from camscan.identify.engine import Engine
 from camscan.model import Observation
 from camscan.parse.base import ParseError
+from camscan.parse.tls import canonical_subject
 from camscan.parse.xmlsafe import refuse_declarations_in_file
 from camscan.pipeline import ingest_host
 from camscan.store import Store
@@ -180,10 +181,8 @@ def _ssl_subject(script: Any) -> str | None:
             parts = [f"{short}={values[name]}" for name, short in _SSL_FIELDS if values.get(name)]
             return ",".join(parts) or None
     m = re.search(r"Subject: (.*)", script.get("output") or "")
-    if m:
-        pairs = re.findall(r"(\w+)=([^/\n]+)", m.group(1))
-        short = dict(_SSL_FIELDS)
-        return ",".join(f"{short.get(k, k)}={v.strip()}" for k, v in pairs) or None
+    if m:  # nmap's printed `commonName=…/organizationName=…`: the one reader of printed subjects
+        return canonical_subject(m.group(1)) or None
     return None
 
 
