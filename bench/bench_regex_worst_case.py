@@ -9,7 +9,11 @@ code (they take all matches). Patterns run in a worker process that is stopped w
 catastrophic pattern is reported, not waited for.
 
     .venv/bin/python bench/bench_regex_worst_case.py [--size 32768] [--timeout 30] [--top 30] [--only PREFIX ...]
-        [--json FILE] [--markdown]
+        [--json FILE] [--markdown] [--nmap [--uncut]]
+
+`--nmap` sweeps nmap's service-probe lines instead (`regex_audit.nmap_patterns`: the probes camscan tries on the
+banners it read), each hostile text put where a device puts it — the `Server:` value or greeting of the response
+camscan rebuilds, cut to `nmap_probes.MAX_PART` characters as camscan cuts it (`--uncut`: not cut, to show why).
 
 Prints the slowest patterns (name, worst time, the text that took it) and how many patterns took over 0.1 s and
 1 s. Figures in docs/benchmarks.md ("Regex worst cases") and docs/reliability.md.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -30,33 +35,47 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from camscan.identify import nmap_probes  # noqa: E402
 from camscan.identify.engine import get_engine  # noqa: E402
-from camscan.identify.regex_audit import all_patterns, worst  # noqa: E402
+from camscan.identify.regex_audit import all_patterns, nmap_patterns, worst  # noqa: E402
 
 
-def _worker(start: int, size: int, only: list[str]) -> None:
+def _patterns(mode: str) -> list[tuple[str, re.Pattern[str]]]:
+    """camscan's own regexes ("own"), or nmap's lines camscan tries ("nmap", "nmap-uncut")."""
+    if mode == "own":
+        return all_patterns(get_engine())
+    database = nmap_probes.database()
+    if database is None:
+        raise SystemExit("no nmap-service-probes file: install nmap or set CAMSCAN_NMAP_SERVICE_PROBES")
+    return nmap_patterns(database)
+
+
+def _worker(start: int, size: int, only: list[str], mode: str) -> None:
     """Worker mode: measure the patterns from index `start` on, one line per pattern on stdout."""
-    names = _names(only)
-    patterns = dict(all_patterns(get_engine()))
+    names = _names(only, mode)
+    patterns = dict(_patterns(mode))
     for i in range(start, len(names)):
         print(f"start {i}", flush=True)
-        seconds, what = worst(names[i], patterns[names[i]], size)
+        seconds, what = worst(names[i], patterns[names[i]], size, cut=mode != "nmap-uncut")
         print(f"done {i} {seconds:.6f} {what}", flush=True)
 
 
-def _names(only: list[str]) -> list[str]:
-    names = [name for name, _ in all_patterns(get_engine())]
+def _names(only: list[str], mode: str) -> list[str]:
+    names = [name for name, _ in _patterns(mode)]
     return [n for n in names if n.startswith(tuple(only))] if only else names
 
 
-def sweep(names: list[str], size: int, timeout: float, only: list[str]) -> list[dict[str, Any]]:
+def sweep(
+    names: list[str], size: int, timeout: float, only: list[str], mode: str = "own"
+) -> list[dict[str, Any]]:
     """One result per name: {"name", "seconds", "text"}; a pattern stopped at the timeout has "timeout": True.
     Each worker is a fresh process (`--worker`): a pattern that runs past the timeout is killed with its worker,
     and a new worker goes on from the next pattern."""
     results: list[dict[str, Any]] = []
     start = 0
     while start < len(names):
-        cmd = [sys.executable, __file__, "--worker", str(start), "--size", str(size), "--only", *only]
+        cmd = [sys.executable, __file__, "--worker", str(start), "--size", str(size), "--mode", mode]
+        cmd += ["--only", *only]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
         assert proc.stdout is not None
         current, deadline = start, time.monotonic() + timeout + 30  # the first pattern also pays the loading
@@ -105,20 +124,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="write every result to this file")
     parser.add_argument("--markdown", action="store_true", help="print the slowest as a Markdown table")
+    parser.add_argument(
+        "--nmap", action="store_true", help="sweep nmap's service-probe lines camscan tries instead"
+    )
+    parser.add_argument(
+        "--uncut", action="store_true", help="with --nmap: do not cut the device's text to MAX_PART"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    mode = args.mode or ("own" if not args.nmap else "nmap-uncut" if args.uncut else "nmap")
     if args.worker is not None:
-        _worker(args.worker, args.size, args.only)
+        _worker(args.worker, args.size, args.only, mode)
         return 0
 
-    names = _names(args.only)
+    names = _names(args.only, mode)
     started = time.perf_counter()
-    results = sweep(names, args.size, args.timeout, args.only)
+    results = sweep(names, args.size, args.timeout, args.only, mode)
     took = time.perf_counter() - started
     results.sort(key=lambda r: r["seconds"], reverse=True)
     over = {bound: sum(1 for r in results if r["seconds"] > bound) for bound in (0.1, 1.0)}
     print(
-        f"{len(results)} regexes, hostile texts of {args.size} characters, swept in {took:.0f} s "
+        f"{len(results)} regexes ({mode}), hostile texts of {args.size} characters, swept in {took:.0f} s "
         f"(cpu count {os.cpu_count()}): {over[0.1]} took over 0.1 s, {over[1.0]} over 1 s, "
         f"{sum(1 for r in results if r.get('timeout'))} stopped at {args.timeout:.0f} s"
     )

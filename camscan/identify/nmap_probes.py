@@ -65,6 +65,12 @@ CACHE_FORMAT = f"nmap-service-probes 3 (python {sys.version_info[0]}.{sys.versio
 #: Length of the pieces of fixed text the candidate index is keyed by.
 GRAM = 4
 MEMO_SIZE = 8192
+#: Longest piece of a device's answer (a header value, the page title, a greeting) put into a rebuilt response.
+#: nmap's regexes were written for PCRE with nmap's match limits; Python's `re` has none, and some lines are
+#: quadratic in a hostile header (the Tridium Niagara line took 4.2 s on a 32 KiB `Server:` value built from its own
+#: pieces, about 4.5 min at the scan's 256 KiB cap). Real values are far shorter (the corpus's longest is well under
+#: 1 KiB); cut at 2 KiB, the slowest line takes about 0.02 s (docs/benchmarks.md, "Regex worst cases").
+MAX_PART = 2048
 
 #: Observation kind → (probe name, services whose lines apply).
 KIND_PROBES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -588,11 +594,14 @@ def _model(template: str, m: re.Match[str], product: str) -> str:
     return product[at : at + len(text)] if at >= 0 else text
 
 
-def response(kind: str, value: str | None, headers: dict[str, str] | None = None) -> str | None:
+def response(
+    kind: str, value: str | None, headers: dict[str, str] | None = None, max_part: int | None = MAX_PART
+) -> str | None:
     """The answer nmap would have read, rebuilt from a banner and its port's other headers (HTTP: the
-    `WWW-Authenticate` challenge and the page title; RTSP: the challenge). `value` None: no Server header."""
-    headers = {k: v.strip() for k, v in (headers or {}).items()}
-    server = f"Server: {value.strip()}\r\n" if value else ""
+    `WWW-Authenticate` challenge and the page title; RTSP: the challenge), each cut to MAX_PART characters.
+    `value` None: no Server header. (`max_part` None: uncut, for bench/bench_regex_worst_case.py --uncut.)"""
+    headers = {k: _part(v, max_part) for k, v in (headers or {}).items()}
+    server = f"Server: {_part(value, max_part)}\r\n" if value else ""
     if kind == "http_server":
         auth = headers.get("http_www_authenticate")
         title = headers.get("html_title")
@@ -611,12 +620,17 @@ def response(kind: str, value: str | None, headers: dict[str, str] | None = None
         return f"RTSP/1.0 200 OK\r\nCSeq: 1\r\n{server}\r\n"
     if value is None:
         return None
-    value = value.strip()
+    value = _part(value, max_part)
     if kind == "ftp_banner":
         return (value if value[:3].isdigit() else f"220 {value}") + "\r\n"
     if kind in ("telnet_banner", "ssh_banner"):
         return value + "\r\n"
     return None
+
+
+def _part(text: str, max_part: int | None) -> str:
+    """A piece of the device's answer as the rebuilt response holds it: stripped and cut to `max_part`."""
+    return text.strip()[:max_part].strip()
 
 
 def hit_of_service(value: dict[str, Any]) -> Hit | None:

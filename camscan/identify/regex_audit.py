@@ -8,7 +8,9 @@ keys are signatures), the readers in code that search whole answers (kind words,
 description reader), and every module-level pattern of the parsers of raw answers (camscan.parse). Patterns that
 only ever see a value a signature already cut to 200 characters, or one word, are not here (product lines,
 firmware schemes: their own test, advisories, maker-word tokens). nmap's service-probe regexes are nmap's own
-(read from the installed nmap, compiled when first needed, behind literal prefilters) and not here.
+(read from the installed nmap, compiled when first needed, behind literal prefilters): `nmap_patterns` lists them
+apart, and `worst` puts a hostile text where a device puts it — the rebuilt response's `Server:` value or greeting,
+cut as camscan cuts it (`nmap_probes.MAX_PART`).
 
 Used by tests/identify/test_regex_worst_case.py (every pattern at a size CI affords, the rewritten ones at the cap)
 and bench/bench_regex_worst_case.py (the sweep with its numbers: docs/benchmarks.md, docs/reliability.md).
@@ -85,18 +87,56 @@ def hostile_texts(pattern: re.Pattern[str], size: int = CAP) -> Iterator[tuple[s
         yield "pairs", pair * (size // len(pair))
 
 
+#: Names of nmap's lines start with this (`nmap_patterns`): `nmap-service-probes line 7790 (http_server)`.
+NMAP_PREFIX = "nmap-service-probes line "
+
+
+def nmap_patterns(database: Any) -> list[tuple[str, re.Pattern[str]]]:
+    """(name, pattern) for every distinct regex of nmap's service probes camscan tries (the lines of the probes
+    of `nmap_probes.KIND_PROBES` Python's `re` compiles), named `nmap-service-probes line N (kind)`."""
+    from camscan.identify import nmap_probes
+
+    seen: set[tuple[str, int]] = set()
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for kind in nmap_probes.KIND_PROBES:
+        group = database._compile_all(kind)
+        for line, regex in zip(group.lines, group.regexes, strict=True):
+            if regex and _key(regex) not in seen:
+                seen.add(_key(regex))
+                out.append((f"{NMAP_PREFIX}{line.number} ({kind})", regex))
+    return out
+
+
+def nmap_subject(name: str, text: str, cut: bool = True) -> str:
+    """The text an nmap line reads when a device puts `text` in its `Server:` value (HTTP, RTSP) or greeting
+    (FTP, telnet, SSH): the rebuilt response (`nmap_probes.response`), cut to MAX_PART unless `cut` is False."""
+    from camscan.identify import nmap_probes
+
+    kind = name.rsplit("(", 1)[1].rstrip(")")
+    rebuilt = nmap_probes.response(kind, text, max_part=nmap_probes.MAX_PART if cut else None)
+    return nmap_probes.latin1(rebuilt or "")
+
+
 def uses_search(name: str) -> bool:
     """Signatures are searched (their first match decides); the readers in code take every match."""
     return not name.startswith("camscan.")
 
 
 def worst(
-    name: str, pattern: re.Pattern[str], size: int, clock: Callable[[], float] = time.perf_counter
+    name: str,
+    pattern: re.Pattern[str],
+    size: int,
+    clock: Callable[[], float] = time.perf_counter,
+    cut: bool = True,
 ) -> tuple[float, str]:
-    """The longest time any hostile text of `size` took, and that text's description."""
+    """The longest time any hostile text of `size` took, and that text's description. An nmap line
+    (`nmap_patterns`) reads the text inside the response camscan rebuilds (`nmap_subject`; `cut` False: uncut)."""
     longest, which = 0.0, ""
     search = uses_search(name)
+    nmap = name.startswith(NMAP_PREFIX)
     for what, text in hostile_texts(pattern, size):
+        if nmap:
+            text = nmap_subject(name, text, cut)
         started = clock()
         if search:
             pattern.search(text)

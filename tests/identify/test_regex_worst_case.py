@@ -232,3 +232,42 @@ def test_the_page_title_is_read_in_linear_time(body: str) -> None:
     html_title(body)
     elapsed = time.process_time() - started
     assert elapsed < BOUND_S, f"html_title took {elapsed:.2f} s on {body[:12]!r}… ({len(body)} characters)"
+
+
+# ------------------------------------------------------------------------------------------- nmap's lines
+def test_nmap_lines_are_fast_on_a_hostile_banner_at_the_byte_cap() -> None:
+    """nmap's service-probe lines (PCRE with nmap's match limits, run here by Python's `re`, which has none) read a
+    device's `Server:` value or greeting inside the response camscan rebuilds, cut to nmap_probes.MAX_PART. Uncut,
+    the Tridium Niagara line took 4 s on a 32 KiB value built from its own pieces (quadratic: minutes at the cap);
+    every line, given hostile texts of the byte cap, must stay under the bound."""
+    from camscan.identify import nmap_probes
+    from camscan.identify.regex_audit import nmap_patterns
+
+    database = nmap_probes.database()
+    if database is None:
+        pytest.skip("nmap's nmap-service-probes is not installed")
+    patterns = nmap_patterns(database)
+    assert len(patterns) > 1000, "the installed nmap's probes camscan tries"
+    slow = []
+    for name, pattern in patterns:
+        took, what = _worst(name, pattern, SIZE)
+        if took > BOUND_S:
+            slow.append(f"{name}: {took:.2f} s on {what}")
+    assert not slow, "\n".join(slow)
+
+
+def test_rebuilt_response_cuts_each_piece_of_the_answer() -> None:
+    from camscan.identify import nmap_probes
+
+    hostile = "Niagara-Platform: " + "x" * SIZE
+    for kind in nmap_probes.KIND_PROBES:
+        rebuilt = nmap_probes.response(
+            kind, hostile, {"html_title": hostile, "http_www_authenticate": hostile}
+        )
+        assert rebuilt is not None
+        assert len(rebuilt) < 4 * nmap_probes.MAX_PART, kind
+    uncut = nmap_probes.response("http_server", hostile, max_part=None) or ""
+    assert len(uncut) > SIZE
+    assert nmap_probes.response("http_server", "  Boa/0.94  ") == nmap_probes.response(
+        "http_server", "Boa/0.94"
+    )
