@@ -159,6 +159,18 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class FormerName:
+    """A name the company used before a rename, an acquisition or a spin-off (vendors.yaml `former_names`).
+    Devices and documents of the time still carry it, so it resolves to the vendor as an alias does; `until`
+    (and `since`, where known) date it, `source` says where the rename is documented."""
+
+    name: str
+    source: str
+    until: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NetworkParts:
     """A maker of radio/network chips or modules that other companies build into their products
     (vendors.yaml `network_parts`): its IEEE blocks sit in other makers' devices, so such a block names the
@@ -189,8 +201,16 @@ class Vendor:
     #: Set for makers of radio/network chips or modules for other companies' products (their MAC blocks name
     #: the device's network part, not its maker).
     network_parts: NetworkParts | None = None
+    #: Names the company used before (renames, acquisitions, spin-offs), dated and sourced; they resolve to
+    #: this vendor like aliases (never searched for in free text: maker_words reads names and aliases only).
+    former_names: list[FormerName] = field(default_factory=list)
     notes: str | None = None
     sources: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this vendor resolves from: canonical, legal, aliases and former names."""
+        return (self.name, *self.legal_names, *self.aliases, *(f.name for f in self.former_names))
 
 
 class VendorRegistry:
@@ -210,10 +230,10 @@ class VendorRegistry:
         self._index: dict[str, str] = {}
         self._core: dict[str, str | None] = {}
         for v in vendors.values():
-            for n in (v.name, *v.legal_names, *v.aliases):
+            for n in v.names:
                 self._index[self.words.normalise(n)] = v.name
         for v in vendors.values():
-            for n in (v.name, *v.legal_names, *v.aliases):
+            for n in v.names:
                 core = self.words.core(n)
                 if not core or (core in self._index and self._index[core] != v.name):
                     continue
@@ -225,7 +245,7 @@ class VendorRegistry:
         }
         self._compact: dict[str, str | None] = {}
         for v in vendors.values():
-            for n in (v.name, *v.legal_names, *v.aliases):
+            for n in v.names:
                 key = _compact(n)
                 if len(key) >= 2:
                     self._compact[key] = v.name if self._compact.get(key, v.name) == v.name else None
@@ -365,10 +385,19 @@ class VendorRegistry:
                     if raw.get("network_parts")
                     else None
                 ),
+                former_names=[
+                    FormerName(
+                        name=str(f["name"]),
+                        source=str(f["source"]),
+                        until=str(f["until"]) if f.get("until") is not None else None,
+                        since=str(f["since"]) if f.get("since") is not None else None,
+                    )
+                    for f in raw.get("former_names") or []
+                ],
                 notes=raw.get("notes"),
                 sources=[str(s) for s in raw["sources"]],
             )
-            for n in {name, *v.legal_names, *v.aliases}:
+            for n in set(v.names):
                 key = words.normalise(n)
                 if not key:
                     raise DataError(path, entry, f"name or alias {n!r} is empty once normalised")
