@@ -1,0 +1,159 @@
+"""Issue 11, the long tail of video makers: the names a maker used before a rename, an acquisition or a spin-off
+(vendors.yaml `former_names`) still name it, its owners are recorded with dates, and a maker's non-camera lines
+(Nest thermostats, smoke alarms and locks) never become cameras."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from camscan.errors import DataError
+from camscan.identify.vendors import VendorRegistry
+from camscan.model import Observation
+
+VIDEO = {
+    "camera",
+    "nvr",
+    "dvr",
+    "encoder",
+}  # the types is_camera counts (device_types.yaml video_surveillance)
+
+
+@pytest.fixture(scope="module")
+def vendors() -> VendorRegistry:
+    return VendorRegistry.load(Path(__file__).parents[2] / "vendor_signatures" / "vendors.yaml")
+
+
+def _upnp(engine, maker: str | None, model: str | None = None):
+    value: dict[str, str] = {}
+    if maker is not None:
+        value["manufacturer"] = maker
+    if model is not None:
+        value["modelName"] = model
+    return engine.identify([Observation("upnp_device", value)])
+
+
+@pytest.mark.parametrize(
+    ("stated", "vendor"),
+    [
+        ("Doorbot", "Ring"),  # Ring's name until its 2013 rebrand
+        ("Bot Home Automation, Inc.", "Ring"),  # its predecessor company
+        ("Samsung Techwin", "Hanwha"),
+        ("Hanwha Techwin Co., Ltd.", "Hanwha"),
+        ("Ubiquiti Networks, Inc.", "Ubiquiti"),
+        ("FLIR Systems, Inc.", "FLIR"),
+        ("Teledyne FLIR LLC", "FLIR"),
+        ("Teledyne Technologies Incorporated", "Teledyne"),  # the owner, not the camera maker
+    ],
+)
+def test_a_former_name_resolves_to_the_vendor(vendors, stated, vendor):
+    assert vendors.resolve(stated) == vendor
+
+
+def test_former_names_are_dated_and_sourced(vendors):
+    hanwha = {f.name: f for f in vendors.vendors["Hanwha"].former_names}
+    assert hanwha["Samsung Techwin"].until == "2015-06-29"
+    assert hanwha["Hanwha Techwin"].since == "2015-06-29"
+    assert all(f.source for v in vendors.vendors.values() for f in v.former_names)
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        "Panasonic Security",  # i-PRO's trade-press "formerly", but devices of the time state Panasonic
+        "Ringtone Labs",  # a word that starts like a maker
+        "Doorbird",  # another door-station maker's name, not Doorbot
+        "Teledyne DALSA Inc.",  # a Teledyne unit that registers its own name
+    ],
+)
+def test_look_alikes_of_former_names_do_not_resolve_to_them(vendors, stated):
+    assert vendors.resolve(stated) not in {"Ring", "i-PRO", "Teledyne", "FLIR"}
+
+
+def test_owners_reach_the_camera_makers_they_own(vendors):
+    assert [o for o, _ in vendors.ancestors("FLIR")] == ["Teledyne"]
+    assert [o for o, _ in vendors.ancestors("Ring")] == ["Amazon"]
+    assert [o for o, _ in vendors.ancestors("Nest")] == ["Google"]
+    # a documented owner's products are tried against its subsidiaries' lines; a secondary one's are not
+    assert vendors.made_labels("Teledyne") == ["FLIR"]
+    assert "Nest" not in vendors.made_labels("Google")
+
+
+def test_an_owner_is_no_camera_vendor_and_names_no_camera(engine, vendors):
+    assert not vendors.is_video_only("Teledyne") and not vendors.is_camera_vendor("Teledyne")
+    ident = _upnp(engine, "Teledyne Technologies Incorporated")
+    assert ident.device_type not in VIDEO
+
+
+def test_a_former_name_in_a_device_answer_names_the_maker(engine):
+    ident = _upnp(engine, "Samsung Techwin", "SNP-6320H")
+    assert ident.manufacturer == "Hanwha"
+
+
+@pytest.mark.parametrize(
+    ("model", "device_type"),
+    [
+        ("Nest Cam (Indoor)", "camera"),
+        ("Nest Cam IQ Outdoor", "camera"),
+        ("Nest Cam with floodlight", "camera"),
+        ("Nest Doorbell (battery)", "camera"),  # a video doorbell is a camera
+        ("Google Nest Cam IQ Indoor", "camera"),
+        ("Nest Thermostat", "thermostat"),
+        ("Nest Learning Thermostat", "thermostat"),  # invented look-alike spelling of the same line
+        ("Nest Protect", "smoke_alarm"),
+        ("Nest x Yale Lock", "lock"),
+    ],
+)
+def test_nest_product_names_type_the_device(engine, model, device_type):
+    ident = _upnp(engine, "Nest Labs Inc.", model)
+    assert ident.manufacturer == "Nest"
+    assert ident.device_type == device_type
+
+
+@pytest.mark.parametrize("model", ["Nest Hub Max", "Nest Hub", "Nest Mini", "Nest Wifi", "Nest Protect"])
+def test_nest_non_cameras_are_not_cameras(engine, model):
+    ident = _upnp(engine, "Google Nest", model)
+    assert ident.device_type not in VIDEO
+    assert not ident.is_camera
+
+
+def test_a_former_name_needs_a_source(tmp_path):
+    path = tmp_path / "vendors.yaml"
+    path.write_text(
+        "vendors:\n  - name: Example\n    former_names:\n      - name: Old Example\n    sources: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError):
+        VendorRegistry.load(path)
+
+
+def test_a_former_name_may_not_be_another_vendors_name(tmp_path):
+    path = tmp_path / "vendors.yaml"
+    path.write_text(
+        "vendors:\n"
+        "  - name: Alpha\n    sources: [x]\n"
+        "  - name: Beta\n    former_names:\n      - {name: Alpha, source: s}\n    sources: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError):
+        VendorRegistry.load(path)
+
+
+@pytest.mark.parametrize(
+    ("mac", "maker"),
+    [
+        ("00:bf:15:01:02:03", "Genetec"),  # Genetec Inc., Saint-Laurent, Quebec
+        ("0c:bf:15:01:02:03", "Genetec"),
+        ("10:74:6f:01:02:03", "Motorola Solutions"),  # its Malaysian company's block
+    ],
+)
+def test_a_makers_registered_blocks_name_it(engine, mac, maker):
+    assert engine.identify([Observation("mac", mac)]).manufacturer == maker
+
+
+def test_a_registrant_that_only_folds_to_a_makers_name_is_not_that_maker(engine):
+    # "GENETEC Corporation" (Tokyo) folds to the same word as "Genetec Inc." but is another company
+    ident = engine.identify([Observation("mac", "00:0a:b1:01:02:03")])
+    assert ident.manufacturer != "Genetec"
+    assert ident.device_type not in VIDEO
