@@ -64,6 +64,8 @@ CHECKED = (
     "recog.fujitsu.html_title.fujitsu_irmc_bmc", "recog.nortel.telnet_banner.nortel_passport",
     "recog.xyplex.snmp_sysdescr.xyplex_terminal_server", "recog.tasman_networks.telnet_banner.tasman_networks_login",
     "recog.buffalo.telnet_banner.system_is_a_buffalo_melco_embedded_print_server",
+    # 2026-12-07 (fwmodel5): Axis parameter lists in every form (dotted with or without root., [Group] sections)
+    "axis.http_path.paramlist_", "axis.http_body.paramlist_",
 )  # fmt: skip
 #: Measured worst on this machine: 79 ms (onvif.services.receiver_without_consumer on a 256 KiB services text).
 BOUND_S = 1.0

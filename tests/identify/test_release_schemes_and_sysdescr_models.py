@@ -1,0 +1,107 @@
+"""Firmware schemes whose release carries an update (Synology `7.1.1-42962 Update 5`, VMware ESXi `7.0 Update 3`),
+the release string preferred over a bare build number in an identity object, and models read from one-line SNMP
+sysDescr formats (a FortiGate designation, Beward's `<model>_rev<version>`). Values are invented unless marked; none
+is a corpus value."""
+
+from __future__ import annotations
+
+import pytest
+
+from camscan.model import Observation
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "build", "scheme"),
+    [
+        (
+            "DSM 7.1.1-42962 Update 5",
+            "7.1.1-42962 Update 5",
+            "42962",
+            "synology",
+        ),  # dsm_helper's model (real)
+        ("DSM 7.2-64570", "7.2-64570", "64570", "synology"),
+        ("SRM 1.3.1-9346 Update 4", "1.3.1-9346 Update 4", "9346", "synology"),
+        ("7.2-64570 Update 1", "7.2-64570 Update 1", "64570", "synology"),
+        ("VMware ESXi 8.0.1 build-21495797", "8.0.1", "21495797", "vmware_esxi"),
+        ("VMware ESXi 7.0 Update 3", "7.0 Update 3", None, "vmware_esxi"),
+    ],
+)
+def test_update_releases_split_into_version_and_build(engine, text, version, build, scheme):
+    parts = engine.firmware.parse(text)
+    assert (parts.version, parts.build, parts.scheme) == (version, build, scheme)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2.1-1234",  # many makers' <version>-<build>: no OS name, no update: kept whole
+        "4.2.1-1234-5",
+        "V5.5.800build 210628",  # Hikvision's own scheme still wins
+        "TrueNAS-13.0-U6.1",  # another maker's update notation: kept whole
+    ],
+)
+def test_look_alikes_are_not_read_as_synology(engine, text):
+    assert engine.firmware.parse(text).scheme != "synology"
+
+
+def test_the_release_string_wins_over_the_bare_build_number(engine):
+    body = (
+        '{"data": {"model": "QX-NAS4", "serial": "QX0000NAS0001", "version": "42962", '
+        '"version_string": "DSM 7.1.1-42962 Update 5"}, "success": true}'
+    )
+    ident = engine.identify([Observation("http_body", body)])
+    assert (ident.firmware, ident.firmware_build, ident.firmware_scheme) == (
+        "7.1.1-42962 Update 5",
+        "42962",
+        "synology",
+    )
+    assert not ident.is_camera
+
+
+def test_an_apps_version_string_is_no_firmware(engine):
+    body = '{"app": "QuuxSync", "version_string": "QuuxSync 3.1-4711 Update 2", "build": "4711"}'
+    assert engine.identify([Observation("http_body", body)]).firmware is None
+
+
+@pytest.mark.parametrize(
+    ("sysdescr", "model"),
+    [
+        ("Branch office FortiGate-101F", "FortiGate-101F"),
+        ("hq-FortiGate100E-a", "FortiGate100E"),
+        ("FortiWiFi-61F", "FortiWiFi-61F"),
+    ],
+)
+def test_a_fortigate_designation_names_fortinet_a_model_and_a_firewall(engine, sysdescr, model):
+    ident = engine.identify([Observation("snmp_sysdescr", sysdescr)])
+    assert (ident.manufacturer, ident.model, ident.device_type) == ("Fortinet", model, "firewall")
+    assert not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    "sysdescr",
+    [
+        "FortiAP-221E",
+        "FortiSwitch-124E-POE",
+        "FortiGate 7.2 upgrade pending",
+        "Monitored by FortiAnalyzer-VM",
+    ],
+)
+def test_fortinet_look_alikes_are_no_fortigate(engine, sysdescr):
+    ident = engine.identify([Observation("snmp_sysdescr", sysdescr)])
+    assert ident.device_type != "firewall" and ident.model is None
+
+
+def test_a_beward_sysdescr_gives_model_and_firmware_and_no_camera_for_a_door_station(engine):
+    ident = engine.identify(
+        [Observation("snmp_sysdescr", "Beward IP Doorphone DKS, 12001, DKS15122_rev4.1.0.3, 3.1.0.0.1.20.11")]
+    )
+    assert (ident.model, ident.firmware) == ("DKS15122", "rev4.1.0.3")
+    assert ident.device_type == "intercom" and not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    "sysdescr",
+    ["Beward IP Doorphone DKS", "Linux DKS15122_rev4.1.0.3 2.6.18 #1", "Quux NVR, 12, QX1234_rev1.2.3, 1.0"],
+)
+def test_beward_look_alikes_give_no_model(engine, sysdescr):
+    assert engine.identify([Observation("snmp_sysdescr", sysdescr)]).model is None
