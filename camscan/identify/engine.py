@@ -28,7 +28,7 @@ from typing import Any
 
 from camscan.identify import nmap_probes, oui
 from camscan.identify.firmware import iso_date
-from camscan.identify.identity_objects import IdentityObjects
+from camscan.identify.identity_objects import MAKER_FIELDS, TYPE_ID, IdentityObjects, Reading
 from camscan.identify.kind_words import SERVER_HEADER, KindWords
 from camscan.identify.kind_words import Hit as KindHit
 from camscan.identify.kind_words import server_text as _server_text
@@ -70,6 +70,12 @@ KIND_WORDS = "engine.kind_words"
 #: Short identity keys read inside the one object that is a device's identity (identity_objects.yaml): the
 #: evidence's signature is this prefix, the observation kind and the field (`generic.identity_object.sdp.model`).
 IDENTITY_OBJECT = "generic.identity_object"
+#: A maker read in an identity object (a key naming the maker or the brand, or a product name that starts with a
+#: listed maker's name): as strong as a maker named in free text, and like it a fallback that types nothing.
+IDENTITY_OBJECT_MAKER_WEIGHT = 0.5
+#: A maker protocol's device-type identifier read in an identity object (`SMART.IPCAMERA`): the protocol's own
+#: statement of the device's family, as strong as a maker's signature of the same answer.
+TYPE_ID_WEIGHT = 0.6
 #: Generic key readers of a body seen without its path (identity_keys.yaml): each has a twin of kind http_path
 #: (`generic.http_path.<same>`), so a body also observed with its path is read by the twin only.
 BODY_TWINS = "generic.http_body."
@@ -206,51 +212,177 @@ class Engine:
             out.extend(self._model_names(obs))
             out.extend(_placeholder_mac(obs))
         out = self._corroborated_parts(out)
+        readings = self._read_identity_objects(observations, path_bodies)
+        out.extend(self._type_identifiers(readings))
+        # a key naming the maker says more than a name found in free text: read first, so the text is the fallback
+        out.extend(self._identity_object_makers(readings, out))
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._makers_in_product_names(out))
         out.extend(self._models_in_text(observations, out))
-        out.extend(self._identity_objects(observations, out, path_bodies))
+        out.extend(self._identity_objects(readings, out))
         out.extend(self._nmap_probes(observations))
         out.extend(self._kinds_in_text(observations, out))
         out.extend(self._video_source(observations))
         return out
 
-    def _identity_objects(
-        self, observations: list[Observation], found: list[Evidence], path_bodies: set[str]
-    ) -> list[Evidence]:
-        """Short identity keys (`ver`, `fw`, `software`, `sn`, an SDP `Model=`/`FirmVer=`) read inside the one object
-        of an answer that is the device's identity (identity_objects.yaml). A weak fallback: a field is read only
-        when no signature, answer or other rule states it; the model names no maker (`_maker_blind`), nothing types
-        the device. A body also observed with its path is read there only (one fact, one statement)."""
+    def _read_identity_objects(
+        self, observations: list[Observation], path_bodies: set[str]
+    ) -> list[tuple[Observation, Reading]]:
+        """What the identity objects of the observations say (identity_objects.yaml), read once per observation. A
+        body also observed with its path is read there only (one fact, one statement)."""
         reader = self.identity_objects
         if not reader.enabled:
             return []
-        stated = {key for ev in found for key in ev.asserts}
-        out: list[Evidence] = []
+        out: list[tuple[Observation, Reading]] = []
         for obs in observations:
             if obs.error is not None or obs.kind not in reader.kinds:
                 continue
             if obs.kind == "http_body" and obs.value in path_bodies:
                 continue
-            for got in reader.read(obs.kind, obs.value):
-                if got.field in stated:
-                    continue
-                asserts, ignored = self._without_placeholders({got.field: got.value})
-                if got.field not in asserts:
-                    continue
-                stated.add(got.field)
-                out.append(
-                    _observed(
-                        obs,
-                        f"{IDENTITY_OBJECT}.{obs.kind}.{got.field}",
-                        asserts,
-                        reader.weight,
-                        TIERS["banner"],
-                        ignored=ignored,
-                        note=f"{got.key!r} beside {got.beside!r} in the answer's identity object",
-                    )
-                )
+            out.extend((obs, got) for got in reader.read(obs.kind, obs.value))
         return out
+
+    def _identity_objects(
+        self, readings: list[tuple[Observation, Reading]], found: list[Evidence]
+    ) -> list[Evidence]:
+        """Short identity keys (`ver`, `fw`, `software`, `sn`, an SDP `Model=`/`FirmVer=`) read inside the one object
+        of an answer that is the device's identity (identity_objects.yaml). A weak fallback: a field is read only
+        when no signature, answer or other rule states it; the model names no maker (`_maker_blind`), nothing types
+        the device. The maker fields are read by `_identity_object_makers`."""
+        stated = {key for ev in found for key in ev.asserts}
+        out: list[Evidence] = []
+        for obs, got in readings:
+            if got.field in MAKER_FIELDS or got.field == TYPE_ID or got.field in stated:
+                continue
+            asserts, ignored = self._without_placeholders({got.field: got.value})
+            if got.field not in asserts:
+                continue
+            stated.add(got.field)
+            out.append(
+                _observed(
+                    obs,
+                    f"{IDENTITY_OBJECT}.{obs.kind}.{got.field}",
+                    asserts,
+                    self.identity_objects.weight,
+                    TIERS["banner"],
+                    ignored=ignored,
+                    note=f"{got.key!r} beside {got.beside!r} in the answer's identity object",
+                )
+            )
+        return out
+
+    def _type_identifiers(self, readings: list[tuple[Observation, Reading]]) -> list[Evidence]:
+        """A maker protocol's device-type identifier in the device's identity object (identity_objects.yaml
+        `type_identifiers`: TP-Link's `SMART.IPCAMERA`, `SMART.TAPOHUB`): the family's type, the protocol's maker
+        and, where the family names one, its label. One statement per observation."""
+        out: list[Evidence] = []
+        for obs, got in readings:
+            if got.field != TYPE_ID:
+                continue
+            meaning = self.identity_objects.type_identifier(got.value)
+            if meaning is None:
+                continue
+            asserts: dict[str, Any] = {"manufacturer": meaning.manufacturer}
+            if meaning.brand:
+                asserts["brand"] = meaning.brand
+            if meaning.device_type:
+                asserts["device_type"] = meaning.device_type
+            what = f"{meaning.device_type} family" if meaning.device_type else "device family"
+            out.append(
+                _observed(
+                    obs,
+                    f"{IDENTITY_OBJECT}.{obs.kind}.{TYPE_ID}",
+                    asserts,
+                    TYPE_ID_WEIGHT,
+                    TIERS["banner"],
+                    note=f"{got.key!r} {got.value!r} beside {got.beside!r}: {meaning.manufacturer}'s {what} identifier",
+                )
+            )
+        return out
+
+    def _identity_object_makers(
+        self, readings: list[tuple[Observation, Reading]], found: list[Evidence]
+    ) -> list[Evidence]:
+        """The maker a device's identity object names by key (identity_objects.yaml `manufacturer`, `brand`): a
+        `manufacturer`/`vendor`/`make` key is a manufacturer statement, a `brand` key a brand statement, each resolved
+        through vendors.yaml or, unlisted, shown as spelled less its legal form; else a product name the object states
+        (`productName`) that starts with a listed maker's name names that maker, as maker_words.yaml `product_names`
+        reads one. A fallback at the weight of a maker named in free text: only when no signature, answer or
+        discovery names a maker (a MAC's OUI aside); placeholders and the makers of network chips and modules name
+        nobody; answers that name two makers for one field name none; and, as with free text, a maker read so never
+        types the device (`_named_in_text_only`)."""
+        makers = [(obs, got) for obs, got in readings if got.field in MAKER_FIELDS]
+        if not makers or any(
+            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
+        ):
+            return []
+        stated: dict[str, dict[str, tuple[Observation, str, str]]] = {}
+        for obs, got in makers:
+            if got.field == "product":
+                continue
+            value = self.vendors.resolve(got.value) or self.vendors.words.display(got.value)
+            asserts, _ignored = self._without_placeholders({got.field: value})
+            if got.field not in asserts or (
+                got.field == "manufacturer" and self.vendors.network_parts(value) is not None
+            ):
+                continue
+            note = f"{got.key!r} beside {got.beside!r} in the answer's identity object"
+            stated.setdefault(got.field, {}).setdefault(self._vendor_key(value), (obs, value, note))
+        if not stated:
+            # a product name another reader states as the model is read for its maker there
+            # (`_makers_in_product_names`): one fact, one statement
+            models = {str(ev.asserts["model"]).casefold() for ev in found if "model" in ev.asserts}
+            products = [
+                (o, g) for o, g in makers if g.field == "product" and g.value.casefold() not in models
+            ]
+            stated = self._product_name_makers(products)
+        out: list[Evidence] = []
+        for field_name, values in stated.items():
+            if len(values) != 1:
+                continue  # two answers naming two makers: whose is it? none is read
+            obs, value, note = next(iter(values.values()))
+            out.append(
+                _observed(
+                    obs,
+                    f"{IDENTITY_OBJECT}.{obs.kind}.{field_name}",
+                    {field_name: value},
+                    IDENTITY_OBJECT_MAKER_WEIGHT,
+                    TIERS["banner"],
+                    note=note,
+                )
+            )
+        return out
+
+    def _product_name_makers(
+        self, products: list[tuple[Observation, Reading]]
+    ) -> dict[str, dict[str, tuple[Observation, str, str]]]:
+        """The maker a product name stated in an identity object starts with ("Quux Smart Hub"), read as
+        maker_words.yaml `product_names` reads a product name: a vendors.yaml name the value starts with and that a
+        product word follows, never a stopped word."""
+        rules = self.maker_words
+        if not products or not rules.enabled:
+            return {}
+        index = build_index(rules, self.vendors)
+        named: dict[str, tuple[Observation, str, str]] = {}
+        for obs, got in products:
+            hit = self._leading_maker(index, got.value)
+            if hit is not None:
+                note = f"the product name {got.value!r} ({got.key!r} beside {got.beside!r}) {hit.note}"
+                named.setdefault(self._vendor_key(hit.maker), (obs, hit.maker, note))
+        return {"manufacturer": named} if named else {}
+
+    def _leading_maker(self, index: Any, product: str) -> Hit | None:
+        """The listed maker a product name starts with, followed by product words ("Elgato Key Light"), or None."""
+        hits = index.find(product, leading=True, listed_only=True)
+        if len(hits) != 1:
+            return None
+        hit: Hit = hits[0]
+        rest = re.sub(
+            r"^[\W_]*" + r"[\W_]+".join(re.escape(w) for w in hit.words.split()), "", product, flags=re.I
+        )
+        if not re.search(r"[^\W_]", rest) or self.placeholders.is_placeholder("manufacturer", hit.maker):
+            return None  # the name alone, no product after it: a name field, not a product name
+        return hit
 
     def _kinds_in_text(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
         """The kind a device names in its own answers (kind_words.yaml: "Network Camera" in a realm, "NVR" in a
@@ -423,15 +555,9 @@ class Engine:
                 continue
             if index is None:
                 index = build_index(rules, self.vendors)
-            hits = index.find(model, leading=True, listed_only=True)
-            if len(hits) != 1:
+            hit = self._leading_maker(index, model)
+            if hit is None:
                 continue
-            hit = hits[0]
-            rest = re.sub(
-                r"^[\W_]*" + r"[\W_]+".join(re.escape(w) for w in hit.words.split()), "", model, flags=re.I
-            )
-            if not re.search(r"[^\W_]", rest) or self.placeholders.is_placeholder("manufacturer", hit.maker):
-                continue  # the name alone, no product after it: a name field, not a product name
             named.setdefault(hit.maker, (ev, hit))
         if len(named) != 1:
             return []
@@ -832,8 +958,10 @@ class Engine:
         self._derive_manufacturer(ident, winners)
         self._mark_unlisted(ident)
         self._model_from_names(ident, named)
-        if not _named_in_text_only(winners.get("manufacturer")):
-            # a maker read from free text never types a device (maker_words.yaml)
+        maker = winners.get("manufacturer") or (None if ident.manufacturer is None else winners.get("brand"))
+        if not _named_in_text_only(maker):
+            # a maker read from free text or an identity object's key never types a device (maker_words.yaml,
+            # identity_objects.yaml); nor does a label read so, through the maker it stands in for
             self._type_from_product_line(ident)
             if "engine.video_only_maker" not in aside:
                 self._infer_device_type(ident)
@@ -1259,10 +1387,16 @@ def _one_services_statement(observations: list[Observation]) -> list[Observation
 
 
 def _named_in_text_only(winner: _Candidate | None) -> bool:
-    """The winning maker rests on nothing but makers named in free text."""
+    """The winning maker rests on nothing but makers named in free text, or read by key in an identity object."""
     return winner is not None and all(
-        sig.startswith(MAKER_WORDS + ".") for _, _, sig in winner.statements.values()
+        sig.startswith(MAKER_WORDS + ".") or _identity_object_maker(sig)
+        for _, _, sig in winner.statements.values()
     )
+
+
+def _identity_object_maker(signature: str) -> bool:
+    """A maker statement of the identity-object reader (`generic.identity_object.<kind>.manufacturer`, `.brand`)."""
+    return signature.startswith(IDENTITY_OBJECT + ".") and signature.rsplit(".", 1)[-1] in MAKER_FIELDS
 
 
 def _weakly_stated(winner: _Candidate | None, generic: frozenset[str]) -> bool:

@@ -27,7 +27,13 @@ from camscan.errors import DataError
 
 #: The observation kinds the reader knows how to read, and the fields it can give.
 READABLE_KINDS = ("http_path", "http_body", "sdp")
-READABLE_FIELDS = ("firmware", "model", "serial")
+READABLE_FIELDS = ("firmware", "model", "serial", "manufacturer", "brand", "product", "type_id")
+#: The fields that name who made or labels the device: the engine reads them as makers (a key naming the maker, the
+#: brand, or a product name that starts with a listed maker's name), not as the identity fields of the same name.
+MAKER_FIELDS = ("manufacturer", "brand", "product")
+#: The field that holds a maker protocol's device-type identifier (`SMART.IPCAMERA`): read only when the value is one
+#: the file's `type_identifiers` list, which says what it means (a type, the protocol's maker, its label).
+TYPE_ID = "type_id"
 #: Bodies larger than this are not parsed (an identity answer is small; a 4 MiB page is not one).
 MAX_BODY = 256 * 1024
 #: How a member object's values are named in its parent (`NESTED` + member key + value key): they may give a field's
@@ -74,6 +80,20 @@ class FieldRule:
     value: re.Pattern[str]
     #: The context class this field's own keys belong to (a model is no context for reading a model).
     own_class: str | None = None
+    #: Keys under which an object is never read for this field (folded), besides the file's `not_under`: a part's,
+    #: an accessory's or a child device's object names its own maker, not the answering device's.
+    not_under: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class TypeIdentifier:
+    """What a maker protocol's device-type identifier says: the device's type, the protocol's maker, its label."""
+
+    value: str
+    device_type: str | None
+    manufacturer: str
+    brand: str | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -90,6 +110,8 @@ class IdentityObjects:
     examples: tuple[dict[str, Any], ...] = ()
     not_examples: tuple[dict[str, Any], ...] = ()
     version: str = "unknown"
+    #: A maker protocol's device-type identifiers, by their folded value (`type_identifiers`).
+    type_ids: dict[str, TypeIdentifier] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> IdentityObjects:
@@ -108,9 +130,11 @@ class IdentityObjects:
         out: list[Reading] = []
         for rule in self.fields:
             found: dict[str, Reading] = {}
-            for obj in objects:
+            for under, obj in objects:
+                if rule.not_under and not rule.not_under.isdisjoint(under):
+                    continue
                 got = self._read_field(rule, obj)
-                if got is not None:
+                if got is not None and (rule.name != TYPE_ID or got.value.casefold() in self.type_ids):
                     found.setdefault(got.value.casefold(), got)
             if len(found) == 1:  # two objects that disagree: whose identity is it? none is read
                 out.append(next(iter(found.values())))
@@ -135,6 +159,10 @@ class IdentityObjects:
                 return Reading(rule.name, text, key, beside)
             return None  # the preferred key holds no such value: do not fall back to a vaguer one
         return None
+
+    def type_identifier(self, value: str) -> TypeIdentifier | None:
+        """What a device-type identifier read in an identity object means, or None when the file does not list it."""
+        return self.type_ids.get(value.strip().casefold())
 
     def example_count(self) -> int:
         return len(self.examples) + len(self.not_examples)
@@ -185,8 +213,30 @@ class IdentityObjects:
             own = raw.get("own_class")
             if own is not None and own not in doc["context"]:
                 raise DataError(path, entry, f"'own_class' {own!r} is no context class")
-            rules.append(FieldRule(name, tuple(fold_key(str(k)) for k in raw["keys"]), pattern, own))
+            rules.append(
+                FieldRule(
+                    name,
+                    tuple(fold_key(str(k)) for k in raw["keys"]),
+                    pattern,
+                    own,
+                    frozenset(fold_key(str(k)) for k in raw.get("not_under") or ()),
+                )
+            )
+        type_ids: dict[str, TypeIdentifier] = {}
+        for n, raw in enumerate(doc.get("type_identifiers") or (), 1):
+            for value in raw["ids"]:
+                folded = str(value).strip().casefold()
+                if folded in type_ids:
+                    raise DataError(path, f"type_identifiers entry {n}", f"{value!r} is listed twice")
+                type_ids[folded] = TypeIdentifier(
+                    str(value),
+                    raw.get("device_type"),
+                    str(raw["manufacturer"]),
+                    raw.get("brand"),
+                    str(raw["source"]),
+                )
         return cls(
+            type_ids=type_ids,
             context=context,
             fields=tuple(rules),
             not_under=frozenset(fold_key(str(k)) for k in doc.get("not_under") or ()),
@@ -201,14 +251,18 @@ class IdentityObjects:
 
 
 # --------------------------------------------------------------------------------------------------- objects
+Under = tuple[str, ...]
+
+
 def _objects(
     kind: str, value: Any, not_under: frozenset[str], not_attributes: frozenset[str]
-) -> Iterator[dict[str, str]]:
-    """The candidate objects of one observation, each as {folded key: text value}, keys that repeat left out."""
+) -> Iterator[tuple[Under, dict[str, str]]]:
+    """The candidate objects of one observation, each with the folded keys it sits under (outermost first) and as
+    {folded key: text value}, keys that repeat left out."""
     if kind == "sdp":
         if isinstance(value, str):
             for params in _FMTP.findall(value[:MAX_BODY]):
-                yield _pairs(p.split("=", 1) for p in params.split(";") if "=" in p)
+                yield (), _pairs(p.split("=", 1) for p in params.split(";") if "=" in p)
         return
     body = value.get("body") if isinstance(value, dict) else value
     if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
@@ -219,7 +273,7 @@ def _objects(
     elif text[0] == "<":
         yield from _xml_objects(text, not_under, not_attributes)
     else:
-        yield from _line_object(text)
+        yield from (((), obj) for obj in _line_object(text))
 
 
 def _pairs(items: Iterable[Sequence[str]]) -> dict[str, str]:
@@ -238,16 +292,16 @@ def _pairs(items: Iterable[Sequence[str]]) -> dict[str, str]:
     return out
 
 
-def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[dict[str, str]]:
+def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under, dict[str, str]]]:
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
         return
 
-    def walk(node: Any, under: str | None, depth: int) -> Iterator[dict[str, str]]:
+    def walk(node: Any, path: Under, depth: int) -> Iterator[tuple[Under, dict[str, str]]]:
         if depth > 16 or not isinstance(node, dict):
             return  # a list's members are never the device's identity: they are not walked
-        if under is not None and under in not_under:
+        if path and path[-1] in not_under:
             return
         obj = {fold_key(k): v for k, v in node.items() if isinstance(k, str) and isinstance(v, str)}
         for (
@@ -258,17 +312,17 @@ def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[dict[str, st
                 for sub, val in child.items():
                     if isinstance(sub, str) and isinstance(val, str):
                         obj.setdefault(NESTED + fold_key(key) + fold_key(sub), val)
-        yield obj
+        yield path, obj
         for key, child in node.items():
             if isinstance(key, str) and isinstance(child, dict) and not _ID_KEY.fullmatch(key.strip()):
-                yield from walk(child, fold_key(key), depth + 1)
+                yield from walk(child, (*path, fold_key(key)), depth + 1)
 
-    yield from walk(doc, None, 0)
+    yield from walk(doc, (), 0)
 
 
 def _xml_objects(
     text: str, not_under: frozenset[str], not_attributes: frozenset[str]
-) -> Iterator[dict[str, str]]:
+) -> Iterator[tuple[Under, dict[str, str]]]:
     from camscan.parse.base import ParseError
     from camscan.parse.xmlsafe import local, parse_xml
 
@@ -277,7 +331,7 @@ def _xml_objects(
     except ParseError:
         return
 
-    def walk(elem: Any, depth: int) -> Iterator[dict[str, str]]:
+    def walk(elem: Any, path: Under, depth: int) -> Iterator[tuple[Under, dict[str, str]]]:
         if depth > 16 or fold_key(local(elem.tag)) in not_under:
             return
         children = [c for c in elem if isinstance(c.tag, str)]
@@ -298,13 +352,13 @@ def _xml_objects(
             if isinstance(g.tag, str) and len(g) == 0
         ]
         if attributes or leaves:
-            yield _pairs([*attributes, *leaves, *nested])
+            yield path, _pairs([*attributes, *leaves, *nested])
         for c in children:
             # an element repeated among its siblings is a list's member; one with children or attributes is an object
             if counts[local(c.tag)] == 1 and (len(c) or c.attrib):
-                yield from walk(c, depth + 1)
+                yield from walk(c, (*path, fold_key(local(c.tag))), depth + 1)
 
-    yield from walk(root, 0)
+    yield from walk(root, (fold_key(local(root.tag)),), 0)  # an element's path ends with its own name
 
 
 def _line_object(text: str) -> Iterator[dict[str, str]]:

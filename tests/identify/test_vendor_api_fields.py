@@ -227,8 +227,13 @@ def test_uniview_lapi_device_basic_info(engine: Engine) -> None:
     )  # fmt: skip
     assert ident.firmware == "IPC_D1211-B0002P62D1907"
     assert engine.identify([_http(LAPI, "", status=401)]).manufacturer is None  # a refusal says nothing
-    other = engine.identify([_http("/api/info", body)])  # the keys on another path: not Uniview's
-    assert other.manufacturer is None and not other.is_camera
+    other = engine.identify([_http("/api/info", body)])  # the keys on another path: not Uniview's signature
+    assert not other.is_camera and not any(ev.signature.startswith("uniview.") for ev in other.evidence)
+    # only the generic identity-object reader reads its maker key, weakly (identity_objects.yaml `manufacturer`)
+    assert (
+        other.manufacturer == "Uniview"
+        and other.field_confidence["manufacturer"] < ident.field_confidence["manufacturer"]
+    )
     # only the generic key reader (identity_keys.yaml) reads its serial, weakly
     assert other.field_confidence.get("serial", 0) < 0.5
 
