@@ -391,7 +391,13 @@ class Engine:
         wins (non-video kinds before recorders and encoders, cameras last), so a door station that also says
         "camera" stays a door station; one statement per observation."""
         rules = self.kind_words
-        if not rules.enabled or any("device_type" in ev.asserts for ev in found):
+        typed = any("device_type" in ev.asserts for ev in found)
+        # a product family one maker makes (kind_words.yaml `makers`: "PS4", "Xbox 360", "LaserJet") names that maker
+        # when nothing else does (a MAC's OUI aside)
+        named = not rules.makers or any(
+            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
+        )
+        if not rules.enabled or (typed and named):
             return []
         hits: list[tuple[Observation, KindHit]] = []
         # An endpoint's answer repeats its port's Server header: when the banner was also observed as such, the
@@ -410,6 +416,9 @@ class Engine:
                 )
         if not hits:
             return []
+        makers = [] if named else self._makers_of_families(hits)
+        if typed:
+            return makers
         kinds = {hit.kind for _obs, hit in hits}
         chosen = next(k for k in rules.order if k in kinds)
         others = sorted(kinds - {chosen})
@@ -432,7 +441,30 @@ class Engine:
                     note=note,
                 )
             )
-        return out
+        return out + makers
+
+    def _makers_of_families(self, hits: list[tuple[Observation, KindHit]]) -> list[Evidence]:
+        """The maker of the product family a kind word names (kind_words.yaml `makers`: "PS4" and "PlayStation" are
+        Sony's, "Xbox 360" Microsoft's, "LaserJet" HP's, "DiskStation" Synology's): a maker named in free text, at its
+        weight and under its rules (a fallback that never types the device); two families of two makers name none."""
+        named: dict[str, tuple[Observation, KindHit]] = {}
+        for obs, hit in hits:
+            maker = self.kind_words.makers.get(hit.words)
+            if maker is not None:
+                named.setdefault(maker, (obs, hit))
+        if len(named) != 1:
+            return []
+        maker, (obs, hit) = next(iter(named.items()))
+        return [
+            _observed(
+                obs,
+                f"{MAKER_WORDS}.product_family",
+                {"manufacturer": maker},
+                self.maker_words.weight or 0.5,
+                TIERS["banner"],
+                note=f"the device's {hit.field} names {maker}'s product family {hit.words!r} (kind_words.yaml makers)",
+            )
+        ]
 
     def _network_part(self, obs: Observation, asserts: dict[str, Any], ignored: dict[str, Any]) -> str | None:
         """A MAC block registered to a maker of radio/network chips or modules for other companies' products

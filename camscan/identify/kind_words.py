@@ -162,6 +162,8 @@ class KindWords:
     #: API-answer keys that hold a product's marketing name ("productName": "Key Light"): read for the non-video
     #: kinds only, so they type a light, printer or console but never make a camera (product_keys in the file).
     product_keys: frozenset[str] = frozenset()
+    #: Kind words that are one maker's product-family names ("playstation", "xbox 360", "laserjet") → the maker.
+    makers: dict[str, str] = field(default_factory=dict)
 
     @property
     def enabled(self) -> bool:
@@ -179,10 +181,21 @@ class KindWords:
         doc = load_yaml(path, "kind_words")  # vendor_signatures/schema/kind_words.schema.json
         kinds: dict[str, _Matcher] = {}
         weak: dict[str, dict[str, tuple[str, bool]]] = {}
+        makers: dict[str, str] = {}
         for name, entry in doc["kinds"].items():
             if device_types is not None:
                 device_types.check(path, f"kinds {name!r}", name)
             listed = {_Phrase.of(w).text for w in entry["words"]}
+            for maker, words in (entry.get("makers") or {}).items():
+                for w in words:
+                    text = _Phrase.of(w).text
+                    if text not in listed or text in makers:
+                        raise DataError(
+                            path,
+                            f"kinds {name!r} makers",
+                            f"{w!r} is not one of the kind's words, or listed twice",
+                        )
+                    makers[text] = str(maker)
             for group in entry.get("weak") or ():
                 for w in group["words"]:
                     text = _Phrase.of(w).text
@@ -234,6 +247,7 @@ class KindWords:
             _Matcher(not_any),
             {kind: _Matcher(words) for kind, words in not_kinds.items()},
             frozenset(k.casefold() for k in doc.get("product_keys") or ()),
+            makers,
         )
 
     def example_values(self) -> list[tuple[str, Any]]:

@@ -143,12 +143,13 @@ def test_sdp_format_parameters_are_read_only_beside_an_identity_key(reader):
 
 
 # ---------------------------------------------------------------------------------------------- the engine
-def test_the_engine_reads_the_firmware_and_names_nothing_else(engine):
+def test_the_engine_reads_the_firmware_and_types_nothing(engine):
     # the Shelly.GetDeviceInfo shape (its API reference's fields), invented values
     body = '{"id": "q-1", "mac": "A1B2C3D4E5F6", "model": "QX-PLUG-2", "gen": 2, "fw_id": "20240101-120000/2.3.4-gabcdef1", "ver": "2.3.4", "app": "QuuxPlug"}'
     ident = engine.identify([_answer(body, "/rpc/Shelly.GetDeviceInfo")])
     assert ident.firmware == "2.3.4"
-    assert ident.manufacturer is None and ident.device_type is None and not ident.is_camera
+    # Shelly's API shape names its maker (signatures/http.yaml shelly.*), nothing here types the device
+    assert ident.manufacturer == "Shelly" and ident.device_type is None and not ident.is_camera
     sigs = {ev.signature for ev in ident.evidence if "firmware" in ev.asserts}
     assert sigs == {f"{IDENTITY_OBJECT}.http_path.firmware"}
 

@@ -313,3 +313,42 @@ def test_a_device_that_names_its_kind_is_typed_so(engine, kind, value, want):
 
 def test_a_weak_word_beside_a_strong_kind_word_is_read(words):
     assert words.kind_of("IPC Server Network Camera") == ("camera", "network camera")
+
+
+# ------------------------------------------------------------------- a product family names its maker (makers)
+@pytest.mark.parametrize(
+    ("kind", "value", "maker", "device_type"),
+    [
+        ("dhcp_vendor_class", "PS3", "Sony", "game_console"),  # invented (Sony's earlier console, same form)
+        ("html_title", "Xbox One Remote", "Microsoft", "game_console"),  # invented
+        ("html_title", "Wii U", "Nintendo", "game_console"),  # invented
+        ("snmp_sysdescr", "OfficeJet Pro 9999 series", "HP", "printer"),  # invented
+        ("ftp_banner", "220 TeraStation FTP server ready", "Buffalo", "nas"),  # invented
+    ],
+)
+def test_a_product_family_names_its_maker(engine, kind, value, maker, device_type):
+    ident = _typed(engine, (kind, value))
+    assert (ident.manufacturer, ident.device_type) == (maker, device_type)
+    assert not ident.is_camera
+    assert any(ev.signature == "engine.maker_words.product_family" for ev in ident.evidence)
+
+
+def test_a_product_family_is_a_fallback_below_a_stated_maker(engine):
+    # the device's own maker statement wins; the family word names nobody then
+    ident = _typed(
+        engine,
+        ("html_title", "LaserJet Pro"),
+        ("upnp_device", {"manufacturer": "Quuxprint", "modelName": "QP-1"}),
+    )
+    assert ident.manufacturer == "Quuxprint"
+    assert not any(ev.signature == "engine.maker_words.product_family" for ev in ident.evidence)
+
+
+def test_two_families_of_two_makers_name_none(engine):
+    ident = _typed(engine, ("html_title", "PS5"), ("dhcp_vendor_class", "Xbox One"))
+    assert ident.manufacturer is None
+
+
+def test_every_family_maker_is_a_listed_vendor(engine, words):
+    assert words.makers
+    assert all(maker in engine.vendors for maker in words.makers.values())
