@@ -57,6 +57,14 @@ LISTED = "vendors.yaml"
 INDEX_FORMAT = "1"
 
 
+#: Lower-to-upper and acronym-to-word boundaries of camel case ("RicohPrinter" → "Ricoh Printer", "TPLink" → "TP Link").
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _split_camel(text: str) -> str:
+    return _CAMEL.sub(" ", text)
+
+
 def words_of(text: str) -> list[str]:
     """The case-folded words of a text ("TP-LINK HTTPD/1.0" → tp, link, httpd, 1, 0)."""
     return _WORD.findall(text.casefold())
@@ -237,6 +245,8 @@ class MakerWords:
     #: `host_names.kinds`: other answers that state the device's own host name (an SDP origin's address, an mDNS
     #: host), read as a DHCP host name is (its `shape`, vendors.yaml names only, leading)
     host_name_kinds: frozenset[str] = frozenset()
+    #: kinds also read with camel case split (`camel`: "<Maker>Printer" is "<Maker> Printer")
+    camel: frozenset[str] = frozenset()
 
     @property
     def enabled(self) -> bool:
@@ -274,6 +284,7 @@ class MakerWords:
             frozenset(k["kind"] for k in doc["kinds"] if k.get("products")),
             frozenset(_phrase(w) for w in (doc.get("not_after") or {}).get("words") or ()),
             frozenset((doc.get("host_names") or {}).get("kinds") or ()),
+            frozenset(k["kind"] for k in doc["kinds"] if k.get("camel")),
         )
 
     def example_values(self) -> list[tuple[str, str]]:
@@ -298,6 +309,9 @@ class MakerWords:
             return server_products(value)
         fields = self.kinds[kind]
         if fields is None:
+            if kind in self.camel:
+                split = _split_camel(value)
+                return [value] if split == value else [value, split]
             return [value]
         return self._sdp_texts(value, fields)
 

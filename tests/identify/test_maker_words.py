@@ -244,3 +244,20 @@ def test_a_shape_reads_only_its_name_part():
     assert words.texts("dhcp_hostname", "Roku-5c3a1b") == ["Roku"]
     assert words.texts("dhcp_hostname", "roku-living-room") == []
     assert "dhcp_hostname" in words.shapes and "html_title" not in words.shapes
+
+
+# ------------------------------------------------------------ a DHCP vendor class read with camel case split
+@pytest.mark.parametrize(
+    ("value", "maker"),
+    [
+        ("KyoceraPrinter", "Kyocera"),  # invented
+        ("LGSmartTV", "LG"),  # invented: an acronym name glued to the next word
+        ("Kyocera Printer", "Kyocera"),  # invented: as before, spaced
+        ("MyKyoceraPrinter", None),  # invented: not the leading name
+        ("AndroidDhcpClient", None),  # invented: an operating system (not_makers)
+        ("PrinterKyocera", None),  # invented: the name not first
+    ],
+)
+def test_a_dhcp_vendor_class_is_read_with_camel_case_split(engine, value, maker):
+    ident = engine.identify([Observation("dhcp_vendor_class", value)])
+    assert ident.manufacturer == maker
