@@ -65,7 +65,9 @@ CHECKED = (
     "recog.xyplex.snmp_sysdescr.xyplex_terminal_server", "recog.tasman_networks.telnet_banner.tasman_networks_login",
     "recog.buffalo.telnet_banner.system_is_a_buffalo_melco_embedded_print_server",
     # 2026-12-07 (fwmodel5): Axis parameter lists in every form (dotted with or without root., [Group] sections)
-    "axis.http_path.paramlist_", "axis.http_body.paramlist_",
+    "axis.http_path.paramlist_", "axis.http_body.paramlist_", "dahua.http_path.rpc2_camera_submodule",
+    "dahua.http_body.rpc2_camera_submodule", "tplink.http_body.smart_class_", "tplink.http_path.smart_class_",
+    "fortinet.snmp_sysdescr.fortigate_designation", "beward.snmp_sysdescr.model_rev",
 )  # fmt: skip
 #: Measured worst on this machine: 79 ms (onvif.services.receiver_without_consumer on a 256 KiB services text).
 BOUND_S = 1.0

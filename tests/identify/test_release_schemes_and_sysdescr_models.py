@@ -105,3 +105,41 @@ def test_a_beward_sysdescr_gives_model_and_firmware_and_no_camera_for_a_door_sta
 )
 def test_beward_look_alikes_give_no_model(engine, sysdescr):
     assert engine.identify([Observation("snmp_sysdescr", sysdescr)]).model is None
+
+
+# ----------------------------------------------------------------------------- device classes stated in answers
+def _tapo(cls: str, key: str = "device_type") -> list[Observation]:
+    body = '{"device_info": {"basic_info": {"device_model": "QX-1", "' + key + '": "SMART.' + cls + '"}}}'
+    return [Observation("http_body", body)]
+
+
+@pytest.mark.parametrize(
+    ("cls", "key", "want", "camera"),
+    [
+        ("TAPODOORBELL", "device_type", "camera", True),
+        ("TAPOHUB", "device_type", "hub", False),
+        ("TAPOCHIME", "type", "chime", False),
+    ],
+)
+def test_a_tapo_class_types_the_device(engine, cls, key, want, camera):
+    ident = engine.identify(_tapo(cls, key))
+    assert ident.device_type == want and ident.is_camera is camera
+
+
+def test_a_tapo_class_elsewhere_is_not_read(engine):
+    body = '{"model": "QX-2", "note": "pairs with SMART.TAPODOORBELL"}'
+    assert not engine.identify([Observation("http_body", body)]).is_camera
+
+
+def test_a_dahua_camera_submodule_makes_a_camera_and_a_ptz_driver_alone_does_not(engine):
+    cam = '{"id":3,"params":{"subModules":[{"ModuleName":"PTZ"},{"ModuleName":"Camera"}]},"result":true}'
+    ptz = '{"id":3,"params":{"subModules":[{"ModuleName":"PTZ"}]},"result":true}'
+    assert engine.identify([Observation("http_body", cam)]).device_type == "camera"
+    assert not engine.identify([Observation("http_body", ptz)]).is_camera
+
+
+def test_the_recorder_family_realm_is_camera_side_and_names_no_maker(engine):
+    ident = engine.identify([Observation("http_www_authenticate", 'Basic realm="DVRNVRDVS"')])
+    assert ident.device_type == "nvr" and ident.is_camera and ident.manufacturer is None
+    other = engine.identify([Observation("http_www_authenticate", 'Digest realm="DVRNVRDVS-Lab"')])
+    assert not other.is_camera
