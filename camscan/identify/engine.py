@@ -1111,6 +1111,10 @@ class Engine:
         maker = self.product_lines.maker_of(ident.model)
         if maker is None:
             return
+        if ident.brand and self._brand_claims_model(ident.brand, ident.model, maker.vendor):
+            # the device's own label numbers this model in one of its lines (a Marantz AV7705 processor): another
+            # maker's numbering that happens to fit (Arecont's AV + four digits) does not make it that maker's
+            return
         conf = MODEL_MAKER_FACTOR * ident.field_confidence.get("model", 0.0)
         _infer(
             ident,
@@ -1120,6 +1124,22 @@ class Engine:
             confidence=conf,
             tier=TIERS["inference"],
         )
+
+    def _brand_claims_model(self, brand: str, model: str, scheme_vendor: str) -> bool:
+        """True when the stated label is a listed vendor unrelated to `scheme_vendor` (neither owns, makes nor
+        is made by the other) and one of the label's own product lines numbers `model`."""
+        label = self.vendors.vendors.get(brand)
+        scheme = self.vendors.vendors.get(scheme_vendor)
+        if label is None or scheme is None or self.product_lines is None:
+            return False
+        owners = [v for v, _ in self.vendors.ancestors(brand)]
+        label_side = {brand, *owners, *(r.vendor for r in label.made_by), *self.vendors.made_labels(brand)}
+        scheme_side = {scheme_vendor, *(v for v, _ in self.vendors.ancestors(scheme_vendor))}
+        scheme_side |= {r.vendor for r in scheme.made_by} | set(self.vendors.made_labels(scheme_vendor))
+        if label_side & scheme_side:
+            return False
+        line = self.product_lines.match([brand, *owners], model)
+        return line is not None and line.vendor != scheme_vendor
 
     def _derive_manufacturer(self, ident: Identity, winners: dict[str, _Candidate]) -> None:
         """With no manufacturer evidence, the brand's own maker or its documented OEM stands in."""

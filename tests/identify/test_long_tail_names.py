@@ -157,3 +157,36 @@ def test_a_registrant_that_only_folds_to_a_makers_name_is_not_that_maker(engine)
     ident = engine.identify([Observation("mac", "00:0a:b1:01:02:03")])
     assert ident.manufacturer != "Genetec"
     assert ident.device_type not in VIDEO
+
+
+def test_a_labels_own_line_keeps_another_makers_numbering_from_naming_it(engine):
+    # Marantz's AV7705 surround processor fits Arecont Vision's "AV + four digits"; UPnP states Marantz as the label
+    ident = _upnp(engine, "Marantz", "AV7705")
+    assert ident.manufacturer != "Arecont Vision"
+    assert ident.device_type == "av_receiver"
+    assert not ident.is_camera
+    # the scheme still names its maker where nothing else is known, and for the maker's own label
+    assert _upnp(engine, "Arecont Vision", "AV12186DN").device_type == "camera"
+    # an OEM label keeps its maker's numbering (HiLook is Hikvision's budget label)
+    assert _upnp(engine, "HiLook", "IPC-B140H").is_camera
+
+
+def test_every_product_line_example_keeps_its_maker_and_its_kind(engine):
+    """Each product line's examples, stated with their own maker as a UPnP label, get no unrelated maker and stay on
+    their side of video / non-video: one maker's numbering never fires on another's model."""
+    vendors, lines = engine.vendors, engine.product_lines
+    video = VIDEO
+    problems = []
+    for entry in lines._entries:
+        line = entry.line
+        family = {line.vendor, *(v for v, _ in vendors.ancestors(line.vendor))}
+        family |= {r.vendor for r in vendors.vendors[line.vendor].made_by} | set(
+            vendors.made_labels(line.vendor)
+        )
+        for example in entry.examples:
+            ident = _upnp(engine, line.vendor, example)
+            if ident.manufacturer and ident.manufacturer not in family:
+                problems.append(f"{line.id} {example}: maker {ident.manufacturer}")
+            if (ident.device_type in video) != (line.device_type in video):
+                problems.append(f"{line.id} {example}: type {ident.device_type}, line {line.device_type}")
+    assert not problems, problems
