@@ -68,6 +68,7 @@ CHECKED = (
     "axis.http_path.paramlist_", "axis.http_body.paramlist_", "dahua.http_path.rpc2_camera_submodule",
     "dahua.http_body.rpc2_camera_submodule", "tplink.http_body.smart_class_", "tplink.http_path.smart_class_",
     "fortinet.snmp_sysdescr.fortigate_designation", "beward.snmp_sysdescr.model_rev",
+    "yihack.http_path.status_home_version", "yihack.http_body.status_home_version",
 )  # fmt: skip
 #: Measured worst on this machine: 79 ms (onvif.services.receiver_without_consumer on a 256 KiB services text).
 BOUND_S = 1.0

@@ -143,3 +143,27 @@ def test_the_recorder_family_realm_is_camera_side_and_names_no_maker(engine):
     assert ident.device_type == "nvr" and ident.is_camera and ident.manufacturer is None
     other = engine.identify([Observation("http_www_authenticate", 'Digest realm="DVRNVRDVS-Lab"')])
     assert not other.is_camera
+
+
+def test_yi_hack_status_gives_the_cameras_firmware_not_the_hacks(engine):
+    body = (
+        '{"name":"yi-hack-v5","hostname":"yi-hall","fw_version":"0.2.4",'
+        '"home_version":"12.0.51.08_202105181130","ptz":"yes"}'
+    )
+    ident = engine.identify([Observation("http_body", body)])
+    assert (ident.firmware, ident.firmware_date, ident.device_type) == ("12.0.51", "2021-05-18", "camera")
+
+
+def test_another_projects_status_keeps_the_generic_reading_and_makes_no_camera(engine):
+    body = '{"name":"quux-tools","fw_version":"0.2.4","home_version":"12.0.51.08_202105181130"}'
+    ident = engine.identify([Observation("http_body", body)])
+    assert not ident.is_camera and ident.firmware != "12.0.51"
+
+
+@pytest.mark.parametrize(
+    ("model", "want"),
+    [("HS110(EU)", "HS110"), ("QX-60(US)", "QX-60"), ("QX-60(Rev A)", "QX-60(Rev A)"), ("QX(60)", "QX(60)")],
+)
+def test_a_market_code_in_parentheses_is_not_part_of_the_model(engine, model, want):
+    body = '{"sw_ver": "1.0.8 Build 151113 Rel.24658", "model": "' + model + '", "alias": "desk"}'
+    assert engine.identify([Observation("http_body", body)]).model == want
