@@ -190,3 +190,32 @@ def test_every_product_line_example_keeps_its_maker_and_its_kind(engine):
             if (ident.device_type in video) != (line.device_type in video):
                 problems.append(f"{line.id} {example}: type {ident.device_type}, line {line.device_type}")
     assert not problems, problems
+
+
+def test_no_product_line_example_is_named_by_another_makers_numbering(engine):
+    """A bare model (no maker stated) names a maker only through that maker's own numbering: no example of any
+    product line falls under an unrelated maker's `model_makers` scheme (Marantz's AV7705 under Arecont's AV + four
+    digits was one)."""
+    vendors, lines = engine.vendors, engine.product_lines
+    problems = []
+    for entry in lines._entries:
+        line = entry.line
+        family = {line.vendor, *(v for v, _ in vendors.ancestors(line.vendor))}
+        family |= {r.vendor for r in vendors.vendors[line.vendor].made_by} | set(
+            vendors.made_labels(line.vendor)
+        )
+        for example in entry.examples:
+            scheme = lines.maker_of(example)
+            if scheme is not None and scheme.vendor not in family:
+                owner = vendors.vendors[scheme.vendor]
+                if line.vendor not in {r.vendor for r in owner.made_by} | set(
+                    vendors.made_labels(scheme.vendor)
+                ):
+                    problems.append(f"{line.id} {example}: {scheme.id}")
+    assert not problems, problems
+
+
+def test_a_bare_marantz_processor_model_is_no_arecont_camera(engine):
+    ident = _upnp(engine, None, "AV7705")
+    assert ident.manufacturer != "Arecont Vision"
+    assert not ident.is_camera
