@@ -167,3 +167,19 @@ def test_another_projects_status_keeps_the_generic_reading_and_makes_no_camera(e
 def test_a_market_code_in_parentheses_is_not_part_of_the_model(engine, model, want):
     body = '{"sw_ver": "1.0.8 Build 151113 Rel.24658", "model": "' + model + '", "alias": "desk"}'
     assert engine.identify([Observation("http_body", body)]).model == want
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "build"),
+    [
+        ("SFOS 20.0.2 MR-2-Build378", "20.0.2 MR-2", "378"),
+        ("XG310_XN02_SFOS 18.5.1 GA-Build326", "18.5.1 GA", "326"),
+    ],
+)
+def test_sophos_releases_keep_their_stage(engine, text, version, build):
+    parts = engine.firmware.parse(text)
+    assert (parts.version, parts.build, parts.scheme) == (version, build, "sophos_sfos")
+
+
+def test_a_build_word_without_sfos_is_not_sophos(engine):
+    assert engine.firmware.parse("QOS 2.0.1 MR-2-Build378").scheme != "sophos_sfos"
