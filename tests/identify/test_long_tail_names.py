@@ -219,3 +219,10 @@ def test_a_bare_marantz_processor_model_is_no_arecont_camera(engine):
     ident = _upnp(engine, None, "AV7705")
     assert ident.manufacturer != "Arecont Vision"
     assert not ident.is_camera
+
+
+def test_a_former_owner_is_recorded_but_no_longer_owns(vendors):
+    arlo = vendors.vendors["Arlo"]
+    assert arlo.parent is not None and arlo.parent.vendor == "Netgear" and not arlo.parent.current
+    assert vendors.ancestors("Arlo") == []  # a spun-off maker's devices are not tried against Netgear's lines
+    assert "Arlo" not in vendors.made_labels("Netgear")
