@@ -47,6 +47,7 @@ class Case:
     where: str
     source: str
     split: str = "dev"  # "held_out": a source nobody inspected while writing signatures
+    verbatim: bool = True  # False: something in the observations was composed (the case's notes say what)
 
 
 @dataclass(slots=True)
@@ -139,6 +140,7 @@ def _case(
         where=str(raw["where"]),
         source=source,
         split=split,
+        verbatim=raw["verbatim"],
     )
 
 

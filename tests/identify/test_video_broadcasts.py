@@ -184,8 +184,10 @@ def test_cameras_on_the_same_libraries_stay_video_sources(engine, name, value):
 
 
 def test_every_camera_side_stream_description_of_the_dev_split_is_no_broadcast():
-    """Camera recall must not drop: no camera, encoder or recorder of the dev split describes a broadcast."""
-    cases = _dev_cases()
+    """Camera recall must not drop: no camera, encoder or recorder of the dev split describes a broadcast. Composed
+    cases (`verbatim: false`) are left out: a stream description whose addresses someone rewrote for a replay on
+    their own computer (sanciusargas-2ic80-tapo-camera: loopback) is not what the camera sent."""
+    cases = [c for c in _dev_cases() if c.verbatim]
     seen = 0
     for case in cases:
         for obs in case.observations:
