@@ -183,3 +183,23 @@ def test_sophos_releases_keep_their_stage(engine, text, version, build):
 
 def test_a_build_word_without_sfos_is_not_sophos(engine):
     assert engine.firmware.parse("QOS 2.0.1 MR-2-Build378").scheme != "sophos_sfos"
+
+
+def test_hisilicons_sdk_rtsp_server_is_a_weak_camera_with_no_maker(engine):
+    ident = engine.identify(
+        [Observation("rtsp_server", "Hisilicon Streaming Media Server/1.0.0(Mar 14 2016)")]
+    )
+    assert ident.device_type == "camera" and ident.manufacturer is None
+    for text in (
+        "Hisilicon Streaming Media Client/1.0.0(Mar 14 2016)",
+        "hisilicon streaming media server/1.0",
+    ):
+        assert not engine.identify([Observation("rtsp_server", text)]).is_camera, text
+    # a stronger statement of a recorder wins over the weak camera
+    both = engine.identify(
+        [
+            Observation("rtsp_server", "Hisilicon Streaming Media Server/1.0.0(Mar 14 2016)"),
+            Observation("http_server", "DNVRS-Webs"),
+        ]
+    )
+    assert both.device_type == "nvr"
