@@ -21,6 +21,7 @@ import unicodedata
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ _SCOPES = re.compile(r"^onvif://www\.onvif\.org/(?:name|hardware)/(.+)$", re.IGN
 _UPNP_PRODUCT = re.compile(r"\bUPnP/[\d.]+\s+(.*)$", re.IGNORECASE)
 #: A UPnP device type URN's type name (urn:domain:device:<type>:<version>).
 _URN = re.compile(r"^urn:[^:]+:device:([^:]+):\d+$", re.IGNORECASE)
+#: Texts up to this length are remembered by `KindWords.kind_of` (4,096 of them at most).
+MEMO_TEXT = 512
 #: Shortest word a suffix reads as a compound ("homecam" yes, "scam" no).
 MIN_COMPOUND = 5
 #: The field name of an object answer's Server header (`Hit.field` ends so).
@@ -313,6 +316,17 @@ class KindWords:
                         yield f"{kind} session", text, mode
 
     def kind_of(self, text: str, mode: str = "text") -> tuple[str, str] | None:
+        """(kind, words) a text names, or None (`_kind_of`); short texts are remembered, since banners, titles and
+        answer fields repeat across an estate (a long one is read each time: the memo stays small)."""
+        if len(text) <= MEMO_TEXT:
+            return self._kind_of_memo(text, mode)
+        return self._kind_of(text, mode)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one reader per process
+    def _kind_of_memo(self, text: str, mode: str) -> tuple[str, str] | None:
+        return self._kind_of(text, mode)
+
+    def _kind_of(self, text: str, mode: str = "text") -> tuple[str, str] | None:
         """(kind, words) a text names, or None: the first kind of `order` found; a look-alike word (`not`) in the
         text hides the video-surveillance kinds. `whole`: only a text of nothing but kind words, filler and numbers.
         The text is read twice, as written and with camel case split ("IPDome" is "IP Dome", "TiVo" stays "tivo")."""
