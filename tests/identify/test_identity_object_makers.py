@@ -121,6 +121,9 @@ def test_a_maker_key_outranks_a_product_name(engine):
         },
         {"model": "QH-1", "mac": "0A1B2C3D4E5F", "children": [{"manufacturer": "Aqara", "model": "QS-T1"}]},
         {"model": "QC-1", "mac": "0A1B2C3D4E5F", "platform": {"vendor": "Ambarella", "model": "S2L"}},
+        # a picture's metadata: the camera that took it (a photo frame's or an app's answer)
+        {"model": "QF-1", "mac": "0A1B2C3D4E5F", "exif": {"Make": "Canon", "Model": "EOS 5D"}},
+        {"deviceName": "frame", "serialNumber": "QF0001", "photo": {"make": "Nikon", "model": "D850"}},
         # a vendor key of a software component list, of an app, of an update offer
         {"model": "QC-1", "mac": "0A1B2C3D4E5F", "libraries": [{"name": "openssl", "vendor": "OpenSSL"}]},
         {"model": "QC-1", "mac": "0A1B2C3D4E5F", "app": {"vendor": "Hikvision", "name": "Hik-Connect"}},
