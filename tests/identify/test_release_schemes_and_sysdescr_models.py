@@ -203,3 +203,19 @@ def test_hisilicons_sdk_rtsp_server_is_a_weak_camera_with_no_maker(engine):
         ]
     )
     assert both.device_type == "nvr"
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "date"),
+    [
+        ("QTS 5.0.1.2376 build 20230421", "5.0.1.2376", "2023-04-21"),
+        ("QES 2.2.0.1234 build 20220101", "2.2.0.1234", "2022-01-01"),
+    ],
+)
+def test_qnap_releases_drop_the_os_name(engine, text, version, date):
+    parts = engine.firmware.parse(text)
+    assert (parts.version, parts.build_date, parts.scheme) == (version, date, "qnap")
+
+
+def test_a_three_field_version_with_a_build_stays_generic(engine):
+    assert engine.firmware.parse("V5.1.0 build 20230421").scheme != "qnap"
