@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from camscan.model import Observation
+from camscan.model import CAMERA_TYPES, Observation
 
-VIDEO = {
-    "camera",
-    "nvr",
-    "dvr",
-    "encoder",
-}  # the types is_camera counts (device_types.yaml video_surveillance)
+VIDEO = CAMERA_TYPES  # the types is_camera counts (device_types.yaml video_surveillance)
 
 
 def _upnp(engine, maker: str | None, model: str):

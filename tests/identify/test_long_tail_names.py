@@ -10,14 +10,9 @@ import pytest
 
 from camscan.errors import DataError
 from camscan.identify.vendors import VendorRegistry
-from camscan.model import Observation
+from camscan.model import CAMERA_TYPES, Observation
 
-VIDEO = {
-    "camera",
-    "nvr",
-    "dvr",
-    "encoder",
-}  # the types is_camera counts (device_types.yaml video_surveillance)
+VIDEO = CAMERA_TYPES  # the types is_camera counts (device_types.yaml video_surveillance)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +27,12 @@ def _upnp(engine, maker: str | None, model: str | None = None):
     if model is not None:
         value["modelName"] = model
     return engine.identify([Observation("upnp_device", value)])
+
+
+def _family(vendors, vendor: str) -> set[str]:
+    """A maker, its owners, the makers it labels for, and the labels it makes: names that may share its lines."""
+    family = {vendor, *(v for v, _ in vendors.ancestors(vendor))}
+    return family | {r.vendor for r in vendors.vendors[vendor].made_by} | set(vendors.made_labels(vendor))
 
 
 @pytest.mark.parametrize(
@@ -179,10 +180,7 @@ def test_every_product_line_example_keeps_its_maker_and_its_kind(engine):
     problems = []
     for entry in lines._entries:
         line = entry.line
-        family = {line.vendor, *(v for v, _ in vendors.ancestors(line.vendor))}
-        family |= {r.vendor for r in vendors.vendors[line.vendor].made_by} | set(
-            vendors.made_labels(line.vendor)
-        )
+        family = _family(vendors, line.vendor)
         for example in entry.examples:
             ident = _upnp(engine, line.vendor, example)
             if ident.manufacturer and ident.manufacturer not in family:
@@ -200,10 +198,7 @@ def test_no_product_line_example_is_named_by_another_makers_numbering(engine):
     problems = []
     for entry in lines._entries:
         line = entry.line
-        family = {line.vendor, *(v for v, _ in vendors.ancestors(line.vendor))}
-        family |= {r.vendor for r in vendors.vendors[line.vendor].made_by} | set(
-            vendors.made_labels(line.vendor)
-        )
+        family = _family(vendors, line.vendor)
         for example in entry.examples:
             scheme = lines.maker_of(example)
             if scheme is not None and scheme.vendor not in family:
