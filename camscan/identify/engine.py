@@ -651,6 +651,8 @@ class Engine:
                 )
                 asserts, ignored = self._without_placeholders(values)
                 kind_of = None if has_type else model_rule.device_class(text, hit.words)
+                if kind_of and self._family_names_other_kind(text, kind_of):
+                    kind_of = None
                 if "model" not in asserts:
                     continue
                 note = f"{model!r} follows the maker's name {hit.words!r} ({hit.origin})"
@@ -707,7 +709,7 @@ class Engine:
         if stated and not any(self._related("manufacturer", hits[0].maker, s) for s in stated):
             return None
         kind_of = rule.device_class(text, hits[0].words)
-        if kind_of is None:
+        if kind_of is None or self._family_names_other_kind(text, kind_of):
             return None
         return _observed(
             obs,
@@ -717,6 +719,18 @@ class Engine:
             TIERS["banner"],
             note=f"the description names the class {kind_of!r} after the maker's name {hits[0].words!r}",
         )
+
+    def _family_names_other_kind(self, text: str, device_class: str) -> bool:
+        """Whether the class noun a description ends with belongs to a product family's name of another kind
+        (kind_words.yaml `makers`: "Nintendo Switch" is a game console, no network switch): the kind words read the
+        text as that family, whose name holds a word of the class."""
+        rules = self.kind_words
+        got = rules.kind_of(text) if rules.enabled else None
+        if got is None or got[0] == device_class or got[1] not in rules.makers:
+            return False
+        family = set(got[1].split())
+        classes = self.maker_words.models.classes if self.maker_words.models is not None else {}
+        return any(t == device_class and family.issuperset(key.split()) for key, t in classes.items())
 
     def _makers_of(self, kind: str, text: str) -> list[Hit]:
         words = self.maker_words

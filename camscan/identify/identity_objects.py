@@ -118,6 +118,16 @@ class IdentityObjects:
         return cls()
 
     @property
+    def not_device(self) -> frozenset[str]:
+        """The folded keys under which an answer describes something else than the device itself: the file's
+        `not_under` (an update, an app, a part) and every field's (a child device, an accessory, a paired device, a
+        component). The one notion of "not the device itself", which the kind words read too (kind_words.py)."""
+        out = set(self.not_under)
+        for rule in self.fields:
+            out |= rule.not_under
+        return frozenset(out)
+
+    @property
     def enabled(self) -> bool:
         return bool(self.fields) and self.weight > 0
 
@@ -374,3 +384,56 @@ def _line_object(text: str) -> Iterator[dict[str, str]]:
             pairs.append((c[1], c[2]))
     if len(pairs) >= 2:
         yield _pairs(pairs)
+
+
+def names_other(key: str, not_device: frozenset[str]) -> bool:
+    """Whether a key names something else than the device itself (`IdentityObjects.not_device`): the key, or the
+    key a list of them is named after (`child_device_list`, `channelList`, `sensors_list`)."""
+    folded = fold_key(key)
+    if folded in not_device:
+        return True
+    return folded.endswith("list") and folded[:-4] in not_device
+
+
+def values_of_others(body: str, not_device: frozenset[str]) -> set[tuple[str, str]]:
+    """(key case-folded, value stripped) of every text value of a JSON or XML answer that sits under a key naming
+    something else than the device itself (`names_other`): a hub's child list, a paired camera, an NVR's channels, a
+    lens. Empty for any other body, or one too large or that does not parse."""
+    text = body.strip()
+    if not not_device or not text or len(text) > MAX_BODY:
+        return set()
+    out: set[tuple[str, str]] = set()
+    if text[0] in "{[":
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            return out
+
+        def walk(node: Any, hidden: bool, depth: int) -> None:
+            if depth > 32:
+                return
+            if isinstance(node, dict):
+                for key, child in node.items():
+                    inner = hidden or (isinstance(key, str) and names_other(key, not_device))
+                    if inner and isinstance(key, str) and isinstance(child, str):
+                        out.add((key.casefold(), child.strip()))
+                    walk(child, inner, depth + 1)
+            elif isinstance(node, list):
+                for child in node:
+                    walk(child, hidden, depth + 1)
+
+        walk(doc, False, 0)
+    elif text[0] == "<":
+        from camscan.parse.base import ParseError
+        from camscan.parse.xmlsafe import local, parse_xml
+
+        try:
+            root = parse_xml(text.encode("utf-8"), limit=MAX_BODY)
+        except ParseError:
+            return out
+        for elem in root.iter():
+            if isinstance(elem.tag, str) and names_other(local(elem.tag), not_device):
+                for inner in elem.iter():
+                    if isinstance(inner.tag, str) and inner is not elem and len(inner) == 0 and inner.text:
+                        out.add((local(inner.tag).casefold(), inner.text.strip()))
+    return out

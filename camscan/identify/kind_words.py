@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from camscan.identify.identity_objects import values_of_others
 from camscan.model import CAMERA_TYPES
 
 #: A word: a run of letters or a run of digits (any script); everything else separates words.
@@ -167,6 +168,9 @@ class KindWords:
     product_keys: frozenset[str] = frozenset()
     #: Kind words that are one maker's product-family names ("playstation", "xbox 360", "laserjet") → the maker.
     makers: dict[str, str] = field(default_factory=dict)
+    #: Keys under which an API answer describes something else than the device (a child device, an accessory, a
+    #: part, an update): identity_objects.yaml's one notion of it (`IdentityObjects.not_device`), set by the loader.
+    not_device: frozenset[str] = frozenset()
 
     @property
     def enabled(self) -> bool:
@@ -280,9 +284,13 @@ class KindWords:
         if read == "body_keys":
             body = value.get("body") if isinstance(value, dict) else value
             if isinstance(body, str):
-                yield from ((f"{kind} {key}", text, mode) for key, text in _body_values(body, self.body_keys))
+                others = values_of_others(body, self.not_device)
                 yield from (
-                    (f"{kind} {key}", text, _PRODUCT) for key, text in _body_values(body, self.product_keys)
+                    (f"{kind} {key}", text, mode) for key, text in _body_values(body, self.body_keys, others)
+                )
+                yield from (
+                    (f"{kind} {key}", text, _PRODUCT)
+                    for key, text in _body_values(body, self.product_keys, others)
                 )
             server = _server_header(value.get("headers")) if isinstance(value, dict) else None
             if server:
@@ -484,15 +492,18 @@ def _server_header(headers: Any) -> str | None:
     return None
 
 
-def _body_values(body: str, keys: frozenset[str]) -> list[tuple[str, str]]:
+def _body_values(
+    body: str, keys: frozenset[str], others: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()
+) -> list[tuple[str, str]]:
     """(key, value) of the listed keys that occur exactly once in an API answer (XML element, JSON string, or
-    key=value line): a repeated key describes a list of other devices (channels, clients)."""
+    key=value line): a repeated key describes a list of other devices (channels, clients). A value under a key
+    naming something else than the device (`others`: a child device, an accessory, a part) is never read."""
     seen: dict[str, list[str]] = {}
     for pattern in (_XML_ELEMENT, _JSON_PAIR, _LINE_PAIR):
         for m in pattern.finditer(body[:65536]):
             key = m.group(1).casefold()
             value = m.group(2).strip()
-            if key in keys and value:
+            if key in keys and value and (key, value) not in others:
                 seen.setdefault(key, []).append(value)
     counts: dict[str, int] = {}
     for key in seen:

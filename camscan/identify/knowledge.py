@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import hashlib
 import os
 from contextlib import ExitStack
@@ -143,6 +144,9 @@ def _load(directory: Path, extra_concerns: tuple[Path, ...]) -> Knowledge:
     kind_words = KindWords.load(kinds_file, device_types) if kinds_file.exists() else KindWords.empty()
     # Optional: without the file no short key is read from an answer's identity object.
     identity_objects = IdentityObjects.load(directory / "identity_objects.yaml")
+    # one notion of "not the device itself" (a child device, an accessory, a part): the kind words skip what the
+    # identity-object reader skips
+    kind_words = dataclasses.replace(kind_words, not_device=identity_objects.not_device)
     return Knowledge(
         vendors,
         signatures,

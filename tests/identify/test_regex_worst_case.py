@@ -66,7 +66,7 @@ CHECKED = (
     "recog.buffalo.telnet_banner.system_is_a_buffalo_melco_embedded_print_server",
     # 2026-12-07 (fwmodel5): Axis parameter lists in every form (dotted with or without root., [Group] sections)
     "axis.http_path.paramlist_", "axis.http_body.paramlist_", "dahua.http_path.rpc2_camera_submodule",
-    "dahua.http_body.rpc2_camera_submodule", "tplink.http_body.smart_class_", "tplink.http_path.smart_class_",
+    "dahua.http_body.rpc2_camera_submodule",
     "fortinet.snmp_sysdescr.fortigate_designation", "beward.snmp_sysdescr.model_rev",
     "yihack.http_path.status_home_version", "yihack.http_body.status_home_version",
 )  # fmt: skip
