@@ -141,7 +141,7 @@ class IdentityObjects:
         for rule in self.fields:
             found: dict[str, Reading] = {}
             for under, obj in objects:
-                if rule.not_under and not rule.not_under.isdisjoint(under):
+                if rule.not_under and any(_names(k, rule.not_under) for k in under):
                     continue
                 got = self._read_field(rule, obj)
                 if got is not None and (rule.name != TYPE_ID or got.value.casefold() in self.type_ids):
@@ -311,14 +311,14 @@ def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under,
     def walk(node: Any, path: Under, depth: int) -> Iterator[tuple[Under, dict[str, str]]]:
         if depth > 16 or not isinstance(node, dict):
             return  # a list's members are never the device's identity: they are not walked
-        if path and path[-1] in not_under:
+        if path and _names(path[-1], not_under):
             return
         obj = {fold_key(k): v for k, v in node.items() if isinstance(k, str) and isinstance(v, str)}
         for (
             key,
             child,
         ) in node.items():  # a member object's values, named after it: "firmware": {"version": …}
-            if isinstance(key, str) and isinstance(child, dict) and fold_key(key) not in not_under:
+            if isinstance(key, str) and isinstance(child, dict) and not _names(fold_key(key), not_under):
                 for sub, val in child.items():
                     if isinstance(sub, str) and isinstance(val, str):
                         obj.setdefault(NESTED + fold_key(key) + fold_key(sub), val)
@@ -342,7 +342,7 @@ def _xml_objects(
         return
 
     def walk(elem: Any, path: Under, depth: int) -> Iterator[tuple[Under, dict[str, str]]]:
-        if depth > 16 or fold_key(local(elem.tag)) in not_under:
+        if depth > 16 or _names(fold_key(local(elem.tag)), not_under):
             return
         children = [c for c in elem if isinstance(c.tag, str)]
         counts: dict[str, int] = {}
@@ -357,7 +357,7 @@ def _xml_objects(
         nested = [
             (NESTED + fold_key(local(c.tag)) + fold_key(local(g.tag)), (g.text or ""))
             for c in children
-            if len(c) and counts[local(c.tag)] == 1 and fold_key(local(c.tag)) not in not_under
+            if len(c) and counts[local(c.tag)] == 1 and not _names(fold_key(local(c.tag)), not_under)
             for g in c
             if isinstance(g.tag, str) and len(g) == 0
         ]
@@ -389,10 +389,12 @@ def _line_object(text: str) -> Iterator[dict[str, str]]:
 def names_other(key: str, not_device: frozenset[str]) -> bool:
     """Whether a key names something else than the device itself (`IdentityObjects.not_device`): the key, or the
     key a list of them is named after (`child_device_list`, `channelList`, `sensors_list`)."""
-    folded = fold_key(key)
-    if folded in not_device:
-        return True
-    return folded.endswith("list") and folded[:-4] in not_device
+    return _names(fold_key(key), not_device)
+
+
+def _names(folded: str, keys: frozenset[str]) -> bool:
+    """A folded key is one of `keys`, or a list named after one (`childdevicelist`, `channellist`)."""
+    return folded in keys or (folded.endswith("list") and folded[:-4] in keys)
 
 
 def values_of_others(body: str, not_device: frozenset[str]) -> set[tuple[str, str]]:

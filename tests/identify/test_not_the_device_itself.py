@@ -133,3 +133,40 @@ def test_a_console_named_switch_is_no_network_switch(engine, kind, text):
 )
 def test_a_makers_switch_is_still_a_switch(engine, text, device_type):
     assert engine.identify([Observation("snmp_sysdescr", text)]).device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("doc", "device_type", "manufacturer", "model"),
+    [
+        # a list named after a child device or an accessory (`childDeviceList`, `accessoryList`), even as an object
+        (
+            {
+                "device_info": {"device_type": "SMART.TAPOHUB", "device_model": "QX-H1"},
+                "childDeviceList": {"device": {"device_type": "SMART.IPCAMERA", "device_model": "QX-C1"}},
+            },
+            "hub",
+            "TP-Link",
+            None,
+        ),
+        (
+            {
+                "model": "QH-1",
+                "mac": "0A1B2C3D4E5F",
+                "accessoryList": {"cam": {"manufacturer": "Quuxcam", "model": "QC-9"}},
+            },
+            None,
+            None,
+            "QH-1",
+        ),
+    ],
+)
+def test_the_identity_object_reader_skips_a_list_named_after_another_thing(
+    engine, doc, device_type, manufacturer, model
+):
+    ident = engine.identify([_body(doc)])
+    assert (ident.device_type, ident.manufacturer, ident.model, ident.is_camera) == (
+        device_type,
+        manufacturer,
+        model,
+        False,
+    )
