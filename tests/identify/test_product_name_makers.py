@@ -109,10 +109,15 @@ def test_kinds_the_rule_does_not_read(engine):
         ("Typ=MFP;Mod=Brother MFC-L2710DW", "Brother", "Brother MFC-L2710DW"),  # invented: after the type key
         ("mfg=Kyocera", "Kyocera", None),  # invented: the maker key alone, lower-case key
         (
-            "Typ=MFP;Mod=AltaLink C8130",
+            "Typ=MFP;Mod=Office Printer 9000",
             None,
+            "Office Printer 9000",
+        ),  # invented: a model naming no maker, nor following a maker's numbering, names none
+        (
+            "Typ=MFP;Mod=AltaLink C8130",
+            "Xerox",
             "AltaLink C8130",
-        ),  # invented: a model naming no maker names none
+        ),  # invented: no maker's name, but Xerox's numbering (product_lines.yaml model_makers) names Xerox
         ("Typ=MFP;Mod=Lexmark", None, "Lexmark"),  # Satori's shape: a maker's name alone is no product name
     ],
 )
