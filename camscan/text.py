@@ -11,6 +11,8 @@ Two sets, defined once:
   (`camscan.report.safe.spreadsheet_safe`, so `devices --csv` too) all use it.
 - `single_line`: what a signature's extracted value goes through before it is an identity field
   (`camscan.identify.signatures.clean_value`): every control run, line breaks included, becomes one space.
+
+And one way to read words written in camel case (`split_camel`), which the kind words and the maker words share.
 """
 
 from __future__ import annotations
@@ -48,3 +50,13 @@ def visible(value: str, *, keep: str = LAYOUT) -> str:
     """Text safe to show: every control and bidirectional formatting character removed, except the layout
     characters in `keep` (tab, LF, CR by default)."""
     return _unsafe(keep).sub("", value)
+
+
+#: Lower-to-upper and acronym-to-word boundaries of camel case ("IPCamera" → "IP Camera", "RicohPrinter" →
+#: "Ricoh Printer", "TPLink" → "TP Link"; "TiVo" → "Ti Vo").
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def split_camel(text: str) -> str:
+    """The text with a blank at each camel-case word boundary (ASCII letters only)."""
+    return _CAMEL.sub(" ", text)

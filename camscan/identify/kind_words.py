@@ -27,13 +27,12 @@ from typing import Any
 
 from camscan.identify.identity_objects import values_of_others
 from camscan.model import CAMERA_TYPES
+from camscan.text import split_camel
 
 #: A word: a run of letters or a run of digits (any script); everything else separates words.
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 #: Scripts written without spaces between words: a phrase holding one of their letters is matched as a substring.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-#: Lower-to-upper and acronym-to-word boundaries of camel case ("IPCamera" → "IP Camera", "WebCam" → "Web Cam").
-_CAMEL = (re.compile(r"(?<=[a-z])(?=[A-Z])"), re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])"))
 _REALM = re.compile(r'\brealm\s*=\s*(?:"([^"]*)"|([^\s,]+))', re.IGNORECASE)
 _RDN = re.compile(r"(?:^|[,/])\s*(CN|OU|O)\s*=\s*((?:[^,/\\]|\\.)+)", re.IGNORECASE)
 _SDP = re.compile(r"^(?:s=(.*)|i=(.*)|a=x-qt-text-(?:nam|inf):(.*))$")
@@ -57,10 +56,7 @@ MODES = ("text", "whole")
 
 def normalise(text: str) -> str:
     """NFKC, camel case split, case folded."""
-    text = unicodedata.normalize("NFKC", text)
-    for boundary in _CAMEL:
-        text = boundary.sub(" ", text)
-    return text.casefold()
+    return split_camel(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def tokens(text: str) -> list[str]:

@@ -32,6 +32,7 @@ from typing import Any
 from camscan import datacache
 from camscan.identify import oui
 from camscan.identify.vendors import VendorRegistry
+from camscan.text import split_camel
 
 #: A word: letters and digits (any script); punctuation, space and `_` separate words.
 _WORD = re.compile(r"[^\W_]+")
@@ -55,14 +56,6 @@ LONGEST = 3
 LISTED = "vendors.yaml"
 #: Bumped when the index built from the same inputs changes.
 INDEX_FORMAT = "1"
-
-
-#: Lower-to-upper and acronym-to-word boundaries of camel case ("RicohPrinter" → "Ricoh Printer", "TPLink" → "TP Link").
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def _split_camel(text: str) -> str:
-    return _CAMEL.sub(" ", text)
 
 
 def words_of(text: str) -> list[str]:
@@ -310,7 +303,7 @@ class MakerWords:
         fields = self.kinds[kind]
         if fields is None:
             if kind in self.camel:
-                split = _split_camel(value)
+                split = split_camel(value)
                 return [value] if split == value else [value, split]
             return [value]
         return self._sdp_texts(value, fields)
