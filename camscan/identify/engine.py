@@ -70,12 +70,6 @@ KIND_WORDS = "engine.kind_words"
 #: Short identity keys read inside the one object that is a device's identity (identity_objects.yaml): the
 #: evidence's signature is this prefix, the observation kind and the field (`generic.identity_object.sdp.model`).
 IDENTITY_OBJECT = "generic.identity_object"
-#: A maker read in an identity object (a key naming the maker or the brand, or a product name that starts with a
-#: listed maker's name): as strong as a maker named in free text, and like it a fallback that types nothing.
-IDENTITY_OBJECT_MAKER_WEIGHT = 0.5
-#: A maker protocol's device-type identifier read in an identity object (`SMART.IPCAMERA`): the protocol's own
-#: statement of the device's family, as strong as a maker's signature of the same answer.
-TYPE_ID_WEIGHT = 0.6
 #: Generic key readers of a body seen without its path (identity_keys.yaml): each has a twin of kind http_path
 #: (`generic.http_path.<same>`), so a body also observed with its path is read by the twin only.
 BODY_TWINS = "generic.http_body."
@@ -276,6 +270,8 @@ class Engine:
         `type_identifiers`: TP-Link's `SMART.IPCAMERA`, `SMART.TAPOHUB`): the family's type, the protocol's maker
         and, where the family names one, its label. One statement per observation."""
         out: list[Evidence] = []
+        if self.identity_objects.type_id_weight <= 0:
+            return out
         for obs, got in readings:
             if got.field != TYPE_ID:
                 continue
@@ -293,7 +289,7 @@ class Engine:
                     obs,
                     f"{IDENTITY_OBJECT}.{obs.kind}.{TYPE_ID}",
                     asserts,
-                    TYPE_ID_WEIGHT,
+                    self.identity_objects.type_id_weight,
                     TIERS["banner"],
                     note=f"{got.key!r} {got.value!r} beside {got.beside!r}: {meaning.manufacturer}'s {what} identifier",
                 )
@@ -312,9 +308,7 @@ class Engine:
         nobody; answers that name two makers for one field name none; and, as with free text, a maker read so never
         types the device (`_named_in_text_only`)."""
         makers = [(obs, got) for obs, got in readings if got.field in MAKER_FIELDS]
-        if not makers or any(
-            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
-        ):
+        if not makers or self.identity_objects.maker_weight <= 0 or _maker_stated(found):
             return []
         stated: dict[str, dict[str, tuple[Observation, str, str]]] = {}
         for obs, got in makers:
@@ -346,7 +340,7 @@ class Engine:
                     obs,
                     f"{IDENTITY_OBJECT}.{obs.kind}.{field_name}",
                     {field_name: value},
-                    IDENTITY_OBJECT_MAKER_WEIGHT,
+                    self.identity_objects.maker_weight,
                     TIERS["banner"],
                     note=note,
                 )
@@ -394,9 +388,7 @@ class Engine:
         typed = any("device_type" in ev.asserts for ev in found)
         # a product family one maker makes (kind_words.yaml `makers`: "PS4", "Xbox 360", "LaserJet") names that maker
         # when nothing else does (a MAC's OUI aside)
-        named = not rules.makers or any(
-            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
-        )
+        named = not rules.makers or _maker_stated(found)
         if not rules.enabled or (typed and named):
             return []
         hits: list[tuple[Observation, KindHit]] = []
@@ -518,9 +510,7 @@ class Engine:
         device information or discovery answer names a maker (a MAC's OUI does not count: the module maker's block
         is what the text outranks); one observation naming two makers names none."""
         rules = self.maker_words
-        if not rules.enabled or any(
-            ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found
-        ):
+        if not rules.enabled or _maker_stated(found):
             return []
         index = None
         out: list[Evidence] = []
@@ -569,11 +559,7 @@ class Engine:
         device's stated product names agree on one maker."""
         rules = self.maker_words
         kinds = rules.product_name_kinds
-        if (
-            not rules.enabled
-            or not kinds
-            or any(ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found)
-        ):
+        if not rules.enabled or not kinds or _maker_stated(found):
             return []
         index = None
         named: dict[str, tuple[Evidence, Hit]] = {}
@@ -628,7 +614,7 @@ class Engine:
         has_type = any("device_type" in ev.asserts for ev in found)
         # a maker the maker rule could not name (it does not read banners, realms, certificates or instance names)
         # but that this text names right before a model: named as the maker rule names one, a fallback
-        maker_named = any(ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found)
+        maker_named = _maker_stated(found)
         out: list[Evidence] = []
         for obs in observations:
             if obs.error is not None:
@@ -1142,16 +1128,11 @@ class Engine:
     def _brand_claims_model(self, brand: str, model: str, scheme_vendor: str) -> bool:
         """True when the stated label is a listed vendor unrelated to `scheme_vendor` (neither owns, makes nor
         is made by the other) and one of the label's own product lines numbers `model`."""
-        label = self.vendors.vendors.get(brand)
-        scheme = self.vendors.vendors.get(scheme_vendor)
-        if label is None or scheme is None or self.product_lines is None:
+        if brand not in self.vendors or scheme_vendor not in self.vendors or self.product_lines is None:
+            return False
+        if self.vendors.kin(brand) & self.vendors.kin(scheme_vendor):
             return False
         owners = [v for v, _ in self.vendors.ancestors(brand)]
-        label_side = {brand, *owners, *(r.vendor for r in label.made_by), *self.vendors.made_labels(brand)}
-        scheme_side = {scheme_vendor, *(v for v, _ in self.vendors.ancestors(scheme_vendor))}
-        scheme_side |= {r.vendor for r in scheme.made_by} | set(self.vendors.made_labels(scheme_vendor))
-        if label_side & scheme_side:
-            return False
         line = self.product_lines.match([brand, *owners], model)
         return line is not None and line.vendor != scheme_vendor
 
@@ -1450,6 +1431,12 @@ def _one_services_statement(observations: list[Observation]) -> list[Observation
     out = [o for o in observations if not any(o is f for f in found)]
     out.append(merged)
     return out
+
+
+def _maker_stated(found: list[Evidence]) -> bool:
+    """Whether any evidence but a MAC's OUI names a maker or a brand: the fallback maker readers (free text, identity
+    objects' keys, product families) read only when none does (a MAC block names a module maker the text outranks)."""
+    return any(ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found)
 
 
 def _named_in_text_only(winner: _Candidate | None) -> bool:

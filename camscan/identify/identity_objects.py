@@ -106,6 +106,9 @@ class IdentityObjects:
     not_attributes: frozenset[str] = frozenset()
     kinds: tuple[str, ...] = ()
     weight: float = 0.0
+    #: The weight of a maker read by key, and of a listed device-type identifier (0: not read).
+    maker_weight: float = 0.0
+    type_id_weight: float = 0.0
     source: str = ""
     examples: tuple[dict[str, Any], ...] = ()
     not_examples: tuple[dict[str, Any], ...] = ()
@@ -253,6 +256,8 @@ class IdentityObjects:
             not_attributes=frozenset(fold_key(str(k)) for k in doc.get("not_attributes") or ()),
             kinds=tuple(doc["kinds"]),
             weight=float(doc["weight"]),
+            maker_weight=float(doc.get("maker_weight") or 0.0),
+            type_id_weight=float(doc.get("type_id_weight") or 0.0),
             source=str(doc["source"]),
             examples=tuple(doc.get("examples") or ()),
             not_examples=tuple(doc.get("not_examples") or ()),

@@ -338,6 +338,13 @@ class VendorRegistry:
         number); weaker links (`secondary`, `uncertain`) are left out."""
         return list(self._made_labels.get(name, ()))
 
+    def kin(self, name: str) -> set[str]:
+        """`name`, its current owners, the makers that make its products (`made_by`) and the labels it documentedly
+        makes (`made_labels`): the vendors whose numbering and product lines a device of `name` may carry."""
+        vendor = self.vendors.get(name)
+        out = {name, *(v for v, _ in self.ancestors(name)), *self.made_labels(name)}
+        return out | {r.vendor for r in vendor.made_by} if vendor else out
+
     def is_camera_vendor(self, name: str | None) -> bool:
         v = self.vendors.get(name or "")
         return bool(v and v.camera_vendor)

@@ -29,12 +29,6 @@ def _upnp(engine, maker: str | None, model: str | None = None):
     return engine.identify([Observation("upnp_device", value)])
 
 
-def _family(vendors, vendor: str) -> set[str]:
-    """A maker, its owners, the makers it labels for, and the labels it makes: names that may share its lines."""
-    family = {vendor, *(v for v, _ in vendors.ancestors(vendor))}
-    return family | {r.vendor for r in vendors.vendors[vendor].made_by} | set(vendors.made_labels(vendor))
-
-
 @pytest.mark.parametrize(
     ("stated", "vendor"),
     [
@@ -180,7 +174,7 @@ def test_every_product_line_example_keeps_its_maker_and_its_kind(engine):
     problems = []
     for entry in lines._entries:
         line = entry.line
-        family = _family(vendors, line.vendor)
+        family = vendors.kin(line.vendor)
         for example in entry.examples:
             ident = _upnp(engine, line.vendor, example)
             if ident.manufacturer and ident.manufacturer not in family:
@@ -198,7 +192,7 @@ def test_no_product_line_example_is_named_by_another_makers_numbering(engine):
     problems = []
     for entry in lines._entries:
         line = entry.line
-        family = _family(vendors, line.vendor)
+        family = vendors.kin(line.vendor)
         for example in entry.examples:
             scheme = lines.maker_of(example)
             if scheme is not None and scheme.vendor not in family:

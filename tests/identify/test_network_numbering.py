@@ -35,11 +35,6 @@ def _scheme(engine, ident: str):
     return found[0]
 
 
-def _family(vendors, vendor: str) -> set[str]:
-    family = {vendor, *(v for v, _ in vendors.ancestors(vendor))}
-    return family | {r.vendor for r in vendors.vendors[vendor].made_by} | set(vendors.made_labels(vendor))
-
-
 def _bare(engine, model: str):
     return engine.identify([Observation("upnp_device", {"modelName": model})])
 
@@ -50,7 +45,7 @@ def test_a_bare_model_names_its_maker_and_no_camera(engine, scheme_id):
     problems = []
     for model in scheme.examples:
         ident = _bare(engine, model)
-        if ident.manufacturer not in _family(engine.vendors, scheme.vendor):
+        if ident.manufacturer not in engine.vendors.kin(scheme.vendor):
             problems.append(f"{model}: maker {ident.manufacturer!r}")
         if ident.is_camera:
             problems.append(f"{model}: called a camera ({ident.device_type})")
