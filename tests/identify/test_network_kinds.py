@@ -1,0 +1,153 @@
+"""The kinds the network and office makers' own numbering states (product_lines.yaml, "network and office makers'
+kinds"): a switch, router, access point, controller, NAS, printer, multifunction printer, UPS, PDU or transfer switch
+is typed by its maker's family, never as a video device, and the look-alikes stay what they were (docs/identify.md,
+"Device type")."""
+
+from __future__ import annotations
+
+import pytest
+
+from camscan.model import CAMERA_TYPES, Observation
+
+LINES = [
+    "tplink.omada_access_point",
+    "tplink.range_extender",
+    "tplink.powerline",
+    "tplink.business_router",
+    "tplink.jetstream_switch",
+    "tplink.omada_controller",
+    "tplink.kasa_light_switch",
+    "netgear.switch",
+    "netgear.access_point",
+    "netgear.range_extender",
+    "netgear.router",
+    "netgear.cable_modem",
+    "netgear.nas",
+    "linksys.switch",
+    "linksys.extender",
+    "linksys.router",
+    "dlink.switch",
+    "dlink.access_point",
+    "dlink.nas",
+    "dlink.mobile_router",
+    "mikrotik.switch",
+    "mikrotik.router",
+    "cisco.wireless_controller",
+    "cisco.access_point",
+    "cisco.switch",
+    "cisco.ip_phone",
+    "cisco.router",
+    "cisco.firewall",
+    "aruba.access_point",
+    "hp.multifunction",
+    "hp.printer",
+    "brother.multifunction",
+    "brother.printer",
+    "brother.scanner",
+    "epson.receipt_printer",
+    "xerox.printer",
+    "xerox.multifunction",
+    "ricoh.multifunction",
+    "synology.router",
+    "qnap.switch",
+    "qnap.router",
+    "apc.transfer_switch",
+    "apc.pdu",
+    "apc.network_card",
+    "apc.ups",
+    "apc.environment_monitor",
+    "shelly.gateway",
+]
+
+
+def _line(engine, ident: str):
+    found = [line for line in engine.product_lines if line.id == ident]
+    assert found, ident
+    return found[0]
+
+
+def _examples(engine, ident: str) -> list[str]:
+    for entry in engine.product_lines._entries:
+        if entry.line.id == ident:
+            return list(entry.examples)
+    raise AssertionError(ident)
+
+
+def _upnp(engine, maker: str, model: str):
+    return engine.identify([Observation("upnp_device", {"manufacturer": maker, "modelName": model})])
+
+
+@pytest.mark.parametrize("line_id", LINES)
+def test_no_line_here_is_a_video_kind(engine, line_id):
+    assert _line(engine, line_id).device_type not in CAMERA_TYPES
+
+
+@pytest.mark.parametrize("line_id", LINES)
+def test_a_stated_model_gets_its_kind(engine, line_id):
+    line = _line(engine, line_id)
+    problems = []
+    for model in _examples(engine, line_id):
+        ident = _upnp(engine, line.vendor, model)
+        if ident.device_type != line.device_type:
+            problems.append(f"{model}: {ident.device_type!r}")
+        if ident.is_camera:
+            problems.append(f"{model}: called a camera")
+    assert not problems, problems
+
+
+@pytest.mark.parametrize(
+    ("model", "maker", "device_type"),
+    [
+        ("DGS-1210-10P", "D-Link", "switch"),  # D-Link's numbering names the maker, the family the kind
+        ("CRS328-24P-4S+RM", "MikroTik", "switch"),
+        ("AIR-CT5508-K9", None, None),  # no scheme of one maker: nothing guessed
+        ("AP8853", "APC", "pdu"),
+        ("SMX1500RMI2U", "APC", "ups"),
+    ],
+)
+def test_a_bare_model_of_a_scheme_gets_maker_and_kind(engine, model, maker, device_type):
+    ident = engine.identify([Observation("upnp_device", {"modelName": model})])
+    if maker is None:
+        assert not ident.is_camera
+        return
+    assert ident.manufacturer in engine.vendors.kin(maker)
+    assert ident.device_type == device_type
+    assert not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    ("maker", "model", "device_type"),
+    [
+        ("D-Link", "DCS-8000LH", "camera"),  # the maker's cameras and recorders keep their lines
+        ("D-Link", "DNR-322L", "nvr"),
+        ("TP-Link", "VIGI C340", "camera"),
+        ("TP-Link", "VIGI NVR1008H", "nvr"),
+        ("TP-Link", "Tapo T110", "sensor"),  # Tapo's three-digit T sensors are no JetStream switches
+        ("Synology", "DS920+", "nas"),  # a NAS is no router
+        ("Ubiquiti", "UVC-G4-Bullet", "camera"),
+    ],
+)
+def test_the_makers_other_lines_keep_their_kind(engine, maker, model, device_type):
+    assert _upnp(engine, maker, model).device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("maker", "model"),
+    [
+        ("Nintendo", "Nintendo Switch"),  # a "switch" that is Nintendo's console
+        ("FLIR", "CP-6408-21-IA"),  # FLIR's camera numbering, no Cisco phone
+        ("Zebra", "AP-7131"),  # Zebra's four-digit access point code is not Aruba's line
+        ("EnGenius", "EAP1250"),  # another maker's EAP: TP-Link's line does not apply
+    ],
+)
+def test_look_alikes_get_no_line_of_these(engine, maker, model):
+    ident = _upnp(engine, maker, model)
+    ours = {f"product_line.{line_id}" for line_id in LINES}
+    assert not any(ev.signature in ours for ev in ident.evidence if ev.asserts), ident.evidence
+    if maker == "FLIR":
+        assert ident.device_type == "camera"  # FLIR's own camera line, not a Cisco phone
+
+
+def test_a_pdu_is_no_ups_and_a_transfer_switch_neither(engine):
+    kinds = {m: _upnp(engine, "APC", m).device_type for m in ("AP7941B", "AP7723", "AP9641", "SMT3000RMI2U")}
+    assert kinds == {"AP7941B": "pdu", "AP7723": "power_device", "AP9641": "ups", "SMT3000RMI2U": "ups"}
