@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from camscan.identify import nmap_probes, oui
+from camscan.identify import bare_values, nmap_probes, oui
 from camscan.identify.firmware import iso_date
 from camscan.identify.identity_objects import MAKER_FIELDS, TYPE_ID, IdentityObjects, Reading
 from camscan.identify.kind_words import SERVER_HEADER, KindWords
@@ -37,7 +37,7 @@ from camscan.identify.maker_words import Hit, MakerWords, build_index, server_pr
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_video_source_stream
-from camscan.model import CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
+from camscan.model import CAMERA_TYPES, CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.parse.onvif_services import KIND as SERVICES_KIND
 from camscan.parse.onvif_services import merge_services
 from camscan.parse.tls import canonical_subject
@@ -83,6 +83,12 @@ CONTRACT_MANUFACTURER = "contract_manufacturer"
 #: (product_lines.yaml `model_names`); used only when the device's maker is that name's vendor and no model was stated.
 MODEL_NAME = "product_line.model_name"
 MODEL_NAME_WEIGHT = 0.6
+#: A bare model as a field's whole value, claimed by one maker's numbering (camscan/identify/bare_values.py): the
+#: evidence's signature is this prefix and the kind. Its model names its maker; it never makes a camera.
+BARE_MODEL = "engine.bare_model"
+#: A company name that leads a DHCP vendor class and no vendors.yaml entry lists (open world): a maker named in free
+#: text, so its signature starts with MAKER_WORDS and it never types a device.
+LEADING_COMPANY = MAKER_WORDS + ".leading_company"
 #: The evidence a placeholder MAC leaves (`_placeholder_mac`).
 PLACEHOLDER_MAC = "engine.placeholder_mac"
 #: Observation kinds whose text holds host names, and how to find them (a certificate subject's CN).
@@ -212,7 +218,9 @@ class Engine:
         out.extend(self._identity_object_makers(readings, out))
         out.extend(self._makers_in_text(observations, out))  # before nmap's: its makers rank below camscan's
         out.extend(self._makers_in_product_names(out))
+        out.extend(self._leading_companies(observations, out))
         out.extend(self._models_in_text(observations, out))
+        out.extend(self._bare_models(observations, out))
         out.extend(self._identity_objects(readings, out))
         out.extend(self._nmap_probes(observations))
         out.extend(self._kinds_in_text(observations, out))
@@ -685,6 +693,95 @@ class Engine:
                 break
         return out
 
+    def _bare_models(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """A field whose whole value is one model-shaped token (a DHCP vendor class, an SNMP sysDescr) that exactly
+        one maker's numbering claims (product_lines.yaml `model_makers`) is that model, stated by the device itself:
+        its numbering then names the maker (`_maker_from_model`). A fallback: only when no other evidence states a
+        model, and only when no maker other evidence names (a MAC's OUI aside) is unrelated to the numbering's."""
+        if self.product_lines is None or any("model" in ev.asserts for ev in found):
+            return []
+        stated = {
+            value
+            for ev in found
+            if ev.kind != "mac"
+            for key, value in ev.asserts.items()
+            if key in VENDOR_FIELDS
+        }
+        for obs in observations:
+            if obs.error is not None:
+                continue
+            token = bare_values.bare_model(obs.kind, obs.value)
+            scheme = self.product_lines.maker_of(token) if token else None
+            if token is None or scheme is None:
+                continue
+            if stated and not any(self._related("manufacturer", scheme.vendor, s) for s in stated):
+                continue
+            return [
+                _observed(
+                    obs,
+                    f"{BARE_MODEL}.{obs.kind}",
+                    {"model": token},
+                    bare_values.BARE_MODEL_WEIGHT,
+                    tier_of(obs.kind),
+                    note=f"the whole value {token!r} follows {scheme.vendor}'s numbering ({scheme.id})",
+                )
+            ]
+        return []
+
+    def _leading_companies(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
+        """A DHCP vendor class that leads with a company's name no vendors.yaml entry lists ("<Maker words>
+        <product code>", or a name ending in a legal form) names that company (open world), as a maker named in free
+        text: a fallback at the free-text weight, only when nothing else names a maker (a MAC's OUI aside), and it
+        never types a device. The product code, if any, is a weak model that names no maker."""
+        rules = self.maker_words
+        if not rules.enabled or _maker_stated(found):
+            return []
+        stop = rules.stop
+        words = self.vendors.words
+        types = self.knowledge.device_types
+
+        def stopped(word: str) -> bool:
+            return word.casefold() in stop
+
+        def is_class(phrase: str) -> bool:
+            return types is not None and types.canonical(phrase) is not None
+
+        for obs in observations:
+            if obs.error is not None:
+                continue
+            got = bare_values.leading_company(
+                obs.kind, obs.value, strip_forms=words.strip_forms, stopped=stopped, is_class=is_class
+            )
+            if got is None:
+                continue
+            name, model = got
+            maker = self.vendors.resolve(name) or words.display(name)
+            if self.placeholders.is_placeholder("manufacturer", maker):
+                continue
+            out = [
+                _observed(
+                    obs,
+                    LEADING_COMPANY,
+                    {"manufacturer": maker},
+                    rules.weight,
+                    TIERS["banner"],
+                    note=f"the vendor class leads with the company name {name!r}",
+                )
+            ]
+            if model is not None and not any("model" in ev.asserts for ev in found):
+                out.append(
+                    _observed(
+                        obs,
+                        f"{MODEL_WORDS}.{obs.kind}",
+                        {"model": model},
+                        rules.models.weight if rules.models else bare_values.BARE_MODEL_WEIGHT,
+                        TIERS["banner"],
+                        note=f"{model!r} follows the company name {name!r}",
+                    )
+                )
+            return out
+        return []
+
     def _class_in_text(self, obs: Observation, text: str, stated: set[str]) -> Evidence | None:
         """A description that names one maker and, in the same clause, its class ("3Com SuperStack 3 Switch",
         "APC Switched Rack PDU") but no model-shaped token: the class alone, as weak type evidence."""
@@ -994,7 +1091,7 @@ class Engine:
         if not _named_in_text_only(maker):
             # a maker read from free text or an identity object's key never types a device (maker_words.yaml,
             # identity_objects.yaml); nor does a label read so, through the maker it stands in for
-            self._type_from_product_line(ident)
+            self._type_from_product_line(ident, bare=_bare_only(winners.get("model")))
             if "engine.video_only_maker" not in aside:
                 self._infer_device_type(ident)
         self._type_from_services(ident, prior)
@@ -1242,15 +1339,16 @@ class Engine:
                     names.append(label)
         return names
 
-    def _type_from_product_line(self, ident: Identity) -> None:
-        """The model's product line says what the device is (an Axis C-series is a speaker, a DCH a hub)."""
+    def _type_from_product_line(self, ident: Identity, *, bare: bool = False) -> None:
+        """The model's product line says what the device is (an Axis C-series is a speaker, a DCH a hub). A model
+        that rests on a bare value alone (`bare`: `_bare_models`) types a device, but never a camera."""
         if self.product_lines is None or not ident.model:
             return
         family = self._family(ident)
         if not family:
             return
         line = self.product_lines.match(family, ident.model)
-        if line is None:
+        if line is None or (bare and line.device_type in CAMERA_TYPES):
             return
         conf = max(
             ident.field_confidence.get("device_type", 0.0) if ident.device_type == line.device_type else 0.0,
@@ -1450,6 +1548,14 @@ def _named_in_text_only(winner: _Candidate | None) -> bool:
 def _identity_object_maker(signature: str) -> bool:
     """A maker statement of the identity-object reader (`generic.identity_object.<kind>.manufacturer`, `.brand`)."""
     return signature.startswith(IDENTITY_OBJECT + ".") and signature.rsplit(".", 1)[-1] in MAKER_FIELDS
+
+
+def _bare_only(winner: _Candidate | None) -> bool:
+    """The winning model rests on nothing but bare values (`_bare_models`): a token that names its maker through
+    its numbering, but is too little to make a camera."""
+    return winner is not None and all(
+        sig.startswith(BARE_MODEL + ".") for _, _, sig in winner.statements.values()
+    )
 
 
 def _weakly_stated(winner: _Candidate | None, generic: frozenset[str]) -> bool:
