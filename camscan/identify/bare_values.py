@@ -27,9 +27,10 @@ BARE_MODEL_KINDS: frozenset[str] = frozenset({"dhcp_vendor_class", "snmp_sysdesc
 #: The weight of a bare model: below the engine's STRONG (0.5), so any signature or answer that states a model wins.
 BARE_MODEL_WEIGHT = 0.4
 #: One token of model shape: starts with a letter, holds a digit, letters/digits joined by `-_+./`; or the same with
-#: one space before a short suffix word of the maker's numbering (`Archer C7`, `Deco M5`).
+#: one space before a short suffix word of the maker's numbering (`Archer C7`, `Deco M5`). A `+` joins or ends
+#: pieces (`DS220+`) but is never inside one, so no text matches two ways (linear time on a run of `+`).
 _MODEL_TOKEN = re.compile(
-    r"[A-Za-z][A-Za-z0-9]*(?:[-_+./][A-Za-z0-9+]+)*\+?(?: [A-Za-z]{1,3}\d[A-Za-z0-9+]*)?"
+    r"[A-Za-z][A-Za-z0-9]*(?:[-_+./][A-Za-z0-9]+)*\+?(?: [A-Za-z]{1,3}\d[A-Za-z0-9]*\+?)?"
 )
 #: Generic DHCP clients and operating systems that send their own name (and version) as vendor class; never a model
 #: (dhcpcd(8): "dhcpcd-<version>:<os>-<release>:<machine>:<platform>"; BusyBox udhcpc "udhcp <version>"; Android's
@@ -56,6 +57,9 @@ def bare_model(kind: str, value: object) -> str | None:
     return text
 
 
+#: The longest vendor class a DHCP option carries (RFC 2132 s2: an option's length is one octet); longer text is
+#: no vendor class and is not read (the readers' regexes then see at most this much).
+MAX_VENDOR_CLASS = 255
 #: Kinds read for a company name that leads the value.
 LEADING_COMPANY_KINDS: frozenset[str] = frozenset({"dhcp_vendor_class"})
 #: A word of a company name: capitalised, letters only (an `&` or a hyphenated part allowed).
@@ -156,7 +160,7 @@ def leading_company(
     `stopped(word)`: a word that names no maker (maker_words.yaml `not_makers`/`generic`), which may not lead the
     name; `is_class(phrase)`: a device class (device_types.yaml words and synonyms, "Access Point"), which no part
     of the name may be."""
-    if kind not in LEADING_COMPANY_KINDS or not isinstance(value, str):
+    if kind not in LEADING_COMPANY_KINDS or not isinstance(value, str) or len(value) > MAX_VENDOR_CLASS:
         return None
     text = " ".join(value.split())
     if _CLIENTS.match(text):

@@ -10,6 +10,8 @@ test (invented), none is a corpus value. Company names in the leading-company te
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from camscan.identify import bare_values
@@ -182,3 +184,34 @@ def test_a_leading_company_is_a_fallback(engine) -> None:
 def test_bare_model_shape(value, want) -> None:
     assert bare_values.bare_model("dhcp_vendor_class", value) == want
     assert bare_values.bare_model("html_title", value) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "A" + "+" * 31,  # a run of `+`: a `+` is never inside a piece, so no text matches two ways
+        "A" + "+" * 254,
+        "Ab " * 85,  # "AB" is a legal form (Swedish aktiebolag): stripped one at a time
+        "Co. " * 63,
+        "Ab-Cd " * 42 + "1",
+        "Aa " * 80 + "Inc.",
+        "Ab Cd " + "X_" * 124 + "1",
+        "1" * 255,
+    ],
+)
+def test_hostile_values_are_read_in_linear_time(engine, value) -> None:
+    engine.identify([Observation("dhcp_vendor_class", "warm up")])
+    start = time.perf_counter()
+    for kind in ("dhcp_vendor_class", "snmp_sysdescr"):
+        engine.identify([Observation(kind, value)])
+    assert time.perf_counter() - start < 0.5
+
+
+def test_a_vendor_class_longer_than_a_dhcp_option_is_not_read_for_a_company(engine) -> None:
+    value = "Quillon Access Systems " + "Q" * 300 + "1"
+    assert (
+        bare_values.leading_company(
+            "dhcp_vendor_class", value, strip_forms=str, stopped=lambda w: False, is_class=lambda p: False
+        )
+        is None
+    )
