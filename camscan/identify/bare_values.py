@@ -37,7 +37,7 @@ _MODEL_TOKEN = re.compile(
 #: "android-dhcp-<release>"; Windows "MSFT 5.0"; ISC dhclient; systemd-networkd; PXE "PXEClient:…" RFC 4578).
 _CLIENTS = re.compile(
     r"(?:dhcpcd|udhcpc?|android-dhcp|msft|dhclient|isc-dhclient|systemd|networkd|pxeclient|anaconda|"
-    r"linux|ubuntu|debian|windows|openwrt|lede|busybox)\b",
+    r"linux|ubuntu|debian|windows|openwrt|lede|busybox)(?![A-Za-z])",
     re.IGNORECASE,
 )
 #: A value that is a version, a date, a MAC or an address, not a model.

@@ -56,6 +56,7 @@ def test_a_bare_camera_model_names_its_maker_but_never_makes_a_camera(engine, va
     [
         # generic DHCP clients and operating systems (dhcpcd(8), BusyBox udhcpc, Android, Windows)
         ("dhcp_vendor_class", "udhcp 1.36.1"),
+        ("dhcp_vendor_class", "udhcp1.36.1"),  # the version glued to the client's name
         ("dhcp_vendor_class", "dhcpcd-10.0.6"),
         ("dhcp_vendor_class", "dhcpcd-9.4.1:Linux-6.1.21-v8+:aarch64:Raspberry Pi 4 Model B Rev 1.5"),
         ("dhcp_vendor_class", "android-dhcp-14"),
@@ -174,6 +175,8 @@ def test_a_leading_company_is_a_fallback(engine) -> None:
         ("Archer C6", "Archer C6"),
         (" GS308 ", "GS308"),
         ("udhcp 1.36.1", None),
+        ("udhcp1.36.1", None),
+        ("Linux5", None),
         ("dhcpcd-10.0.6", None),
         ("1.2.3", None),
         ("ABCDEF", None),
