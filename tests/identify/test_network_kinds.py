@@ -57,6 +57,7 @@ LINES = [
     "apc.ups",
     "apc.environment_monitor",
     "shelly.gateway",
+    "eq3.homematic_hub",
 ]
 
 
@@ -151,3 +152,46 @@ def test_look_alikes_get_no_line_of_these(engine, maker, model):
 def test_a_pdu_is_no_ups_and_a_transfer_switch_neither(engine):
     kinds = {m: _upnp(engine, "APC", m).device_type for m in ("AP7941B", "AP7723", "AP9641", "SMT3000RMI2U")}
     assert kinds == {"AP7941B": "pdu", "AP7723": "power_device", "AP9641": "ups", "SMT3000RMI2U": "ups"}
+
+
+def test_a_homematic_access_point_is_a_hub_not_a_wifi_access_point(engine):
+    """eQ-3 calls its Homematic IP radio hub an "Access Point": the product line, not the words, says what it is."""
+    ident = engine.identify(
+        [
+            Observation(
+                "upnp_device",
+                {
+                    "manufacturer": "eQ-3",
+                    "modelName": "HmIP-HAP",
+                    "friendlyName": "Homematic IP Access Point",
+                },
+            )
+        ]
+    )  # invented
+    assert ident.device_type == "hub"
+
+
+@pytest.mark.parametrize(
+    ("observation", "device_type"),
+    [
+        (
+            Observation("http_www_authenticate", 'Basic realm="300Mbps Wireless N Router"'),
+            "router",
+        ),  # invented
+        (Observation("html_title", "Speedport Smart 3"), "router"),  # invented
+        (
+            Observation("upnp_device", {"modelName": "X1", "friendlyName": "Livebox Play"}),
+            "router",
+        ),  # invented
+        (
+            Observation("html_title", "Network Camera - Router Settings"),
+            "camera",
+        ),  # a camera's page: camera first
+        (Observation("html_title", "NVR - Router Port Mapping"), "nvr"),  # invented
+        (Observation("html_title", "CNC Router Controller"), None),  # a woodworking machine
+        (Observation("html_title", "IoT Gateway"), None),  # a bare gateway is no router
+        (Observation("dhcp_vendor_class", "Xerox VersaLink"), "printer"),  # invented
+    ],
+)
+def test_router_words_and_their_look_alikes(engine, observation, device_type):
+    assert engine.identify([observation]).device_type == device_type
