@@ -233,7 +233,9 @@ def test_media_sections_of_an_sdp_are_not_read(words):
 
 def test_the_certificate_issuer_is_not_read(words):
     # the subject's own CN names a router (a kind word since types4); the issuer's "IP Camera" is not read
-    assert [hit.kind for hit in words.read("tls_subject", "CN=router.local\nissuer: CN=IP Camera CA")] == ["router"]
+    assert [hit.kind for hit in words.read("tls_subject", "CN=router.local\nissuer: CN=IP Camera CA")] == [
+        "router"
+    ]
     assert words.read("tls_subject", "CN=device.local\nissuer: CN=IP Camera CA") == []
 
 
