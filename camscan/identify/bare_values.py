@@ -151,15 +151,16 @@ def leading_company(
     *,
     strip_forms: Callable[[str], str],
     stopped: Callable[[str], bool],
-    is_class: Callable[[str], bool],
+    names_nobody: Callable[[str], bool],
 ) -> tuple[str, str | None] | None:
     """(company name, product code or None) when the value leads with a company's name, else None.
 
     `strip_forms(text)`: the text without its trailing legal forms (company_words.yaml `legal_suffixes`: "Inc.",
     "Co., Ltd.");
     `stopped(word)`: a word that names no maker (maker_words.yaml `not_makers`/`generic`), which may not lead the
-    name; `is_class(phrase)`: a device class (device_types.yaml words and synonyms, "Access Point"), which no part
-    of the name may be."""
+    name; `names_nobody(phrase)`: a device class (device_types.yaml words and synonyms, "Access Point") or a name
+    that names no device maker (an OS, software, a chip or module maker: "Texas Instruments"), which no part of the
+    name may be."""
     if kind not in LEADING_COMPANY_KINDS or not isinstance(value, str) or len(value) > MAX_VENDOR_CLASS:
         return None
     text = " ".join(value.split())
@@ -177,6 +178,6 @@ def leading_company(
     if stopped(words[0]) or any(w.casefold() in PRODUCT_WORDS for w in words):
         return None
     phrases = (" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
-    if any(is_class(p) for p in phrases):
+    if any(names_nobody(p) for p in phrases):
         return None
     return name, model

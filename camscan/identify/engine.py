@@ -33,7 +33,15 @@ from camscan.identify.kind_words import SERVER_HEADER, KindWords
 from camscan.identify.kind_words import Hit as KindHit
 from camscan.identify.kind_words import server_text as _server_text
 from camscan.identify.knowledge import Knowledge, load_knowledge
-from camscan.identify.maker_words import Hit, MakerWords, build_index, server_products
+from camscan.identify.maker_words import (
+    NOT_MAKER_ROLES,
+    Hit,
+    MakerWords,
+    build_index,
+    not_makers,
+    server_products,
+    words_of,
+)
 from camscan.identify.product_lines import ProductLines
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_video_source_stream
@@ -168,6 +176,8 @@ class Engine:
         self._maker_blind: frozenset[str] = frozenset(
             s.id for s in self.signatures if not s.names_maker
         ) | frozenset(f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds)
+        #: Phrases that name no device maker (`_not_maker_phrases`), built on first use.
+        self._no_makers: frozenset[str] | None = None
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
         self._sets_aside: dict[str, tuple[str, ...]] = {
             s.id: s.sets_aside for s in self.signatures if s.sets_aside
@@ -728,6 +738,12 @@ class Engine:
             ]
         return []
 
+    def _not_maker_phrases(self) -> frozenset[str]:
+        """The phrases that name no device maker (maker_words.not_makers), computed once."""
+        if self._no_makers is None:
+            self._no_makers = not_makers(self.maker_words, self.vendors)
+        return self._no_makers
+
     def _leading_companies(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
         """A DHCP vendor class that leads with a company's name no vendors.yaml entry lists ("<Maker words>
         <product code>", or a name ending in a legal form) names that company (open world), as a maker named in free
@@ -743,20 +759,27 @@ class Engine:
         def stopped(word: str) -> bool:
             return word.casefold() in stop
 
-        def is_class(phrase: str) -> bool:
-            return types is not None and types.canonical(phrase) is not None
+        def names_nobody(phrase: str) -> bool:
+            # a device class ("Access Point"), or a name that names no device maker: an OS, software, a chip or
+            # module maker, a contract manufacturer (maker_words.not_makers: "Texas Instruments", "Hon Hai")
+            if types is not None and types.canonical(phrase) is not None:
+                return True
+            return " ".join(words_of(phrase)) in self._not_maker_phrases()
 
         for obs in observations:
             if obs.error is not None:
                 continue
             got = bare_values.leading_company(
-                obs.kind, obs.value, strip_forms=words.strip_forms, stopped=stopped, is_class=is_class
+                obs.kind, obs.value, strip_forms=words.strip_forms, stopped=stopped, names_nobody=names_nobody
             )
             if got is None:
                 continue
             name, model = got
             maker = self.vendors.resolve(name) or words.display(name)
-            if self.placeholders.is_placeholder("manufacturer", maker):
+            listed = self.vendors.vendors.get(maker)
+            if self.placeholders.is_placeholder("manufacturer", maker) or (
+                listed is not None and (listed.role in NOT_MAKER_ROLES or listed.network_parts is not None)
+            ):
                 continue
             out = [
                 _observed(
