@@ -226,3 +226,10 @@ def test_a_vendor_class_longer_than_a_dhcp_option_is_not_read_for_a_company(engi
         )
         is None
     )
+
+
+def test_a_upnp_model_name_without_a_manufacturer_names_its_maker_as_before(engine) -> None:
+    # the UPnP field for the model (0.6) is no bare value: it names its maker and types through the product line
+    ident = engine.identify([Observation("upnp_device", {"modelName": "TL-SG105E"})])
+    assert (ident.manufacturer, ident.device_type) == ("TP-Link", "switch")
+    assert not any(ev.signature.startswith("engine.bare_model.") for ev in ident.evidence)
