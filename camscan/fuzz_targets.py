@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from camscan.errors import UsageError
-from camscan.parse import banners, dhcp, discovery, http, mdns, onvif, rtsp, tls, upnp, wsd
-from camscan.parse.base import ParseError
+from camscan.parse import banners, dhcp, discovery, http, mdns, onvif, rtsp, sdp, tls, upnp, wsd
+from camscan.parse.base import ParseError, text
 from camscan.parse.framing import MessageReader
 from camscan.passive.capture import open_capture
 
@@ -43,6 +43,26 @@ def _http_stream(data: bytes) -> object:
 
 def _rtsp(data: bytes) -> object:
     return rtsp.rtsp_observations(rtsp.parse_rtsp_response(data))
+
+
+def _sdp(data: bytes) -> object:
+    """A stream description, undecoded as the RTSP reader keeps it (camscan.parse.base.text), and also as Latin-1
+    (every character the parser may see), parsed and read by the readers that need no loaded knowledge."""
+    from camscan.identify import video_sources
+
+    out = []
+    for value in (text(data, sdp.MAX_CHARS), data.decode("latin-1")):
+        parsed = sdp.parse(value)
+        out.append(
+            (
+                parsed,
+                parsed.origin,
+                parsed.fmtp(),
+                video_sources.is_live_video(parsed),
+                video_sources.broadcast_reason(parsed),
+            )
+        )
+    return out
 
 
 def _wsd(data: bytes) -> object:
@@ -120,6 +140,7 @@ TARGETS: dict[str, Callable[[bytes], object]] = {
     "http": _http,
     "http_stream": _http_stream,
     "rtsp": _rtsp,
+    "sdp": _sdp,
     "wsd": _wsd,
     "onvif": _onvif,
     "sadp": _sadp,

@@ -186,11 +186,36 @@ def from_onvif_fixtures() -> None:
         save("onvif", path.read_bytes())
 
 
+def sdp_seeds() -> None:
+    """Stream descriptions (target `sdp`): the bodies of the RTSP seeds that hold one, and the lab profiles' own."""
+    import yaml
+
+    for path in sorted((SEEDS / "rtsp").glob("*")):
+        body = path.read_bytes().partition(b"\r\n\r\n")[2]
+        if body.lstrip().startswith(b"v="):
+            save("sdp", body)
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "sdp" and isinstance(value, str):
+                    save("sdp", value.replace("\n", "\r\n").encode())
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted((ROOT / "camscan" / "lab" / "profiles").glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text()))
+
+
 def main() -> None:
     shutil.rmtree(SEEDS, ignore_errors=True)
     from_captures()
     from_onvif_fixtures()
     from_lab()
+    sdp_seeds()
     for folder in sorted(SEEDS.iterdir()):
         print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")
 

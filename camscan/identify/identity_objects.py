@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import DataError
+from camscan.parse import sdp
 
 #: The observation kinds the reader knows how to read, and the fields it can give.
 READABLE_KINDS = ("http_path", "http_body", "sdp")
@@ -53,8 +54,6 @@ _ID_KEY = re.compile(
 )
 #: A section header of a multi-section dump (`[ch1]`): such a body describes several things.
 _SECTION = re.compile(r"(?m)^[ \t]*\[[^\]\r\n]+\][ \t]*\r?$")
-#: An SDP format-parameters line (RFC 8866 §6.15): `a=fmtp:<format> <param>=<value>; …`.
-_FMTP = re.compile(r"(?m)^a=fmtp:\S+[ \t]+([^\r\n]*)")
 
 
 def fold_key(key: str) -> str:
@@ -275,9 +274,11 @@ def _objects(
     """The candidate objects of one observation, each with the folded keys it sits under (outermost first) and as
     {folded key: text value}, keys that repeat left out."""
     if kind == "sdp":
-        if isinstance(value, str):
-            for params in _FMTP.findall(value[:MAX_BODY]):
-                yield (), _pairs(p.split("=", 1) for p in params.split(";") if "=" in p)
+        if isinstance(
+            value, str
+        ):  # each format-parameters line (RFC 8866 §6.15 `a=fmtp:<format> <k>=<v>; …`)
+            for fmtp in sdp.description(value).fmtp():
+                yield (), _pairs(fmtp.parameters)
         return
     body = value.get("body") if isinstance(value, dict) else value
     if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:

@@ -27,6 +27,7 @@ from typing import Any
 
 from camscan.identify.identity_objects import values_of_others
 from camscan.model import CAMERA_TYPES
+from camscan.parse import sdp
 from camscan.text import split_camel
 
 #: A word: a run of letters or a run of digits (any script); everything else separates words.
@@ -35,7 +36,9 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _REALM = re.compile(r'\brealm\s*=\s*(?:"([^"]*)"|([^\s,]+))', re.IGNORECASE)
 _RDN = re.compile(r"(?:^|[,/])\s*(CN|OU|O)\s*=\s*((?:[^,/\\]|\\.)+)", re.IGNORECASE)
-_SDP = re.compile(r"^(?:s=(.*)|i=(.*)|a=x-qt-text-(?:nam|inf):(.*))$")
+#: The session-level SDP lines read (RFC 8866 §5.3-5.4 `s=`, `i=`) and QuickTime's name and information attributes.
+_SDP_TYPES = ("s", "i")
+_SDP_ATTRIBUTES = ("x-qt-text-nam", "x-qt-text-inf")
 #: The scopes whose value names or describes the device (ONVIF Core Specification 7.3.2.2).
 _SCOPES = re.compile(r"^onvif://www\.onvif\.org/(?:name|hardware)/(.+)$", re.IGNORECASE)
 #: UPnP SERVER "OS/version UPnP/x product/version": the product is what follows the UPnP token.
@@ -309,15 +312,15 @@ class KindWords:
                 name = m.group(1).upper()
                 yield f"certificate {name}", m.group(2).strip(), "text" if name == "CN" else "whole"
         elif read == "sdp_session":
-            for line in value.splitlines():
-                line = line.strip()
-                if line.startswith("m="):
-                    break  # media sections describe streams, not the device
-                m = _SDP.match(line)
-                if m:
-                    text = next(g for g in m.groups() if g is not None)
-                    if text.strip() and text.strip() != "-":
-                        yield f"{kind} session", text, mode
+            for line in sdp.description(value).session:  # media sections describe streams, not the device
+                if line.type in _SDP_TYPES:
+                    text: str | None = line.value
+                elif line.name in _SDP_ATTRIBUTES:
+                    text = line.argument
+                else:
+                    continue
+                if text is not None and text.strip() and text.strip() != "-":
+                    yield f"{kind} session", text, mode
 
     def kind_of(self, text: str, mode: str = "text") -> tuple[str, str] | None:
         """(kind, words) a text names, or None (`_kind_of`); short texts are remembered, since banners, titles and

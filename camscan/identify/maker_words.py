@@ -23,7 +23,6 @@ import hashlib
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,12 +31,11 @@ from typing import Any
 from camscan import datacache
 from camscan.identify import oui
 from camscan.identify.vendors import VendorRegistry
+from camscan.parse import sdp
 from camscan.text import split_camel
 
 #: A word: letters and digits (any script); punctuation, space and `_` separate words.
 _WORD = re.compile(r"[^\W_]+")
-#: Session-level SDP lines read as text (RFC 8866 §5): origin username, session name and information, a=tool.
-_SDP_LINE = re.compile(r"^(?:(o)=(\S+)(?:\s.*)?|(s)=(.*)|(i)=(.*)|a=(tool):(.*))$")
 #: A certificate subject's names that may describe the device (RFC 5280 s4.1.2.6: CN, OU, O), each read on its own.
 #: The SDP field the model rule reads: the session name (RFC 8866 s5.3).
 _SESSION_NAME = frozenset({"s"})
@@ -319,7 +317,7 @@ class MakerWords:
             return []
         host: Any = None
         if kind == "sdp" and isinstance(value, str):
-            origin = next((line[2:].split() for line in _session_lines(value) if line.startswith("o=")), [])
+            origin = sdp.description(value).origin
             host = origin[5] if len(origin) >= 6 else None
         elif kind == "mdns" and isinstance(value, dict):
             host = value.get("host")
@@ -357,26 +355,24 @@ class MakerWords:
 
     @staticmethod
     def _sdp_texts(value: str, fields: frozenset[str]) -> list[str]:
+        """The session-level fields of a stream description read as text (RFC 8866 §5; media sections describe
+        streams, not the session's author), in order: `o` (the origin's user name), `s` (session name), `i`
+        (session information), `tool` (`a=tool`). The one parsed form: camscan/parse/sdp.py."""
         out = []
-        for line in _session_lines(value):
-            m = _SDP_LINE.match(line)
-            if m is None:
+        for line in sdp.description(value).session:
+            if (
+                line.type == "o"
+            ):  # its first field, the user name ("o= 2890842807 …" has none: not the session id)
+                name, text = "o", "" if line.value[:1].isspace() else (line.value.split() or [""])[0]
+            elif line.type in ("s", "i"):
+                name, text = line.type, line.value
+            elif line.name == "tool" and line.argument is not None:
+                name, text = "tool", line.argument
+            else:
                 continue
-            name = next(g for g in m.groups()[0::2] if g)
-            text = next(g for g in m.groups()[1::2] if g is not None)
             if name in fields and text.strip() and text.strip() != "-":
                 out.append(text)
         return out
-
-
-def _session_lines(sdp: str) -> Iterator[str]:
-    """The session-level lines of a stream description, stripped: those before its first media section (`m=`),
-    which describe streams, not the session's author (RFC 8866 s5)."""
-    for raw in sdp.splitlines():
-        line = raw.strip()
-        if line.startswith("m="):
-            return
-        yield line
 
 
 def server_products(value: str) -> list[str]:

@@ -163,13 +163,11 @@ CODE_READERS = (
     "camscan.identify.kind_words._LINE_PAIR",
     "camscan.identify.kind_words._REALM",
     "camscan.identify.kind_words._RDN",
-    "camscan.identify.kind_words._SDP",
     "camscan.identify.kind_words._SCOPES",
     "camscan.identify.kind_words._UPNP_PRODUCT",
     "camscan.identify.kind_words._URN",
     "camscan.identify.kind_words._TOKEN",
     "camscan.identify.vendors._DOTTED",
-    "camscan.identify.video_sources._VIDEO_MEDIA",
     "camscan.identify.video_sources._RANGE",
 )
 

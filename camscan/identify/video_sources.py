@@ -24,21 +24,26 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from camscan.identify.device_types import DeviceTypes, load_device_types
+from camscan.parse.sdp import Description, Media, description
 
-_VIDEO_MEDIA = re.compile(r"(?m)^m=video[ \t]")
 #: `a=range:<unit>=<start>-[<end>]` (npt, clock, smpte…); only the part after the first `-` matters.
-_RANGE = re.compile(r"(?mi)^a=range:[ \t]*[a-z][a-z0-9-]*[ \t]*=[^-\r\n]*-[ \t]*([^\r\n]*)")
+_RANGE = re.compile(r"^[ \t]*[a-z][a-z0-9-]*[ \t]*=[^-]*-[ \t]*(.*)", re.IGNORECASE | re.DOTALL)
 
 
-def is_live_video(sdp: str) -> bool:
+def is_live_video(sdp: str | Description) -> bool:
     """True when the stream description offers video over a live (open-ended or unbounded) presentation."""
-    if not _VIDEO_MEDIA.search(sdp):
+    parsed = description(sdp)
+    if not any(m.kind == "video" for m in parsed.media):
         return False
-    return all(not end.strip() for end in _RANGE.findall(sdp))
+    for line in parsed.attributes("range"):
+        m = _RANGE.match(line.argument or "")
+        if m and m.group(1).strip():
+            return False
+    return True
 
 
 #: RTP payload names of the MPEG-2 transport stream (RFC 2250 §2, RFC 3551 static payload type 33 "MP2T").
@@ -46,20 +51,10 @@ _TRANSPORT_STREAM = "mp2t"
 _STATIC_TRANSPORT_STREAM = "33"
 
 
-@dataclass(slots=True)
-class _Medium:
-    kind: str
-    port: str
-    protocol: str
-    formats: list[str]
-    encodings: dict[str, str] = field(
-        default_factory=dict
-    )  # payload type -> encoding name (a=rtpmap), casefolded
-
-
-def _address(line: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address of a `c=<nettype> <addrtype> <address>[/ttl[/count]]` line, or None when it is not an IP literal."""
-    parts = line[2:].split()
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address of a `c=<nettype> <addrtype> <address>[/ttl[/count]]` value, or None when it is not an IP
+    literal."""
+    parts = value.split()
     if len(parts) < 3:
         return None
     try:
@@ -68,15 +63,26 @@ def _address(line: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def _carries_transport_stream(medium: _Medium) -> bool:
+def _encodings(medium: Media) -> dict[str, str]:
+    """Payload type -> encoding name of a media section's `a=rtpmap` lines, case folded."""
+    out = {}
+    for line in medium.attributes("rtpmap"):
+        parts = (line.argument or "").split(None, 1)
+        if len(parts) == 2:
+            out[parts[0]] = parts[1].split("/", 1)[0].strip().casefold()
+    return out
+
+
+def _carries_transport_stream(medium: Media) -> bool:
     """Every format of the medium is an MPEG-2 transport stream (an rtpmap naming MP2T, the static type 33 left
     unmapped, or a transport protocol that names it, such as `MP2T/AVP`)."""
     if _TRANSPORT_STREAM in medium.protocol.casefold():
         return True
     if not medium.formats:
         return False
+    encodings = _encodings(medium)
     for fmt in medium.formats:
-        name = medium.encodings.get(fmt)
+        name = encodings.get(fmt)
         if name is None and fmt != _STATIC_TRANSPORT_STREAM:
             return False
         if name is not None and name != _TRANSPORT_STREAM:
@@ -84,43 +90,28 @@ def _carries_transport_stream(medium: _Medium) -> bool:
     return True
 
 
-def broadcast_reason(sdp: str) -> str | None:
+def broadcast_reason(sdp: str | Description) -> str | None:
     """Why a stream description describes a broadcast rather than a video device's own stream, or None.
 
-    Linear in the length of the text (one pass over its lines; no pattern is tried twice on the same text)."""
-    media: list[_Medium] = []
-    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
-    controlled = False
-    for raw in sdp.splitlines():
-        line = raw.strip()
-        if line.startswith("m="):
-            parts = line[2:].split()
-            if len(parts) >= 3:
-                media.append(_Medium(parts[0].casefold(), parts[1], parts[2], parts[3:]))
-        elif line.startswith("c="):
-            address = _address(line)
-            if address is not None:
-                addresses.append(address)
-        elif line.startswith("a=control:"):
-            controlled = True
-        elif line.startswith("a=rtpmap:") and media:
-            parts = line[len("a=rtpmap:") :].split(None, 1)
-            if len(parts) == 2:
-                media[-1].encodings[parts[0]] = parts[1].split("/", 1)[0].strip().casefold()
-    video = [m for m in media if m.kind == "video"]
+    Reads the one parsed form (camscan/parse/sdp.py): media sections, `c=` lines and `a=control` anywhere."""
+    parsed = description(sdp)
+    video = [m for m in parsed.media if m.kind == "video" and m.protocol]
     if not video:
         return None
+    lines = parsed.lines()
+    addresses = [a for a in (_address(line.value) for line in lines if line.type == "c") if a is not None]
     if any(a.is_loopback for a in addresses):
         return "its destination is the loopback address: a stream written for a program on the same computer"
     if all(_carries_transport_stream(m) for m in video):
         return "its video is an MPEG-2 transport stream (MP2T): a broadcast multiplex"
+    controlled = any(line.name == "control" and line.argument is not None for line in lines)
     fixed = any(m.port.split("/", 1)[0] not in ("", "0") for m in video)
     if not controlled and fixed and any(a.is_multicast for a in addresses):
         return "it announces a multicast session with fixed ports and no RTSP control URL"
     return None
 
 
-def is_video_source_stream(sdp: str) -> bool:
+def is_video_source_stream(sdp: str | Description) -> bool:
     """True when the stream description is a live video stream that a video source serves: live video
     (`is_live_video`) that is not a broadcast (`broadcast_reason`)."""
     return is_live_video(sdp) and broadcast_reason(sdp) is None

@@ -145,7 +145,7 @@ def _reader_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
     named = {
         f"kind_words.{name}": getattr(kind_words, name)
-        for name in ("_XML_ELEMENT", "_JSON_PAIR", "_LINE_PAIR", "_REALM", "_RDN", "_SDP", "_SCOPES", "_UPNP_PRODUCT", "_URN", "_TOKEN")
+        for name in ("_XML_ELEMENT", "_JSON_PAIR", "_LINE_PAIR", "_REALM", "_RDN", "_SCOPES", "_UPNP_PRODUCT", "_URN", "_TOKEN")
     }  # fmt: skip
     named["vendors._DOTTED"] = vendors._DOTTED
     return sorted(named.items())
