@@ -47,8 +47,10 @@ MAX_CHARS = 256 * 1024
 MAX_LINES = 4096
 #: Media sections opened (a camera offers a few: video, audio, metadata, back channel).
 MAX_MEDIA = 64
-#: How many parsed descriptions `description()` remembers (the readers of a host's observations share them).
-MEMO = 256
+#: How many parsed descriptions `description()` remembers: the readers of an observation run at different stages of
+#: the engine, each over all of a host's observations, so the memo holds a host's descriptions (a few: one per
+#: stream path) with room to spare; at most 64 x MAX_CHARS of hostile text is held.
+MEMO = 64
 
 
 class Line(NamedTuple):

@@ -224,3 +224,23 @@ def test_the_origin_user_name_is_its_first_field_only() -> None:
     _, makers = _readers()
     assert makers._sdp_texts("o= 2890842807 IN IP4 192.0.2.1\n", frozenset({"o"})) == []
     assert makers._sdp_texts("o=admin 2890842807 1 IN IP4 192.0.2.1\n", frozenset({"o"})) == ["admin"]
+
+
+def test_the_engine_parses_each_description_once(engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six readers at different stages of the engine read a host's descriptions; each text is parsed once."""
+    from camscan.model import Observation
+
+    parsed: list[str] = []
+
+    def counting(text: str) -> sdp.Description:
+        parsed.append(text)
+        return sdp.Description((), ())
+
+    sdp._remembered.cache_clear()
+    monkeypatch.setattr(sdp, "parse", counting)
+    texts = [CAMERA.replace("Channel 1", f"Channel {n}") for n in range(8)]
+    engine.identify(
+        [Observation("sdp", t) for t in texts] + [Observation("rtsp_server", "Example RTSP Server")]
+    )
+    sdp._remembered.cache_clear()
+    assert sorted(parsed) == sorted(texts)
