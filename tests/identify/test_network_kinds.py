@@ -195,3 +195,49 @@ def test_a_homematic_access_point_is_a_hub_not_a_wifi_access_point(engine):
 )
 def test_router_words_and_their_look_alikes(engine, observation, device_type):
     assert engine.identify([observation]).device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("observation", "device_type"),
+    [
+        (Observation("upnp_device", {"modelName": "AVR 1710"}), "av_receiver"),  # Harman Kardon's designation
+        (Observation("upnp_device", {"modelName": "AVR850"}), "av_receiver"),  # Arcam's
+        (
+            Observation(
+                "http_path",
+                {
+                    "path": "/dev.xml",
+                    "status": 200,
+                    "headers": {},
+                    "body": "<d><ModelName>AVR-X3800H</ModelName></d>",
+                },
+            ),
+            "av_receiver",
+        ),  # invented answer; a Denon model from denon.com
+        (Observation("html_title", "AVR128DA48 Curiosity Nano"), None),  # Microchip's microcontroller board
+        (
+            Observation("html_title", "AVR32 UC3 Web Server"),
+            None,
+        ),  # Atmel's AVR32 demo firmware (invented title)
+        (Observation("html_title", "AVR Web Server"), None),  # a bare AVR beside other words
+        (Observation("dhcp_hostname", "avr-builder"), None),  # no designation: no digit joined
+    ],
+)
+def test_avr_names_a_receiver_only_as_a_designation(engine, observation, device_type):
+    assert engine.identify([observation]).device_type == device_type
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"modelName": "IPC-HDW1431T1", "serial": "x"}',  # invented: a camera designation under a model key
+        "<DeviceInfo><ModelName>DS-7608NI-K2</ModelName></DeviceInfo>",  # invented: a recorder's
+    ],
+)
+def test_a_model_key_never_makes_a_video_device(engine, body):
+    """Model keys are read as product keys: for the non-video kinds only (a camera's designation there makes no
+    camera through the kind words; the maker's signatures and product lines decide)."""
+    ident = engine.identify(
+        [Observation("http_path", {"path": "/x", "status": 200, "headers": {}, "body": body})]
+    )
+    assert not any(ev.signature.startswith("engine.kind_words.") for ev in ident.evidence if ev.asserts)
