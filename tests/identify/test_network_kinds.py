@@ -241,3 +241,32 @@ def test_a_model_key_never_makes_a_video_device(engine, body):
         [Observation("http_path", {"path": "/x", "status": 200, "headers": {}, "body": body})]
     )
     assert not any(ev.signature.startswith("engine.kind_words.") for ev in ident.evidence if ev.asserts)
+
+
+@pytest.mark.parametrize(
+    ("observation", "device_type"),
+    [
+        (Observation("html_title", "Mini Smart Wi-Fi Plug"), "plug"),  # invented
+        (Observation("html_title", "Please install the plug-in"), None),  # a camera page's browser plug-in
+        (Observation("html_title", "Smart Plug Camera"), "camera"),  # invented: the camera word wins
+        (Observation("mdns", {"name": "Smart Bulb-1A2B", "type": "_hap._tcp.local.", "txt": []}), "bulb"),
+        (Observation("html_title", "Light Bulb Security Camera"), "camera"),  # a bulb-shaped camera
+        (Observation("html_title", "Smart Dimmer Switch"), "light_switch"),  # invented
+        (
+            Observation("html_title", "24-Port Gigabit Ethernet Switch"),
+            None,
+        ),  # no light switch (maker_words' class)
+        (Observation("html_title", "Zigbee Gateway"), "hub"),  # invented
+        (Observation("html_title", "Smart Hub"), "hub"),  # a field of its own
+        (Observation("html_title", "Samsung Smart Hub"), None),  # a TV's menu
+        (Observation("html_title", "USB Hub Settings"), None),  # a bare hub
+        (
+            Observation("html_title", "OpenThread Border Router"),
+            None,
+        ),  # a Thread border router is no IP router
+        (Observation("html_title", "AC1200 Wi-Fi Range Extender"), "access_point"),  # invented
+        (Observation("html_title", "Repeater Station 4"), None),  # a bare repeater (radio, HDMI)
+    ],
+)
+def test_smart_home_kind_words_and_their_look_alikes(engine, observation, device_type):
+    assert engine.identify([observation]).device_type == device_type
