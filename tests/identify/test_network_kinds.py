@@ -58,6 +58,8 @@ LINES = [
     "apc.environment_monitor",
     "shelly.gateway",
     "eq3.homematic_hub",
+    "meross.plug",
+    "meross.garage_door_opener",
 ]
 
 
