@@ -28,7 +28,13 @@ from typing import Any
 
 from camscan.identify import bare_values, nmap_probes, oui
 from camscan.identify.firmware import iso_date
-from camscan.identify.identity_objects import MAKER_FIELDS, TYPE_ID, IdentityObjects, Reading
+from camscan.identify.identity_objects import (
+    MAKER_FIELDS,
+    TYPE_ID,
+    IdentityObjects,
+    Reading,
+    one_parse_per_body,
+)
 from camscan.identify.kind_words import SERVER_HEADER, KindWords
 from camscan.identify.kind_words import Hit as KindHit
 from camscan.identify.kind_words import server_text as _server_text
@@ -185,6 +191,10 @@ class Engine:
 
     # ------------------------------------------------------------------------------------------- evidence
     def evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
+        with one_parse_per_body():  # a JSON or XML answer is parsed once for all its readers
+            return self._evidence(observations)
+
+    def _evidence(self, observations: Iterable[Observation]) -> list[Evidence]:
         out: list[Evidence] = []
         observations = _one_services_statement([_printed_subject(o) for o in observations])
         path_bodies = _path_bodies(observations)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -308,10 +309,62 @@ def _pairs(items: Iterable[Sequence[str]]) -> dict[str, str]:
     return out
 
 
-def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under, dict[str, str]]]:
+# ------------------------------------------------------------------------------------------- one parse per body
+#: The bodies parsed during one identification (`one_parse_per_body`): text -> its JSON document or XML root (`_FAILED`
+#: when it does not parse). The identity-object reader and `values_of_others` (the kind words) read the same
+#: answers at different stages of the engine, each over all of a host's observations.
+_PARSED: ContextVar[dict[str, Any] | None] = ContextVar("camscan_parsed_bodies", default=None)
+_FAILED = object()
+
+
+class one_parse_per_body:
+    """Within this block (one host's identification), a JSON or XML body is parsed once and shared by its readers;
+    the parses are dropped at its end, so what is held is one host's answers. (A class, not a generator: it wraps
+    every identification, and costs about a microsecond.)"""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _PARSED.set({})
+
+    def __exit__(self, *exc: object) -> None:
+        _PARSED.reset(self._token)
+
+
+def _parse_json(text: str) -> Any:
+    """The JSON document of a stripped body starting with `{` or `[`, or `_FAILED`."""
+    memo = _PARSED.get()
+    if memo is not None and text in memo:  # one text is JSON or XML by its first character, never both
+        return memo[text]
     try:
-        doc = json.loads(text)
+        doc: Any = json.loads(text)
     except (ValueError, RecursionError):
+        doc = _FAILED
+    if memo is not None:
+        memo[text] = doc
+    return doc
+
+
+def _parse_xml(text: str) -> Any:
+    """The root element of a stripped body starting with `<`, or `_FAILED`."""
+    from camscan.parse.base import ParseError
+    from camscan.parse.xmlsafe import parse_xml
+
+    memo = _PARSED.get()
+    if memo is not None and text in memo:  # one text is JSON or XML by its first character, never both
+        return memo[text]
+    try:
+        root: Any = parse_xml(text.encode("utf-8"), limit=MAX_BODY)
+    except ParseError:
+        root = _FAILED
+    if memo is not None:
+        memo[text] = root
+    return root
+
+
+def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under, dict[str, str]]]:
+    doc = _parse_json(text)
+    if doc is _FAILED:
         return
 
     def walk(node: Any, path: Under, depth: int) -> Iterator[tuple[Under, dict[str, str]]]:
@@ -339,12 +392,10 @@ def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under,
 def _xml_objects(
     text: str, not_under: frozenset[str], not_attributes: frozenset[str]
 ) -> Iterator[tuple[Under, dict[str, str]]]:
-    from camscan.parse.base import ParseError
-    from camscan.parse.xmlsafe import local, parse_xml
+    from camscan.parse.xmlsafe import local
 
-    try:
-        root = parse_xml(text.encode("utf-8"), limit=MAX_BODY)
-    except ParseError:
+    root = _parse_xml(text)
+    if root is _FAILED:
         return
 
     def walk(elem: Any, path: Under, depth: int) -> Iterator[tuple[Under, dict[str, str]]]:
@@ -412,9 +463,8 @@ def values_of_others(body: str, not_device: frozenset[str]) -> set[tuple[str, st
         return set()
     out: set[tuple[str, str]] = set()
     if text[0] in "{[":
-        try:
-            doc = json.loads(text)
-        except (ValueError, RecursionError):
+        doc = _parse_json(text)  # the identity-object reader's parse, within one identification
+        if doc is _FAILED:
             return out
 
         def walk(node: Any, hidden: bool, depth: int) -> None:
@@ -432,12 +482,10 @@ def values_of_others(body: str, not_device: frozenset[str]) -> set[tuple[str, st
 
         walk(doc, False, 0)
     elif text[0] == "<":
-        from camscan.parse.base import ParseError
-        from camscan.parse.xmlsafe import local, parse_xml
+        from camscan.parse.xmlsafe import local
 
-        try:
-            root = parse_xml(text.encode("utf-8"), limit=MAX_BODY)
-        except ParseError:
+        root = _parse_xml(text)
+        if root is _FAILED:
             return out
         for elem in root.iter():
             if isinstance(elem.tag, str) and names_other(local(elem.tag), not_device):

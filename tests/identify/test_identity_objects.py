@@ -247,3 +247,36 @@ def test_release_stage_and_build_id_schemes(engine, text, version, build, date):
 
 def test_the_data_file_is_optional(tmp_path: Path):
     assert not IdentityObjects.load(tmp_path / "absent.yaml").enabled
+
+
+def test_a_body_is_parsed_once_for_all_its_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The identity-object reader and the kind words' `values_of_others` read the same JSON or XML answer at
+    different stages of one identification: it is parsed once (`one_parse_per_body`), and nothing is kept after."""
+    from camscan.identify import identity_objects
+    from camscan.parse import xmlsafe
+
+    loads, parse_xml = json.loads, xmlsafe.parse_xml
+    parsed: list[str] = []
+
+    def counting_loads(text: str) -> object:
+        parsed.append(text)
+        return loads(text)
+
+    def counting_xml(data: bytes, **kw: object) -> object:
+        parsed.append(data.decode())
+        return parse_xml(data, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(json, "loads", counting_loads)
+    monkeypatch.setattr(xmlsafe, "parse_xml", counting_xml)
+    # invented answers: a device's JSON status with a paired camera listed, and an XML device description
+    bodies = [
+        '{"model": "EX-100", "mac": "00:00:5e:00:53:01", "ver": "1.2.3", "children": [{"devicetype": "Camera"}]}',
+        "<device><model>EX-200</model><sn>SN0001</sn><software>2.0.1</software></device>",
+    ]
+    observations = [
+        Observation("http_path", {"path": f"/api/{n}", "status": 200, "body": body})
+        for n, body in enumerate(bodies)
+    ]
+    get_engine().identify(observations)
+    assert sorted(p for p in parsed if p in bodies) == sorted(bodies)
+    assert identity_objects._PARSED.get() is None
