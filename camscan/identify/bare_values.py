@@ -15,12 +15,19 @@ Two field families that no signature reads:
   DHCP vendor class whose leading words name no listed maker: issue 11's closed world (a device that names a company
   vendors.yaml does not list still gets that maker). Product names, operating systems, client software and device
   classes that lead a vendor class (`LifeSize Room …`, `Linux …`, `Smart TV …`) are not company names and are stopped.
+
+The words these readers stop are knowledge and live in data, each list once: the operating systems and DHCP clients
+in maker_words.yaml `not_makers` (the groups marked `client_names`: `MakerWords.names_client`), the product words in
+maker_words.yaml `product_words`, the words that name no maker in `not_makers` and `generic` (`MakerWords.stop`), the
+device classes in device_types.yaml.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from camscan.identify.maker_words import MakerWords
 
 #: Observation kinds whose whole value may be a bare model.
 BARE_MODEL_KINDS: frozenset[str] = frozenset({"dhcp_vendor_class", "snmp_sysdescr"})
@@ -32,27 +39,20 @@ BARE_MODEL_WEIGHT = 0.4
 _MODEL_TOKEN = re.compile(
     r"[A-Za-z][A-Za-z0-9]*(?:[-_+./][A-Za-z0-9]+)*\+?(?: [A-Za-z]{1,3}\d[A-Za-z0-9]*\+?)?"
 )
-#: Generic DHCP clients and operating systems that send their own name (and version) as vendor class; never a model
-#: (dhcpcd(8): "dhcpcd-<version>:<os>-<release>:<machine>:<platform>"; BusyBox udhcpc "udhcp <version>"; Android's
-#: "android-dhcp-<release>"; Windows "MSFT 5.0"; ISC dhclient; systemd-networkd; PXE "PXEClient:…" RFC 4578).
-_CLIENTS = re.compile(
-    r"(?:dhcpcd|udhcpc?|android-dhcp|msft|dhclient|isc-dhclient|systemd|networkd|pxeclient|anaconda|"
-    r"linux|ubuntu|debian|windows|openwrt|lede|busybox)(?![A-Za-z])",
-    re.IGNORECASE,
-)
 #: A value that is a version, a date, a MAC or an address, not a model.
 _NOT_MODEL = re.compile(r"v?\d[\d.]*|[0-9a-f]{2}(?:[:-]?[0-9a-f]{2}){5}|\d+\.\d+\.\d+\.\d+", re.IGNORECASE)
 
 
-def bare_model(kind: str, value: object) -> str | None:
-    """The value as a model-shaped token when the kind is one whose whole value may be a bare model, else None.
+def bare_model(kind: str, value: object, rules: MakerWords) -> str | None:
+    """The value as a model-shaped token when the kind is one whose whole value may be a bare model, else None. A
+    value an operating system or DHCP client leads (`rules.names_client`: "udhcp 1.36.1", "Linux5") is none.
     Whether a maker's numbering claims it is the caller's question (`ProductLines.maker_of`)."""
     if kind not in BARE_MODEL_KINDS or not isinstance(value, str):
         return None
     text = value.strip()
     if not 3 <= len(text) <= 32 or not any(c.isdigit() for c in text):
         return None
-    if _CLIENTS.match(text) or _NOT_MODEL.fullmatch(text) or not _MODEL_TOKEN.fullmatch(text):
+    if rules.names_client(text) or _NOT_MODEL.fullmatch(text) or not _MODEL_TOKEN.fullmatch(text):
         return None
     return text
 
@@ -70,101 +70,29 @@ _CODE = r"[A-Z0-9][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*"
 _NAME_THEN_CODE = re.compile(rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}) (?P<model>{_CODE})")
 #: "<one to five name words>" before a legal form ("Inc.", "Co., Ltd.") that ends the value.
 _NAME_BEFORE_FORM = re.compile(rf"(?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|&)){{0,4}})")
-#: Words of product, model and device-class names, not of company names: a name holding one is no company's
-#: (`LifeSize Room …`, `Galaxy Tab …`, `Fire TV Stick …`). Words that company names share with ordinary text
-#: ("Vision", "Mobile", "Digital") are the caller's `stopped` words, which only the first word may not be.
-PRODUCT_WORDS: frozenset[str] = frozenset(
-    {
-        "room",
-        "series",
-        "model",
-        "edition",
-        "version",
-        "pro",
-        "plus",
-        "mini",
-        "max",
-        "ultra",
-        "lite",
-        "phone",
-        "camera",
-        "cam",
-        "player",
-        "box",
-        "hub",
-        "bridge",
-        "gateway",
-        "controller",
-        "sensor",
-        "station",
-        "server",
-        "client",
-        "device",
-        "module",
-        "tv",
-        "tab",
-        "stick",
-        "speaker",
-        "doorbell",
-        "printer",
-        "router",
-        "switch",
-        "display",
-        "panel",
-        "terminal",
-        "kit",
-        "dock",
-        "reader",
-        "board",
-        "firmware",
-        "software",
-        "os",
-        "ip",
-        "voip",
-        "sip",
-        "wifi",
-        "lan",
-        "wan",
-        "dhcp",
-        "agent",
-        "boot",
-        "loader",
-        "default",
-        "generic",
-        "unknown",
-        "galaxy",
-        "kindle",
-        "fire",
-        "echo",
-        "chromecast",
-        "xbox",
-        "playstation",
-        "iphone",
-        "ipad",
-    }
-)
 
 
 def leading_company(
     kind: str,
     value: object,
+    rules: MakerWords,
     *,
     strip_forms: Callable[[str], str],
-    stopped: Callable[[str], bool],
     names_nobody: Callable[[str], bool],
 ) -> tuple[str, str | None] | None:
     """(company name, product code or None) when the value leads with a company's name, else None.
 
+    From `rules` (maker_words.yaml): an operating system or DHCP client that leads the value (`names_client`), a
+    first word that names no maker (`stop`: `not_makers` and `generic`), and a product word anywhere in the name
+    (`product_words`: "Galaxy Tab S9", "… Room …") make it no company's.
     `strip_forms(text)`: the text without its trailing legal forms (company_words.yaml `legal_suffixes`: "Inc.",
-    "Co., Ltd.");
-    `stopped(word)`: a word that names no maker (maker_words.yaml `not_makers`/`generic`), which may not lead the
-    name; `names_nobody(phrase)`: a device class (device_types.yaml words and synonyms, "Access Point") or a name
-    that names no device maker (an OS, software, a chip or module maker: "Texas Instruments"), which no part of the
-    name may be."""
+    "Co., Ltd."); `names_nobody(phrase)`: a device class (device_types.yaml words and synonyms, "Access Point") or a
+    name that names no device maker (an OS, software, a chip or module maker: "Texas Instruments"), which no part of
+    the name may be."""
     if kind not in LEADING_COMPANY_KINDS or not isinstance(value, str) or len(value) > MAX_VENDOR_CLASS:
         return None
     text = " ".join(value.split())
-    if _CLIENTS.match(text):
+    if rules.names_client(text):
         return None
     bare = strip_forms(text).strip(" ,.;:-_/&")
     m = _NAME_THEN_CODE.fullmatch(text)
@@ -175,7 +103,7 @@ def leading_company(
     else:
         return None
     words = [w for w in name.replace("-", " ").split() if w != "&"]
-    if stopped(words[0]) or any(w.casefold() in PRODUCT_WORDS for w in words):
+    if words[0].casefold() in rules.stop or any(w.casefold() in rules.product_words for w in words):
         return None
     phrases = (" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
     if any(names_nobody(p) for p in phrases):

@@ -40,10 +40,10 @@ from camscan.identify.kind_words import Hit as KindHit
 from camscan.identify.kind_words import server_text as _server_text
 from camscan.identify.knowledge import Knowledge, load_knowledge
 from camscan.identify.maker_words import (
-    NOT_MAKER_ROLES,
     Hit,
     MakerWords,
     build_index,
+    names_no_device_maker,
     not_makers,
     server_products,
     words_of,
@@ -182,8 +182,6 @@ class Engine:
         self._maker_blind: frozenset[str] = frozenset(
             s.id for s in self.signatures if not s.names_maker
         ) | frozenset(f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds)
-        #: Phrases that name no device maker (`_not_maker_phrases`), built on first use.
-        self._no_makers: frozenset[str] | None = None
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
         self._sets_aside: dict[str, tuple[str, ...]] = {
             s.id: s.sets_aside for s in self.signatures if s.sets_aside
@@ -516,13 +514,7 @@ class Engine:
         parts = [ev for ev in found if ev.note and ev.note.startswith(NETWORK_PART_NOTE)]
         if not parts:
             return found
-        stated = {
-            value
-            for ev in found
-            if ev.kind != "mac"
-            for key, value in ev.asserts.items()
-            if key in VENDOR_FIELDS
-        }
+        stated = _stated_makers(found)
         out: list[Evidence] = []
         for ev in found:
             maker = ev.ignored.get("manufacturer") if any(ev is p for p in parts) else None
@@ -631,13 +623,7 @@ class Engine:
         model_rule = rules.models
         if model_rule is None or any("model" in ev.asserts for ev in found):
             return []
-        stated = {
-            value
-            for ev in found
-            if ev.kind != "mac" and not ev.signature.startswith(MAKER_WORDS + ".")
-            for key, value in ev.asserts.items()
-            if key in VENDOR_FIELDS
-        }
+        stated = _stated_makers(found, free_text=False)
         has_firmware = any("firmware" in ev.asserts for ev in found)
         has_type = any("device_type" in ev.asserts for ev in found)
         # a maker the maker rule could not name (it does not read banners, realms, certificates or instance names)
@@ -720,17 +706,11 @@ class Engine:
         model, and only when no maker other evidence names (a MAC's OUI aside) is unrelated to the numbering's."""
         if self.product_lines is None or any("model" in ev.asserts for ev in found):
             return []
-        stated = {
-            value
-            for ev in found
-            if ev.kind != "mac"
-            for key, value in ev.asserts.items()
-            if key in VENDOR_FIELDS
-        }
+        stated = _stated_makers(found)
         for obs in observations:
             if obs.error is not None:
                 continue
-            token = bare_values.bare_model(obs.kind, obs.value)
+            token = bare_values.bare_model(obs.kind, obs.value, self.maker_words)
             scheme = self.product_lines.maker_of(token) if token else None
             if token is None or scheme is None:
                 continue
@@ -748,12 +728,6 @@ class Engine:
             ]
         return []
 
-    def _not_maker_phrases(self) -> frozenset[str]:
-        """The phrases that name no device maker (maker_words.not_makers), computed once."""
-        if self._no_makers is None:
-            self._no_makers = not_makers(self.maker_words, self.vendors)
-        return self._no_makers
-
     def _leading_companies(self, observations: list[Observation], found: list[Evidence]) -> list[Evidence]:
         """A DHCP vendor class that leads with a company's name no vendors.yaml entry lists ("<Maker words>
         <product code>", or a name ending in a legal form) names that company (open world), as a maker named in free
@@ -762,25 +736,22 @@ class Engine:
         rules = self.maker_words
         if not rules.enabled or _maker_stated(found):
             return []
-        stop = rules.stop
         words = self.vendors.words
         types = self.knowledge.device_types
-
-        def stopped(word: str) -> bool:
-            return word.casefold() in stop
+        no_makers = not_makers(rules, self.vendors)
 
         def names_nobody(phrase: str) -> bool:
             # a device class ("Access Point"), or a name that names no device maker: an OS, software, a chip or
             # module maker, a contract manufacturer (maker_words.not_makers: "Texas Instruments", "Hon Hai")
             if types is not None and types.canonical(phrase) is not None:
                 return True
-            return " ".join(words_of(phrase)) in self._not_maker_phrases()
+            return " ".join(words_of(phrase)) in no_makers
 
         for obs in observations:
             if obs.error is not None:
                 continue
             got = bare_values.leading_company(
-                obs.kind, obs.value, strip_forms=words.strip_forms, stopped=stopped, names_nobody=names_nobody
+                obs.kind, obs.value, rules, strip_forms=words.strip_forms, names_nobody=names_nobody
             )
             if got is None:
                 continue
@@ -788,7 +759,7 @@ class Engine:
             maker = self.vendors.resolve(name) or words.display(name)
             listed = self.vendors.vendors.get(maker)
             if self.placeholders.is_placeholder("manufacturer", maker) or (
-                listed is not None and (listed.role in NOT_MAKER_ROLES or listed.network_parts is not None)
+                listed is not None and names_no_device_maker(listed)
             ):
                 continue
             out = [
@@ -1562,6 +1533,18 @@ def _one_services_statement(observations: list[Observation]) -> list[Observation
     out = [o for o in observations if not any(o is f for f in found)]
     out.append(merged)
     return out
+
+
+def _stated_makers(found: list[Evidence], *, free_text: bool = True) -> set[str]:
+    """The makers and brands the evidence names, a MAC's OUI aside (a module maker's block): the makers a fallback
+    reader's own maker must be related to. `free_text=False`: makers named in free text (`MAKER_WORDS`) aside too."""
+    return {
+        value
+        for ev in found
+        if ev.kind != "mac" and (free_text or not ev.signature.startswith(MAKER_WORDS + "."))
+        for key, value in ev.asserts.items()
+        if key in VENDOR_FIELDS
+    }
 
 
 def _maker_stated(found: list[Evidence]) -> bool:

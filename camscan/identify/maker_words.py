@@ -30,7 +30,7 @@ from typing import Any
 
 from camscan import datacache
 from camscan.identify import oui
-from camscan.identify.vendors import VendorRegistry
+from camscan.identify.vendors import Vendor, VendorRegistry
 from camscan.parse import sdp
 from camscan.text import split_camel
 
@@ -238,6 +238,13 @@ class MakerWords:
     host_name_kinds: frozenset[str] = frozenset()
     #: kinds also read with camel case split (`camel`: "<Maker>Printer" is "<Maker> Printer")
     camel: frozenset[str] = frozenset()
+    #: `product_words`: words of product, model and device-class names that no company's name holds (also in
+    #: `generic`, the words that name no one in the index)
+    product_words: frozenset[str] = frozenset()
+    #: the words of the `not_makers` groups marked `client_names` (operating systems, DHCP clients), as written
+    client_names: tuple[str, ...] = ()
+    #: a value that starts with one of `client_names`, not followed by a letter (`Linux5`, `udhcp 1.36.1`)
+    _client_start: re.Pattern[str] | None = None
 
     @property
     def enabled(self) -> bool:
@@ -256,7 +263,12 @@ class MakerWords:
         leading = frozenset(k["kind"] for k in doc["kinds"] if k.get("leading"))
         listed_only = frozenset(k["kind"] for k in doc["kinds"] if k.get("registry") is False)
         not_makers = frozenset(_phrase(w) for g in doc["not_makers"] for w in g["words"])
-        generic = frozenset(_phrase(w) for w in doc["generic"]["words"])
+        product_words = frozenset(_phrase(w) for w in (doc.get("product_words") or {}).get("words") or ()) - {
+            ""
+        }
+        # product words name no one either: the index stops them as it stops the generic words
+        generic = frozenset(_phrase(w) for w in doc["generic"]["words"]) | product_words
+        client_names = tuple(w for g in doc["not_makers"] if g.get("client_names") for w in g["words"])
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return cls(
             float(doc["weight"]),
@@ -276,6 +288,9 @@ class MakerWords:
             frozenset(_phrase(w) for w in (doc.get("not_after") or {}).get("words") or ()),
             frozenset((doc.get("host_names") or {}).get("kinds") or ()),
             frozenset(k["kind"] for k in doc["kinds"] if k.get("camel")),
+            product_words,
+            client_names,
+            _starts_with(client_names),
         )
 
     def example_values(self) -> list[tuple[str, str]]:
@@ -287,6 +302,11 @@ class MakerWords:
     @property
     def stop(self) -> frozenset[str]:
         return self.not_makers | self.generic
+
+    def names_client(self, text: str) -> bool:
+        """The text starts with the name of an operating system or DHCP client (`not_makers` groups marked
+        `client_names`), glued to a version or not: "udhcp 1.36.1", "dhcpcd-10.0.6", "MSFT 5.0", "Linux5"."""
+        return self._client_start is not None and self._client_start.match(text) is not None
 
     def texts(self, kind: str, value: Any) -> list[str]:
         """The free texts of an observation this file reads (for `sdp`, the listed session-level fields)."""
@@ -375,6 +395,14 @@ class MakerWords:
         return out
 
 
+def _starts_with(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern matching a text that starts with one of `names` (case-insensitive) not followed by a letter."""
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})(?![A-Za-z])", re.IGNORECASE)
+
+
 def server_products(value: str) -> list[str]:
     """The product names a Server header lists (RFC 9110 s10.2.4: `Server = product *( RWS ( product / comment ) )`,
     `product = token ["/" product-version]`), comments left out: "CompaqHTTPServer/9.9 HP System Management
@@ -453,13 +481,20 @@ def build_index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
     return _index(rules, vendors)
 
 
+def names_no_device_maker(vendor: Vendor) -> bool:
+    """A vendors.yaml vendor whose name never names a device's maker: its role is software, chipset or lookalike,
+    or it makes network chips or modules for other companies' products (`network_parts`: its name turns up in SDK
+    and driver strings)."""
+    return vendor.role in NOT_MAKER_ROLES or vendor.network_parts is not None
+
+
+@lru_cache(maxsize=4)
 def not_makers(rules: MakerWords, vendors: VendorRegistry) -> frozenset[str]:
     """The phrases that name no device maker: maker_words.yaml's `not_makers`, and the names and aliases of the
-    vendors.yaml vendors whose role is software, chipset or lookalike, or that make network chips or modules for
-    other companies' products (`network_parts`: their names turn up in SDK and driver strings)."""
+    vendors.yaml vendors that name no device maker (`names_no_device_maker`). Computed once per rules and vendors."""
     out = set(rules.not_makers)
     for v in vendors.vendors.values():
-        if v.role in NOT_MAKER_ROLES or v.network_parts is not None:
+        if names_no_device_maker(v):
             for name in (v.name, *v.aliases):
                 out |= {_phrase(name), _phrase(name).replace(" ", "")}
     return frozenset(out - {""})

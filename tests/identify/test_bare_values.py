@@ -11,6 +11,7 @@ test (invented), none is a corpus value. Company names in the leading-company te
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -192,9 +193,10 @@ def test_a_leading_company_is_a_fallback(engine) -> None:
         ("X" * 40 + "1", None),
     ],
 )
-def test_bare_model_shape(value, want) -> None:
-    assert bare_values.bare_model("dhcp_vendor_class", value) == want
-    assert bare_values.bare_model("html_title", value) is None
+def test_bare_model_shape(engine, value, want) -> None:
+    rules = engine.maker_words
+    assert bare_values.bare_model("dhcp_vendor_class", value, rules) == want
+    assert bare_values.bare_model("html_title", value, rules) is None
 
 
 @pytest.mark.parametrize(
@@ -222,7 +224,7 @@ def test_a_vendor_class_longer_than_a_dhcp_option_is_not_read_for_a_company(engi
     value = "Quillon Access Systems " + "Q" * 300 + "1"
     assert (
         bare_values.leading_company(
-            "dhcp_vendor_class", value, strip_forms=str, stopped=lambda w: False, names_nobody=lambda p: False
+            "dhcp_vendor_class", value, engine.maker_words, strip_forms=str, names_nobody=lambda p: False
         )
         is None
     )
@@ -233,3 +235,80 @@ def test_a_upnp_model_name_without_a_manufacturer_names_its_maker_as_before(engi
     ident = engine.identify([Observation("upnp_device", {"modelName": "TL-SG105E"})])
     assert (ident.manufacturer, ident.device_type) == ("TP-Link", "switch")
     assert not any(ev.signature.startswith("engine.bare_model.") for ev in ident.evidence)
+
+
+# --- the word lists these readers stop live in data, each word once (maker_words.yaml, device_types.yaml) ---
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # DHCP clients of maker_words.yaml not_makers `dhcp_clients` (dhcpcd(8), dhclient.conf(5),
+        # systemd.network(5), RFC 4578, Red Hat's inst.dhcpclass: "anaconda-$(uname -srm)"); invented versions
+        "dhclient-4.4.3",
+        "isc-dhclient-4.2.5",
+        "systemd-networkd-255",
+        "networkd2",
+        "PXEClient7",
+        "anaconda-Linux 5.14",
+        # an operating system of the `operating_systems` group (client_names), glued to its version
+        "Tizen-7.0",
+        "webOS6",
+    ],
+)
+def test_values_an_os_or_dhcp_client_leads_are_no_bare_model(engine, value) -> None:
+    assert bare_values.bare_model("dhcp_vendor_class", value, engine.maker_words) is None
+    assert engine.maker_words.names_client(value)
+
+
+@pytest.mark.parametrize("value", ["Dhclient Widgets X100", "Anaconda Systems AX100", "Systemd Labs S100"])
+def test_a_dhcp_client_that_leads_a_vendor_class_is_no_company(engine, value) -> None:
+    # invented look-alikes: a client's name first is the client's string, not a company's
+    ident = _one(engine, "dhcp_vendor_class", value)
+    assert ident.manufacturer is None
+    assert not any(ev.signature == "engine.maker_words.leading_company" for ev in ident.evidence)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Northgate Echo X100",  # a product word of maker_words.yaml product_words, not the first word
+        "Northgate Kit X100",
+        "Northgate Doorbell D1",
+        "Northgate Hub X2",  # a device class of device_types.yaml (not repeated in product_words)
+        "Northgate TV X2",
+        "Northgate VoIP X2",
+    ],
+)
+def test_a_product_or_class_word_anywhere_makes_no_company(engine, value) -> None:
+    ident = _one(engine, "dhcp_vendor_class", value)
+    assert ident.manufacturer is None
+
+
+@pytest.mark.parametrize("kind", ["html_title", "snmp_sysdescr"])
+def test_a_room_name_names_no_company(engine, kind) -> None:
+    # product words name no one in the index either: a meeting room's display titled "Board Room" is not the IEEE
+    # registrant "The Board Room Inc." (before product_words joined the index's stop words, it was)
+    ident = _one(engine, kind, "Board Room")
+    assert ident.manufacturer is None
+
+
+def test_each_stop_word_is_listed_once(engine) -> None:
+    import yaml
+
+    from camscan.identify.maker_words import words_of
+
+    path = Path(__file__).resolve().parents[2] / "vendor_signatures" / "maker_words.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lists = {
+        f"not_makers.{g['group']}": [" ".join(words_of(w)) for w in g["words"]] for g in doc["not_makers"]
+    }
+    lists["generic"] = [" ".join(words_of(w)) for w in doc["generic"]["words"]]
+    lists["product_words"] = [" ".join(words_of(w)) for w in doc["product_words"]["words"]]
+    seen: dict[str, str] = {}
+    for name, words in lists.items():
+        for w in words:
+            assert w not in seen, f"{w!r} is listed in {seen[w]} and {name}"
+            seen[w] = name
+    types = engine.knowledge.device_types
+    assert not [w for w in lists["product_words"] if types.canonical(w) is not None]  # device_types.yaml's
