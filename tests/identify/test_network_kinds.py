@@ -272,3 +272,19 @@ def test_a_model_key_never_makes_a_video_device(engine, body):
 )
 def test_smart_home_kind_words_and_their_look_alikes(engine, observation, device_type):
     assert engine.identify([observation]).device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("observation", "device_type"),
+    [
+        (Observation("html_title", "imageRUNNER ADVANCE C5535i"), "multifunction"),  # Canon's MFP family
+        (Observation("html_title", "TOSHIBA e-STUDIO2515AC"), "multifunction"),
+        (Observation("html_title", "TASKalfa 2554ci"), "multifunction"),
+        (Observation("html_title", "Canon MAXIFY GX7050"), "printer"),
+        (Observation("html_title", "ECOSYS P2040dw"), "printer"),
+        (Observation("html_title", "Smart Home Ecosystem"), None),  # a whole word only: no ECOSYS
+        (Observation("html_title", "Visual Studio Code Server"), None),  # no e-STUDIO
+    ],
+)
+def test_printer_and_multifunction_families(engine, observation, device_type):
+    assert engine.identify([observation]).device_type == device_type
