@@ -207,13 +207,16 @@ class ProductLines:
                 got = self.match(chain, example)
                 if got is None:
                     out.append((line.id, f"example {n} {example!r} matches no line of {line.vendor}"))
-                elif got.id != line.id and got.device_type != line.device_type:
+                elif got.id != line.id:
+                    # of another type: the example is mistyped; of the same type: the line is a second entry for
+                    # models an earlier line already takes (never reached for them), or the example is that line's
+                    why = (
+                        f"type {got.device_type!r}, not {line.device_type!r}"
+                        if got.device_type != line.device_type
+                        else "the same type: a second entry for the same models, or the example is that line's"
+                    )
                     out.append(
-                        (
-                            line.id,
-                            f"example {n} {example!r} is taken by the earlier line {got.id!r} "
-                            f"(type {got.device_type!r}, not {line.device_type!r})",
-                        )
+                        (line.id, f"example {n} {example!r} is taken by the earlier line {got.id!r} ({why})")
                     )
                 elif not any(line.pattern.match(c) for c in self._candidates(line.vendor, example)):
                     out.append((line.id, f"example {n} {example!r} does not match this line's pattern"))

@@ -154,6 +154,23 @@ def test_selftest_catches_a_bad_example_and_a_shadowed_one(tmp_path, vendors):
     assert all(str(tmp_path) in p for p in problems)
 
 
+def test_selftest_catches_an_example_an_earlier_line_of_the_same_type_takes(tmp_path, vendors):
+    # a second entry for models an earlier line already takes is never reached for them (Bosch's B426 was listed
+    # twice so, as bosch.alarm_module and bosch.alarm_communicator)
+    twice = (
+        LINES
+        + """  - id: hik.any_again
+    vendor: Hikvision
+    pattern: 'DS-2CD1'
+    device_type: camera
+    source: test (invented examples)
+    examples: [DS-2CD1023G0E-I]
+"""
+    )
+    problems = ProductLines.load(write(tmp_path, twice), vendors).selftest()
+    assert any("hik.any_again" in p and "the same type: a second entry" in p for p in problems)
+
+
 def test_shipped_product_lines_pass_their_self_test():
     kb = load_knowledge()
     assert len(kb.product_lines) >= 60
