@@ -18,7 +18,8 @@ Two field families that no signature reads:
 
 The words these readers stop are knowledge and live in data, each list once: the operating systems and DHCP clients
 in maker_words.yaml `not_makers` (the groups marked `client_names`: `MakerWords.names_client`), the product words in
-maker_words.yaml `product_words`, the words that name no maker in `not_makers` and `generic` (`MakerWords.stop`), the
+maker_words.yaml `product_words`, the words that name no one in `not_makers`, `generic` and company_words.yaml
+`places` (`maker_words.stop_words`), the
 device classes in device_types.yaml.
 """
 
@@ -77,14 +78,15 @@ def leading_company(
     value: object,
     rules: MakerWords,
     *,
+    stop: frozenset[str],
     strip_forms: Callable[[str], str],
     names_nobody: Callable[[str], bool],
 ) -> tuple[str, str | None] | None:
     """(company name, product code or None) when the value leads with a company's name, else None.
 
-    From `rules` (maker_words.yaml): an operating system or DHCP client that leads the value (`names_client`), a
-    first word that names no maker (`stop`: `not_makers` and `generic`), and a product word anywhere in the name
-    (`product_words`: "Galaxy Tab S9", "… Room …") make it no company's.
+    From `rules` (maker_words.yaml): an operating system or DHCP client that leads the value (`names_client`) and a
+    product word anywhere in the name (`product_words`: "Galaxy Tab S9", "… Room …") make it no company's; so does
+    a first word of `stop` (`maker_words.stop_words`: words that name no maker, generic words, places).
     `strip_forms(text)`: the text without its trailing legal forms (company_words.yaml `legal_suffixes`: "Inc.",
     "Co., Ltd."); `names_nobody(phrase)`: a device class (device_types.yaml words and synonyms, "Access Point") or a
     name that names no device maker (an OS, software, a chip or module maker: "Texas Instruments"), which no part of
@@ -103,7 +105,7 @@ def leading_company(
     else:
         return None
     words = [w for w in name.replace("-", " ").split() if w != "&"]
-    if words[0].casefold() in rules.stop or any(w.casefold() in rules.product_words for w in words):
+    if words[0].casefold() in stop or any(w.casefold() in rules.product_words for w in words):
         return None
     phrases = (" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
     if any(names_nobody(p) for p in phrases):

@@ -46,6 +46,7 @@ from camscan.identify.maker_words import (
     names_no_device_maker,
     not_makers,
     server_products,
+    stop_words,
     words_of,
 )
 from camscan.identify.product_lines import ProductLines
@@ -739,6 +740,7 @@ class Engine:
         words = self.vendors.words
         types = self.knowledge.device_types
         no_makers = not_makers(rules, self.vendors)
+        stop = stop_words(rules, self.vendors)
 
         def names_nobody(phrase: str) -> bool:
             # a device class ("Access Point"), or a name that names no device maker: an OS, software, a chip or
@@ -751,7 +753,12 @@ class Engine:
             if obs.error is not None:
                 continue
             got = bare_values.leading_company(
-                obs.kind, obs.value, rules, strip_forms=words.strip_forms, names_nobody=names_nobody
+                obs.kind,
+                obs.value,
+                rules,
+                stop=stop,
+                strip_forms=words.strip_forms,
+                names_nobody=names_nobody,
             )
             if got is None:
                 continue

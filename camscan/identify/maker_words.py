@@ -299,10 +299,6 @@ class MakerWords:
         models = self.models.examples if self.models else ()
         return [(str(ex["kind"]), str(ex["value"])) for ex in (*self.examples, *models)]
 
-    @property
-    def stop(self) -> frozenset[str]:
-        return self.not_makers | self.generic
-
     def names_client(self, text: str) -> bool:
         """The text starts with the name of an operating system or DHCP client (`not_makers` groups marked
         `client_names`), glued to a version or not: "udhcp 1.36.1", "dhcpcd-10.0.6", "MSFT 5.0", "Linux5"."""
@@ -500,6 +496,13 @@ def not_makers(rules: MakerWords, vendors: VendorRegistry) -> frozenset[str]:
     return frozenset(out - {""})
 
 
+@lru_cache(maxsize=4)
+def stop_words(rules: MakerWords, vendors: VendorRegistry) -> frozenset[str]:
+    """The words and phrases that name no one: those that name no device maker (`not_makers`), the generic and
+    product words, and the places that lead company names (company_words.yaml `places`: "Shenzhen", "Hangzhou")."""
+    return not_makers(rules, vendors) | rules.generic | vendors.words.places
+
+
 def index_key(rules: MakerWords, vendors: VendorRegistry, registrants: list[str]) -> str:
     """The data-cache key of the index: everything `_build` reads — the registrants, the rules, each vendor's
     name, role, aliases, legal names (they decide which vendor a registrant names, `oui.maker_name`) and network
@@ -523,7 +526,7 @@ def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
     registrants = sorted(set(oui.registry().table.values()))
     k = index_key(rules, vendors, registrants)
     stopped = not_makers(rules, vendors)
-    stop = stopped | rules.generic
+    stop = stop_words(rules, vendors)
     cached = datacache.get(k)
     if isinstance(cached, dict):
         names = {p: (tuple(v) if v else None) for p, v in cached.items()}
@@ -536,17 +539,17 @@ def _index(rules: MakerWords, vendors: VendorRegistry) -> MakerIndex:
 def _build(
     rules: MakerWords, vendors: VendorRegistry, registrants: list[str], stopped: frozenset[str]
 ) -> dict[str, tuple[str, str] | None]:
-    stop = stopped | rules.generic
+    stop = stop_words(rules, vendors)
     words = vendors.words
     names: dict[str, tuple[str, str] | None] = {}
     owners: dict[str, str] = {}  # phrase → the company it names (core of the maker), to tell true clashes
 
-    stop_words = frozenset(w for p in stopped for w in p.split())
+    stopped_words = frozenset(w for p in stopped for w in p.split())
 
     def named_stop(phrase: str) -> bool:
         """The phrase is, contains or starts with a word that names no device maker."""
         ws = phrase.split()
-        if stop_words.isdisjoint(ws):
+        if stopped_words.isdisjoint(ws):
             return False
         return any(
             " ".join(ws[i : i + size]) in stopped for size in range(1, LONGEST + 1) for i in range(len(ws))
