@@ -152,8 +152,8 @@ def test_look_alikes_get_no_line_of_these(engine, maker, model):
 
 
 def test_a_pdu_is_no_ups_and_a_transfer_switch_neither(engine):
-    kinds = {m: _upnp(engine, "APC", m).device_type for m in ("AP7941B", "AP7723", "AP9641", "SMT3000RMI2U")}
-    assert kinds == {"AP7941B": "pdu", "AP7723": "power_device", "AP9641": "ups", "SMT3000RMI2U": "ups"}
+    kinds = {m: _upnp(engine, "APC", m).device_type for m in ("AP7941", "AP7723", "AP9641", "SMT3000RMI2U")}
+    assert kinds == {"AP7941": "pdu", "AP7723": "power_device", "AP9641": "ups", "SMT3000RMI2U": "ups"}
 
 
 def test_a_homematic_access_point_is_a_hub_not_a_wifi_access_point(engine):
@@ -288,3 +288,49 @@ def test_smart_home_kind_words_and_their_look_alikes(engine, observation, device
 )
 def test_printer_and_multifunction_families(engine, observation, device_type):
     assert engine.identify([observation]).device_type == device_type
+
+
+@pytest.mark.parametrize(
+    ("maker", "model", "device_type"),
+    [
+        # HP names its scanning inkjets "All-in-One" (HPLIP models.dat); a LaserJet without MFP is a printer
+        ("HP", "HP OfficeJet Pro 8020 All-in-One Printer series", "multifunction"),
+        ("HP", "HP DeskJet 2700 All-in-One Printer series", "multifunction"),
+        ("HP", "HP OfficeJet Pro All-in-One 9010", "multifunction"),
+        ("HP", "HP LaserJet Pro M404dn", "printer"),
+        ("HP", "HP DesignJet T630", "printer"),
+        # Brother's few HL models with a flatbed scanner (its brscan4 driver lists them) are multifunction
+        ("Brother", "HL-L2395DW", "multifunction"),
+        ("Brother", "HL-L2390DW", "multifunction"),
+        ("Brother", "HL-L2351DW", "printer"),  # an HL of the same range without a scanner
+        ("Brother", "HL-L3270CDW", "printer"),  # HL-L3290CDW scans, HL-L3270CDW does not
+        # MikroTik's RB260GS is the CSS106-5G-1S switch (SwOS), no router
+        ("MikroTik", "RB260GS", "switch"),
+        ("MikroTik", "RB260GSP", "switch"),
+        ("MikroTik", "RB2011UiAS-RM", "router"),
+    ],
+)
+def test_a_model_the_maker_sells_in_another_class(engine, maker, model, device_type):
+    """Examples checked against the makers' own material on 2026-12-07: a model sits in the class its maker sells it in."""
+    ident = _upnp(engine, maker, model)
+    assert ident.device_type == device_type
+    assert not ident.is_camera
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "OfficeJet Pro 8025e",  # an All-in-One whose bare name does not say so: no printer line claims it
+        "DeskJet 4155e",
+        "ENVY 6055e",
+        "Smart Tank 5101",
+        "HP Smart Hub",  # "All-in-One"/"MFP" only after an HP printer family
+    ],
+)
+def test_hp_families_sold_both_ways_get_no_printer_line(engine, model):
+    ident = _upnp(engine, "HP", model)
+    assert not any(ev.signature == "product_line.hp.printer" for ev in ident.evidence if ev.asserts), (
+        ident.evidence
+    )
+    assert ident.device_type != "multifunction" or "All" in model
+    assert not ident.is_camera
