@@ -280,7 +280,8 @@ def test_smart_home_kind_words_and_their_look_alikes(engine, observation, device
         (Observation("html_title", "imageRUNNER ADVANCE C5535i"), "multifunction"),  # Canon's MFP family
         (Observation("html_title", "TOSHIBA e-STUDIO2515AC"), "multifunction"),
         (Observation("html_title", "TASKalfa 2554ci"), "multifunction"),
-        (Observation("html_title", "Canon MAXIFY GX7050"), "printer"),
+        # the MAXIFY GX5050 prints only (the GX7050 first written here is an All-in-One: print, copy, scan, fax)
+        (Observation("html_title", "Canon MAXIFY GX5050"), "printer"),
         (Observation("html_title", "ECOSYS P2040dw"), "printer"),
         (Observation("html_title", "Smart Home Ecosystem"), None),  # a whole word only: no ECOSYS
         (Observation("html_title", "Visual Studio Code Server"), None),  # no e-STUDIO
