@@ -156,7 +156,8 @@ class _Candidate:
         return max(t for _, t, _ in self.statements.values())
 
     def rank(self, precedence: bool) -> tuple[Any, ...]:
-        return (self.strong_tier if precedence else 0, self.own, self.score, -len(self.display), self.display)
+        display = self.display
+        return (self.strong_tier if precedence else 0, self.own, self.score, -len(display), display)
 
 
 class Engine:
@@ -1042,7 +1043,9 @@ class Engine:
             for key, value in ev.asserts.items():
                 if key == "firmware":
                     parts = self.firmware.parse(value)
-                    cand = fields.setdefault(key, {}).setdefault(parts.version.casefold(), _Candidate())
+                    fold = parts.version.casefold()
+                    values = fields.get(key) or fields.setdefault(key, {})
+                    cand = values.get(fold) or values.setdefault(fold, _Candidate())
                     cand.add(parts.version, ev)
                     if parts.build or parts.build_date:
                         cand.extra.setdefault("parts", parts)
@@ -1051,7 +1054,12 @@ class Engine:
                 if key in FOLLOWER_FIELDS:
                     continue
                 fold = self._vendor_key(value) if key in VENDOR_FIELDS else value.casefold()
-                cand = fields.setdefault(key, {}).setdefault(fold, _Candidate())
+                values = fields.get(key) or fields.setdefault(
+                    key, {}
+                )  # one dict and candidate per value, made
+                cand = values.get(fold) or values.setdefault(
+                    fold, _Candidate()
+                )  # when new, not per statement
                 cand.add(value, ev)
                 if key == "os" and ev.asserts.get("os_version"):
                     versions = cand.extra.setdefault("versions", {})
@@ -1517,13 +1525,17 @@ def _placeholder_mac(obs: Observation) -> list[Evidence]:
     ]
 
 
+#: A certificate repeats across an estate (one maker's default subject): its canonical form is worked out once.
+_canonical_subject = lru_cache(maxsize=4096)(canonical_subject)
+
+
 def _printed_subject(obs: Observation) -> Observation:
     """A certificate subject typed or imported in another printed form (OpenSSL's oneline `C = SE, O = …, CN = …`,
     its compat `/C=SE/O=…/CN=…`, `subject=`/`Subject:` labels, nmap's `commonName=…/…`) read as the scanner writes
     it (`camscan.parse.tls.canonical_subject`: RFC 4514, most specific first), so that every reader sees one form."""
     if obs.kind != "tls_subject" or not isinstance(obs.value, str):
         return obs
-    value = canonical_subject(obs.value)
+    value = _canonical_subject(obs.value)
     return obs if value == obs.value else replace(obs, value=value)
 
 
@@ -1554,10 +1566,13 @@ def _stated_makers(found: list[Evidence], *, free_text: bool = True) -> set[str]
     }
 
 
+_VENDOR_KEYS = frozenset(VENDOR_FIELDS)
+
+
 def _maker_stated(found: list[Evidence]) -> bool:
     """Whether any evidence but a MAC's OUI names a maker or a brand: the fallback maker readers (free text, identity
     objects' keys, product families) read only when none does (a MAC block names a module maker the text outranks)."""
-    return any(ev.kind != "mac" and any(k in ev.asserts for k in VENDOR_FIELDS) for ev in found)
+    return any(ev.kind != "mac" and not _VENDOR_KEYS.isdisjoint(ev.asserts) for ev in found)
 
 
 def _named_in_text_only(winner: _Candidate | None) -> bool:

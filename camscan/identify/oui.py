@@ -124,10 +124,14 @@ class OuiRegistry:
         multicast or placeholder address (`placeholder_mac`), an unregistered prefix, or anything that is not a MAC.
         Never raises."""
         digits = mac_digits(mac)
-        if digits is None:
+        if digits is None or placeholder_mac(digits):
             return None
-        first = int(digits[:2], 16)
-        if first & 0x03 or placeholder_mac(digits):  # multicast (bit 0) or locally administered (bit 1)
+        return self.lookup_digits(digits)
+
+    def lookup_digits(self, digits: str) -> OuiEntry | None:
+        """`lookup` of a MAC already read by `mac_digits` and found no placeholder (`placeholder_mac`): a caller
+        that checked both (`VendorRegistry.lookup_mac`) does not pay for them twice."""
+        if int(digits[:2], 16) & 0x03:  # multicast (bit 0) or locally administered (bit 1)
             return None
         table = self.table
         for length in (9, 7, 6):

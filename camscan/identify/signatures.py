@@ -140,17 +140,27 @@ class Signature:
             found.update({k: v for k, v in m.groupdict().items() if v})
         return found
 
-    def match(self, value: Any, registry: VendorRegistry) -> Match | None:
-        """The values this signature supports for `value`, or None. Treat the result as read-only."""
+    def match(
+        self, value: Any, registry: VendorRegistry, texts: dict[str, str | None] | None = None
+    ) -> Match | None:
+        """The values this signature supports for `value`, or None. Treat the result as read-only. `texts`: the
+        text of each field path of this same `value` read so far (None: absent), shared by the signatures tried on
+        one value (`SignatureSet._match`: many read the same path), so each path is looked up once per value."""
         if not self.fields or not isinstance(value, dict):
             return self._match(value, registry)
-        texts = []
+        parts = []
         for path, _regex in self.fields:
-            raw = get_field(value, path)
-            if raw is None:
+            if texts is None or path not in texts:
+                raw = get_field(value, path)
+                text = None if raw is None else value_text(raw)
+                if texts is not None:
+                    texts[path] = text
+            else:
+                text = texts[path]
+            if text is None:
                 return None
-            texts.append(value_text(raw))
-        key = tuple(texts)
+            parts.append(text)
+        key = tuple(parts)
         try:
             return self._memo[key]
         except KeyError:
@@ -302,8 +312,9 @@ class SignatureSet:
 
     def _match(self, kind: str, value: Any) -> list[Match]:
         out = []
+        texts: dict[str, str | None] | None = {} if isinstance(value, dict) else None
         for sig in self._candidates(kind, value):
-            m = sig.match(value, self.registry)
+            m = sig.match(value, self.registry, texts)
             if m is not None:
                 out.append(m)
         return out

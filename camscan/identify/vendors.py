@@ -317,7 +317,7 @@ class VendorRegistry:
             hit = self.ouis.get(digits[:n])
             if hit:
                 return hit
-        entry = oui.lookup(digits)
+        entry = oui.registry().lookup_digits(digits)  # `oui.lookup` less the checks made above
         return oui.maker_name(entry.registrant, self) if entry else None
 
     def ancestors(self, name: str) -> list[tuple[str, Relation]]:
