@@ -160,6 +160,11 @@ class _Candidate:
         return (self.strong_tier if precedence else 0, self.own, self.score, -len(display), display)
 
 
+#: How many (maker, label) pairs `Engine._attach_concerns`, and nmap matches `Engine._nmap_evidence`, remembers
+#: before it starts again.
+CONCERN_MEMO_SIZE = 4096
+
+
 class Engine:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
@@ -184,6 +189,12 @@ class Engine:
         self._maker_blind: frozenset[str] = frozenset(
             s.id for s in self.signatures if not s.names_maker
         ) | frozenset(f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds)
+        #: (maker, label) → its concern links and concern ids (`_attach_concerns`), for the register and vendor list
+        #: in `_concern_memo_of`.
+        self._concern_memo: dict[tuple[str | None, str | None], tuple[tuple[Any, ...], tuple[str, ...]]] = {}
+        self._concern_memo_of: tuple[Any, Any] = (self.concerns, self.vendors)
+        #: An nmap match (line, service, fields, CPEs) → what it states (`_nmap_read`).
+        self._nmap_reads: dict[tuple[Any, ...], tuple[str, dict[str, Any], dict[str, Any]]] = {}
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
         self._sets_aside: dict[str, tuple[str, ...]] = {
             s.id: s.sets_aside for s in self.signatures if s.sets_aside
@@ -891,6 +902,23 @@ class Engine:
         return out
 
     def _nmap_evidence(self, hit: nmap_probes.Hit, obs: Observation) -> list[Evidence]:
+        key = (hit.line, hit.service, tuple(hit.info.items()), hit.cpes)
+        read = self._nmap_reads.get(key)
+        if read is None:
+            read = self._nmap_read(hit)
+            if len(self._nmap_reads) >= CONCERN_MEMO_SIZE:
+                self._nmap_reads.clear()
+            self._nmap_reads[key] = read
+        label, asserts, ignored = read
+        if not asserts and not ignored:
+            return []
+        return [
+            _observed(obs, label, dict(asserts), nmap_probes.WEIGHT, TIERS["banner"], ignored=dict(ignored))
+        ]
+
+    def _nmap_read(self, hit: nmap_probes.Hit) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """What one nmap match states (its label, the values that count, the placeholders and withheld type):
+        worked out once per match (`_nmap_reads`), since an estate's banners repeat."""
         maker = self._nmap_maker(hit)
         model = next((m for part, _v, _p, m in hit.cpes if part == "h" and m), None)
         device_type, withheld = self.nmap_rules.device_type(hit)
@@ -899,9 +927,7 @@ class Engine:
         )
         if withheld:
             ignored["device_type"] = withheld
-        if not asserts and not ignored:
-            return []
-        return [_observed(obs, hit.label, asserts, nmap_probes.WEIGHT, TIERS["banner"], ignored=ignored)]
+        return hit.label, asserts, ignored
 
     def _without_placeholders(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Stated values split into those that count and the placeholders (`Camera`, `H264` …) kept as ignored;
@@ -1073,7 +1099,9 @@ class Engine:
             if name not in fields:
                 continue
             precedence = name in PRECEDENCE_FIELDS
-            ranked = sorted(fields[name].values(), key=lambda c: c.rank(precedence), reverse=True)
+            ranked = list(fields[name].values())
+            if len(ranked) > 1:  # one value (the usual case) needs no ranking
+                ranked.sort(key=lambda c: c.rank(precedence), reverse=True)
             if name == "os":
                 ranked = _specific_first(ranked)
             best = ranked[0]
@@ -1428,6 +1456,20 @@ class Engine:
         ident.field_confidence["device_type"] = prior.weight
 
     def _attach_concerns(self, ident: Identity) -> None:
+        """The concerns of the device's maker and label, and how each applies; worked out once per (maker, label)
+        pair of this register and vendor list (`_concern_memo`), since an estate repeats its makers."""
+        register, vendors = self._concern_memo_of
+        if (
+            register is not self.concerns or vendors is not self.vendors
+        ):  # another register or vendor list set since
+            self._concern_memo_of, self._concern_memo = (self.concerns, self.vendors), {}
+        key = (ident.manufacturer, ident.brand)
+        known = self._concern_memo.get(key) if not ident.concern_links else None
+        if known is not None:
+            ident.concern_links.extend(known[0])
+            ident.concerns = list(known[1])
+            return
+        fresh = not ident.concern_links
         seen: set[tuple[str, str]] = set()
         for vendor in (ident.manufacturer, ident.brand):
             for link in self.concerns.links(vendor, self.vendors):
@@ -1436,6 +1478,10 @@ class Engine:
                 seen.add((link.id, link.via))
                 ident.concern_links.append(link)
         ident.concerns = sorted({c.id for c in ident.concern_links if c.confidence != "uncertain"})
+        if fresh:
+            if len(self._concern_memo) >= CONCERN_MEMO_SIZE:
+                self._concern_memo.clear()
+            self._concern_memo[key] = (tuple(ident.concern_links), tuple(ident.concerns))
 
     def _attach_advisories(self, ident: Identity) -> None:
         """Firmware advisories (issue 13): a pure function of the identity and the advisory data."""

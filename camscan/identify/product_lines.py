@@ -75,6 +75,10 @@ def squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+#: How many (vendors, model) look-ups `ProductLines.match` remembers before it starts again.
+MEMO_SIZE = 4096
+
+
 class ProductLines:
     """The product lines of every maker, in file order."""
 
@@ -99,6 +103,8 @@ class ProductLines:
         for e in entries:
             self._by_vendor.setdefault(e.line.vendor, []).append(e.line)
         self._prefixes: dict[str, re.Pattern[str]] = {}
+        #: (vendors, model) → its line: one estate's models repeat, and a maker's lines are tried in file order.
+        self._memo: dict[tuple[tuple[str, ...], str], ProductLine | None] = {}
 
     @classmethod
     def empty(cls, vendors: VendorRegistry) -> ProductLines:
@@ -163,6 +169,18 @@ class ProductLines:
         `HIKVISION DS-2CD2043G0-I`) stripped, so a model code that starts with the maker's name (`WYZE_CAKP2JFUS`)
         still matches.
         """
+        key = (tuple(vendors), model)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        line = self._match(key[0], model)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = line
+        return line
+
+    def _match(self, vendors: Sequence[str], model: str) -> ProductLine | None:
         text = (model or "").strip()
         if not text:
             return None
