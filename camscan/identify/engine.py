@@ -50,6 +50,7 @@ from camscan.identify.maker_words import (
     words_of,
 )
 from camscan.identify.product_lines import ProductLines
+from camscan.identify.signatures import Match
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_video_source_stream
 from camscan.model import CAMERA_TYPES, CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
@@ -160,9 +161,9 @@ class _Candidate:
         return (self.strong_tier if precedence else 0, self.own, self.score, -len(display), display)
 
 
-#: How many (maker, label) pairs `Engine._attach_concerns`, and nmap matches `Engine._nmap_evidence`, remembers
-#: before it starts again.
-CONCERN_MEMO_SIZE = 4096
+#: How many (maker, label) pairs `Engine._attach_concerns`, nmap matches `Engine._nmap_evidence` and signature
+#: matches `Engine._match_read` remember before they start again.
+READ_MEMO_SIZE = 4096
 
 
 class Engine:
@@ -193,6 +194,8 @@ class Engine:
         #: in `_concern_memo_of`.
         self._concern_memo: dict[tuple[str | None, str | None], tuple[tuple[Any, ...], tuple[str, ...]]] = {}
         self._concern_memo_of: tuple[Any, Any] = (self.concerns, self.vendors)
+        #: id of a signature's match → (the match, what it states) (`_match_read`).
+        self._match_reads: dict[int, tuple[Match, dict[str, Any], dict[str, Any]]] = {}
         #: An nmap match (line, service, fields, CPEs) → what it states (`_nmap_read`).
         self._nmap_reads: dict[tuple[Any, ...], tuple[str, dict[str, Any], dict[str, Any]]] = {}
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
@@ -219,13 +222,7 @@ class Engine:
                     and obs.value in path_bodies
                 ):
                     continue  # the same answer read with its path: one fact, one statement (issue 11 item 3)
-                values = {
-                    key: self.vendors.words.display(value)
-                    if key in VENDOR_FIELDS and key in m.unresolved
-                    else value
-                    for key, value in m.values.items()
-                }
-                asserts, ignored = self._without_placeholders(values)
+                asserts, ignored = self._match_read(m)
                 note = self._network_part(obs, asserts, ignored) if m.signature.oui else None
                 if asserts or ignored or m.signature.sets_aside:
                     out.append(
@@ -257,6 +254,25 @@ class Engine:
         out.extend(self._kinds_in_text(observations, out))
         out.extend(self._video_source(observations))
         return out
+
+    def _match_read(self, m: Match) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What a signature's match states: its values (an unresolved maker shown as spelled) split into those that
+        count and the placeholders (`_without_placeholders`). Worked out once per match, which the signature set
+        memoises as banners repeat (`_match_reads` holds the match, so its id stays its own); the caller gets its own
+        copies, which it may change (`_network_part`)."""
+        read = self._match_reads.get(id(m))
+        if read is None or read[0] is not m:
+            values = {
+                key: self.vendors.words.display(value)
+                if key in VENDOR_FIELDS and key in m.unresolved
+                else value
+                for key, value in m.values.items()
+            }
+            read = (m, *self._without_placeholders(values))
+            if len(self._match_reads) >= READ_MEMO_SIZE:
+                self._match_reads.clear()
+            self._match_reads[id(m)] = read
+        return dict(read[1]), dict(read[2])
 
     def _read_identity_objects(
         self, observations: list[Observation], path_bodies: set[str]
@@ -906,7 +922,7 @@ class Engine:
         read = self._nmap_reads.get(key)
         if read is None:
             read = self._nmap_read(hit)
-            if len(self._nmap_reads) >= CONCERN_MEMO_SIZE:
+            if len(self._nmap_reads) >= READ_MEMO_SIZE:
                 self._nmap_reads.clear()
             self._nmap_reads[key] = read
         label, asserts, ignored = read
@@ -1479,7 +1495,7 @@ class Engine:
                 ident.concern_links.append(link)
         ident.concerns = sorted({c.id for c in ident.concern_links if c.confidence != "uncertain"})
         if fresh:
-            if len(self._concern_memo) >= CONCERN_MEMO_SIZE:
+            if len(self._concern_memo) >= READ_MEMO_SIZE:
                 self._concern_memo.clear()
             self._concern_memo[key] = (tuple(ident.concern_links), tuple(ident.concerns))
 
