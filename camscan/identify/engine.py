@@ -53,6 +53,7 @@ from camscan.identify.product_lines import ProductLines
 from camscan.identify.signatures import Match
 from camscan.identify.tiers import TIERS, tier_of
 from camscan.identify.video_sources import VideoSources, is_video_source_stream
+from camscan.memo import BoundedMemo
 from camscan.model import CAMERA_TYPES, CHANNEL_KINDS, IDENTITY_FIELDS, Evidence, Identity, Observation
 from camscan.parse.onvif_services import KIND as SERVICES_KIND
 from camscan.parse.onvif_services import merge_services
@@ -192,12 +193,18 @@ class Engine:
         ) | frozenset(f"{IDENTITY_OBJECT}.{kind}.model" for kind in self.identity_objects.kinds)
         #: (maker, label) → its concern links and concern ids (`_attach_concerns`), for the register and vendor list
         #: in `_concern_memo_of`.
-        self._concern_memo: dict[tuple[str | None, str | None], tuple[tuple[Any, ...], tuple[str, ...]]] = {}
+        self._concern_memo: BoundedMemo[
+            tuple[str | None, str | None], tuple[tuple[Any, ...], tuple[str, ...]]
+        ] = BoundedMemo(READ_MEMO_SIZE)
         self._concern_memo_of: tuple[Any, Any] = (self.concerns, self.vendors)
         #: id of a signature's match → (the match, what it states) (`_match_read`).
-        self._match_reads: dict[int, tuple[Match, dict[str, Any], dict[str, Any]]] = {}
+        self._match_reads: BoundedMemo[int, tuple[Match, dict[str, Any], dict[str, Any]]] = BoundedMemo(
+            READ_MEMO_SIZE
+        )
         #: An nmap match (line, service, fields, CPEs) → what it states (`_nmap_read`).
-        self._nmap_reads: dict[tuple[Any, ...], tuple[str, dict[str, Any], dict[str, Any]]] = {}
+        self._nmap_reads: BoundedMemo[tuple[Any, ...], tuple[str, dict[str, Any], dict[str, Any]]] = (
+            BoundedMemo(READ_MEMO_SIZE)
+        )
         #: Signatures whose match makes weak type priors moot (`sets_aside`, docs/data-format.md).
         self._sets_aside: dict[str, tuple[str, ...]] = {
             s.id: s.sets_aside for s in self.signatures if s.sets_aside
@@ -268,10 +275,7 @@ class Engine:
                 else value
                 for key, value in m.values.items()
             }
-            read = (m, *self._without_placeholders(values))
-            if len(self._match_reads) >= READ_MEMO_SIZE:
-                self._match_reads.clear()
-            self._match_reads[id(m)] = read
+            read = self._match_reads.remember(id(m), (m, *self._without_placeholders(values)))
         return dict(read[1]), dict(read[2])
 
     def _read_identity_objects(
@@ -921,10 +925,7 @@ class Engine:
         key = (hit.line, hit.service, tuple(hit.info.items()), hit.cpes)
         read = self._nmap_reads.get(key)
         if read is None:
-            read = self._nmap_read(hit)
-            if len(self._nmap_reads) >= READ_MEMO_SIZE:
-                self._nmap_reads.clear()
-            self._nmap_reads[key] = read
+            read = self._nmap_reads.remember(key, self._nmap_read(hit))
         label, asserts, ignored = read
         if not asserts and not ignored:
             return []
@@ -1078,16 +1079,14 @@ class Engine:
                     prior = ev  # not a vote: a fallback for the device type (`_type_from_services`)
                 continue
             if ev.signature in self._name_vendors:
-                named.append(
-                    ev
-                )  # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
+                # not a vote: a fallback for the model, once the maker is known (`_model_from_names`)
+                named.append(ev)
                 continue
             for key, value in ev.asserts.items():
                 if key == "firmware":
                     parts = self.firmware.parse(value)
                     fold = parts.version.casefold()
-                    values = fields.get(key) or fields.setdefault(key, {})
-                    cand = values.get(fold) or values.setdefault(fold, _Candidate())
+                    cand = _candidate(fields, key, fold)
                     cand.add(parts.version, ev)
                     if parts.build or parts.build_date:
                         cand.extra.setdefault("parts", parts)
@@ -1096,12 +1095,7 @@ class Engine:
                 if key in FOLLOWER_FIELDS:
                     continue
                 fold = self._vendor_key(value) if key in VENDOR_FIELDS else value.casefold()
-                values = fields.get(key) or fields.setdefault(
-                    key, {}
-                )  # one dict and candidate per value, made
-                cand = values.get(fold) or values.setdefault(
-                    fold, _Candidate()
-                )  # when new, not per statement
+                cand = _candidate(fields, key, fold)
                 cand.add(value, ev)
                 if key == "os" and ev.asserts.get("os_version"):
                     versions = cand.extra.setdefault("versions", {})
@@ -1478,7 +1472,8 @@ class Engine:
         if (
             register is not self.concerns or vendors is not self.vendors
         ):  # another register or vendor list set since
-            self._concern_memo_of, self._concern_memo = (self.concerns, self.vendors), {}
+            self._concern_memo_of = (self.concerns, self.vendors)
+            self._concern_memo.clear()
         key = (ident.manufacturer, ident.brand)
         known = self._concern_memo.get(key) if not ident.concern_links else None
         if known is not None:
@@ -1495,9 +1490,7 @@ class Engine:
                 ident.concern_links.append(link)
         ident.concerns = sorted({c.id for c in ident.concern_links if c.confidence != "uncertain"})
         if fresh:
-            if len(self._concern_memo) >= READ_MEMO_SIZE:
-                self._concern_memo.clear()
-            self._concern_memo[key] = (tuple(ident.concern_links), tuple(ident.concerns))
+            self._concern_memo.remember(key, (tuple(ident.concern_links), tuple(ident.concerns)))
 
     def _attach_advisories(self, ident: Identity) -> None:
         """Firmware advisories (issue 13): a pure function of the identity and the advisory data."""
@@ -1614,6 +1607,18 @@ def _one_services_statement(observations: list[Observation]) -> list[Observation
     out = [o for o in observations if not any(o is f for f in found)]
     out.append(merged)
     return out
+
+
+def _candidate(fields: dict[str, dict[str, _Candidate]], key: str, fold: str) -> _Candidate:
+    """The candidate for one folded value of one field, made only when the value is new (not once per statement:
+    `decide` runs for every host)."""
+    values = fields.get(key)
+    if values is None:
+        values = fields[key] = {}
+    cand = values.get(fold)
+    if cand is None:
+        cand = values[fold] = _Candidate()
+    return cand
 
 
 def _stated_makers(found: list[Evidence], *, free_text: bool = True) -> set[str]:

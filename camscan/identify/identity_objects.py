@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,35 +331,42 @@ class one_parse_per_body:
         _PARSED.reset(self._token)
 
 
+def _parse_once(text: str, parse: Callable[[str], Any]) -> Any:
+    """`parse(text)`, or what it gave earlier in this identification (`one_parse_per_body`). One text is JSON or XML
+    by its first character, never both, so the text alone is the key."""
+    memo = _PARSED.get()
+    if memo is None:
+        return parse(text)
+    if text not in memo:
+        memo[text] = parse(text)
+    return memo[text]
+
+
+def _json_document(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return _FAILED
+
+
+def _xml_root(text: str) -> Any:
+    from camscan.parse.base import ParseError
+    from camscan.parse.xmlsafe import parse_xml
+
+    try:
+        return parse_xml(text.encode("utf-8"), limit=MAX_BODY)
+    except ParseError:
+        return _FAILED
+
+
 def _parse_json(text: str) -> Any:
     """The JSON document of a stripped body starting with `{` or `[`, or `_FAILED`."""
-    memo = _PARSED.get()
-    if memo is not None and text in memo:  # one text is JSON or XML by its first character, never both
-        return memo[text]
-    try:
-        doc: Any = json.loads(text)
-    except (ValueError, RecursionError):
-        doc = _FAILED
-    if memo is not None:
-        memo[text] = doc
-    return doc
+    return _parse_once(text, _json_document)
 
 
 def _parse_xml(text: str) -> Any:
     """The root element of a stripped body starting with `<`, or `_FAILED`."""
-    from camscan.parse.base import ParseError
-    from camscan.parse.xmlsafe import parse_xml
-
-    memo = _PARSED.get()
-    if memo is not None and text in memo:  # one text is JSON or XML by its first character, never both
-        return memo[text]
-    try:
-        root: Any = parse_xml(text.encode("utf-8"), limit=MAX_BODY)
-    except ParseError:
-        root = _FAILED
-    if memo is not None:
-        memo[text] = root
-    return root
+    return _parse_once(text, _xml_root)
 
 
 def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under, dict[str, str]]]:
@@ -373,10 +380,8 @@ def _json_objects(text: str, not_under: frozenset[str]) -> Iterator[tuple[Under,
         if path and _names(path[-1], not_under):
             return
         obj = {fold_key(k): v for k, v in node.items() if isinstance(k, str) and isinstance(v, str)}
-        for (
-            key,
-            child,
-        ) in node.items():  # a member object's values, named after it: "firmware": {"version": …}
+        # a member object's values, named after it: "firmware": {"version": …}
+        for key, child in node.items():
             if isinstance(key, str) and isinstance(child, dict) and not _names(fold_key(key), not_under):
                 for sub, val in child.items():
                     if isinstance(sub, str) and isinstance(val, str):

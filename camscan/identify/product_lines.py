@@ -16,6 +16,7 @@ from typing import Any
 from camscan.errors import DataError
 from camscan.identify.device_types import DeviceTypes, load_device_types
 from camscan.identify.vendors import VendorRegistry
+from camscan.memo import BoundedMemo
 
 _SEPARATORS = " _-:/"
 #: A token shorter than this (letters and digits) never names a model: too many words would collide.
@@ -104,7 +105,7 @@ class ProductLines:
             self._by_vendor.setdefault(e.line.vendor, []).append(e.line)
         self._prefixes: dict[str, re.Pattern[str]] = {}
         #: (vendors, model) → its line: one estate's models repeat, and a maker's lines are tried in file order.
-        self._memo: dict[tuple[tuple[str, ...], str], ProductLine | None] = {}
+        self._memo: BoundedMemo[tuple[tuple[str, ...], str], ProductLine | None] = BoundedMemo(MEMO_SIZE)
 
     @classmethod
     def empty(cls, vendors: VendorRegistry) -> ProductLines:
@@ -173,12 +174,7 @@ class ProductLines:
         try:
             return self._memo[key]
         except KeyError:
-            pass
-        line = self._match(key[0], model)
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = line
-        return line
+            return self._memo.remember(key, self._match(key[0], model))
 
     def _match(self, vendors: Sequence[str], model: str) -> ProductLine | None:
         text = (model or "").strip()
