@@ -164,8 +164,11 @@ def test_binary_junk_is_no_description() -> None:
 @given(st.text(alphabet=st.sampled_from(list("vosicmat=:; -\r\n\t0123456789/\x00\x85\u2028é")), max_size=400))
 def test_never_raises(text: str) -> None:
     d = sdp.parse(text)
-    d.fmtp(), d.origin, d.lines()
+    d.fmtp(), d.origin
     video_sources.is_video_source_stream(d)
+    # and stays within its bounds, whatever the text
+    assert len(d.media) <= sdp.MAX_MEDIA and len(d.lines()) <= sdp.MAX_LINES
+    assert all("\n" not in line.value and "\r" not in line.value for line in d.lines())
 
 
 def test_a_text_is_parsed_once() -> None:
